@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* debfile: a .deb's control file through libarchive (ar, then tar + filter). */
+#include "config.h"
+#include "debfile.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xmem.h"
+
+/* Read the current entry's data (at most max bytes) into out. */
+static int read_entry(struct archive *a, const char *path, const char *member, size_t max,
+		      struct bpo_buf *out, struct bpo_error *err)
+{
+	char chunk[65536];
+	la_ssize_t n;
+
+	for (;;) {
+		n = archive_read_data(a, chunk, sizeof(chunk));
+		if (n < 0)
+			return bpo_error_set(err, BPO_E_SYNTAX, "%s: member %s: %s", path, member,
+					     archive_error_string(a));
+		if (n == 0)
+			return 0;
+		if (out->len + (size_t)n > max)
+			return bpo_error_set(err, BPO_E_SYNTAX,
+					     "%s: member %s is larger than the limit of %zu bytes",
+					     path, member, max);
+		if (bpo_buf_append(out, chunk, (size_t)n, err) < 0)
+			return -1;
+	}
+}
+
+/* Find ./control in the control tarball held in memory. */
+static int control_from_tar(const char *path, const char *member, const struct bpo_buf *tar,
+			    struct bpo_buf *control, struct bpo_error *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	int rc = -1, r;
+	bool found = false;
+
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_none(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_memory(a, tar->data, tar->len) != ARCHIVE_OK) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: member %s is not a tar archive: %s", path,
+			      member, archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		if (!name)
+			continue;
+		if (name[0] == '.' && name[1] == '/')
+			name += 2;
+		if (strcmp(name, "control") != 0)
+			continue;
+		if (archive_entry_filetype(e) != AE_IFREG) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: %s: control is not a regular file",
+				      path, member);
+			goto out;
+		}
+		if (read_entry(a, path, "control", BPO_MAX_CONTROL, control, err) < 0)
+			goto out;
+		found = true;
+		break;
+	}
+	if (!found) {
+		if (r != ARCHIVE_EOF && r != ARCHIVE_OK)
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: member %s: %s", path, member,
+				      archive_error_string(a));
+		else
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: member %s has no control file",
+				      path, member);
+		goto out;
+	}
+	if (memchr(control->data, '\0', control->len)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: control file contains a NUL byte", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+/*
+ * Read the control file of the .deb at path (see debfile.h). Layout checks
+ * follow dpkg-deb: "debian-binary" first with a 2.x format, then
+ * "control.tar" with an optional .gz/.xz/.zst suffix; members starting with
+ * '_' are skipped as dpkg allows.
+ */
+int bpo_debfile_read_control(const char *path, struct bpo_buf *control, struct bpo_error *err)
+{
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	struct bpo_buf tmp;
+	int fd = -1, rc = -1, r;
+	unsigned idx = 0;
+	struct stat st;
+
+	bpo_buf_init(&tmp, BPO_MAX_DEB_CONTROL_TAR);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		bpo_error_set(err, errno == ENOENT ? BPO_E_NOTFOUND : BPO_E_IO,
+			      "%s: cannot open: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: not a regular file", path);
+		goto out;
+	}
+	a = archive_read_new();
+	archive_read_support_format_ar(a);
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: not a Debian binary package (ar archive): %s",
+			      path, archive_error_string(a));
+		goto out;
+	}
+	for (;;) {
+		const char *name;
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: %s", path,
+				      idx == 0 ? "empty ar archive, not a Debian binary package"
+					       : "no control.tar member");
+			goto out;
+		}
+		if (r != ARCHIVE_OK) {
+			bpo_error_set(err, BPO_E_SYNTAX,
+				      "%s: not a Debian binary package (ar archive): %s", path,
+				      archive_error_string(a));
+			goto out;
+		}
+		name = archive_entry_pathname(e);
+		if (!name)
+			name = "";
+		if (idx == 0) {
+			if (strcmp(name, "debian-binary") != 0) {
+				bpo_error_set(err, BPO_E_SYNTAX,
+					      "%s: first member is '%s', expected 'debian-binary'",
+					      path, name);
+				goto out;
+			}
+			if (read_entry(a, path, name, 64, &tmp, err) < 0)
+				goto out;
+			if (tmp.len < 4 || memcmp(tmp.data, "2.", 2) != 0 ||
+			    tmp.data[tmp.len - 1] != '\n') {
+				bpo_error_set(err, BPO_E_SYNTAX,
+					      "%s: debian-binary says '%.*s', expected format 2.x",
+					      path, (int)(tmp.len > 16 ? 16 : tmp.len), tmp.data);
+				goto out;
+			}
+			bpo_buf_reset(&tmp);
+			idx++;
+			continue;
+		}
+		idx++;
+		if (name[0] == '_')
+			continue;
+		if (strcmp(name, "control.tar") == 0 || strcmp(name, "control.tar.gz") == 0 ||
+		    strcmp(name, "control.tar.xz") == 0 || strcmp(name, "control.tar.zst") == 0) {
+			char *member = bpo_xstrdup(name);
+			r = read_entry(a, path, member, BPO_MAX_DEB_CONTROL_TAR, &tmp, err);
+			if (r == 0)
+				r = control_from_tar(path, member, &tmp, control, err);
+			free(member);
+			if (r < 0)
+				goto out;
+			rc = 0;
+			goto out;
+		}
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: unexpected member '%s', expected control.tar",
+			      path, name);
+		goto out;
+	}
+out:
+	if (a)
+		archive_read_free(a);
+	if (fd >= 0)
+		close(fd);
+	bpo_buf_destroy(&tmp);
+	return rc;
+}

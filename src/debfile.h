@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * debfile: read a binary package (.deb) without unpacking it: the outer ar
+ * archive (debian-binary, control.tar[.gz|.xz|.zst], data.tar.*) and the
+ * control file inside the control member, through libarchive. Every .deb is
+ * hostile input: member sizes are capped and the layout is checked as dpkg
+ * does (debian-binary first and "2.x", control member before data member).
+ */
+#ifndef BPO_DEBFILE_H
+#define BPO_DEBFILE_H
+
+#include "buf.h"
+#include "err.h"
+
+/* Largest compressed control member we read into memory. */
+#define BPO_MAX_DEB_CONTROL_TAR (64u << 20)
+
+/*
+ * Read the control file of the .deb at path into control (appended, capped at
+ * BPO_MAX_CONTROL). BPO_E_SYNTAX with "path: ..." when the file is not a valid
+ * binary package, BPO_E_IO/NOTFOUND when it cannot be read.
+ */
+int bpo_debfile_read_control(const char *path, struct bpo_buf *control, struct bpo_error *err);
+
+#endif
