@@ -28,7 +28,8 @@ struct bpo_deb822_field {
 	char *raw;      /* the exact bytes of the field, name to final newline, comments in
 			   between included; NULL after bpo_deb822_set() changed it */
 	size_t raw_len;
-	unsigned line;  /* 1-based line where the field starts */
+	unsigned line;  /* 1-based line where the field starts (0: added by set/insert) */
+	unsigned own;   /* internal: which of name/value are allocated apart from the arena */
 };
 
 struct bpo_deb822_para {
@@ -37,6 +38,7 @@ struct bpo_deb822_para {
 	char *prefix;      /* blank/comment lines before the paragraph, verbatim (may be NULL) */
 	size_t prefix_len;
 	unsigned line;     /* 1-based line of the first field */
+	char *arena;       /* internal: one block holding the parsed strings */
 };
 
 /* Parser flags. */
