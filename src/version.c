@@ -197,7 +197,9 @@ int bpo_version_parse_lax(struct bpo_version *v, const char *s, struct bpo_error
 		return report(err, s, why);
 	}
 	if (rc > 0) {
-		report(err, s, why);
+		char q[300];
+		quote(q, sizeof(q), s);
+		bpo_error_set(err, BPO_E_SYNTAX, "version '%s' has bad syntax: %s", q, why);
 		return 1;
 	}
 	return 0;
