@@ -93,7 +93,12 @@ int bpo_recipe_load(struct bpo_recipe *r, const char *path, struct bpo_error *er
 /* Parse recipe text (name is used in messages and to resolve relative paths). */
 int bpo_recipe_parse(struct bpo_recipe *r, const char *data, size_t len, const char *name,
 		     struct bpo_error *err);
-/* Normalised output: YAML (every default filled in) or JSON. */
+/* The Debian release number of a codename (bookworm: 12; known: buster 10,
+ * bullseye 11, bookworm 12, trixie 13, forky 14), or 0 when unknown. */
+unsigned bpo_recipe_release_number(const char *codename);
+/* Normalised output: YAML (every default filled in; reads back to the same
+ * recipe) or one line of JSON (also name, file, source.kind,
+ * target.release-number and each patch's name). */
 int bpo_recipe_write_yaml(const struct bpo_recipe *r, struct bpo_buf *out, struct bpo_error *err);
 int bpo_recipe_write_json(const struct bpo_recipe *r, struct bpo_buf *out, struct bpo_error *err);
 
