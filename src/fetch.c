@@ -223,7 +223,7 @@ static int start(struct xfer *x, CURLM *m)
 			return bpo_error_set(&x->err, BPO_E_IO, "%s: cannot open: %s", x->part,
 					     strerror(errno));
 		x->have = (uint64_t)st.st_size;
-		if (x->have >= x->req->size) {
+		if (x->have >= x->req->size || x->req->any_size) {
 			/* Complete or too long: whatever it is, start afresh. */
 			if (ftruncate(x->fd, 0) < 0)
 				return bpo_error_set(&x->err, BPO_E_IO, "%s: cannot truncate: %s",
@@ -287,7 +287,7 @@ static int verify_part(struct xfer *x, struct bpo_error *err)
 
 	if (bpo_hash_file(x->part, BPO_HASH_SHA256, hex, &size, err) < 0)
 		goto out;
-	if (size != r->size) {
+	if (!r->any_size && size != r->size) {
 		bpo_error_set(err, BPO_E_VERIFY,
 			      "%s: size mismatch: got %" PRIu64 " bytes, expected %" PRIu64
 			      " (%s the index says)", x->name, size, r->size,
@@ -522,13 +522,14 @@ static bool cached_ok(struct bpo_fetcher *f, struct bpo_fetch_req *r)
 	uint64_t size = 0;
 	struct stat st;
 
-	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != r->size) {
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (r->any_size ? (uint64_t)st.st_size > r->size : (uint64_t)st.st_size != r->size)) {
 		free(path);
 		return false;
 	}
 	/* Re-hash: a damaged cache entry must not pass as verified. */
 	if (bpo_hash_file(path, BPO_HASH_SHA256, hex, &size, NULL) < 0 ||
-	    strcmp(hex, r->sha256) != 0 || size != r->size) {
+	    strcmp(hex, r->sha256) != 0 || (!r->any_size && size != r->size)) {
 		bpo_warn("%s: cache entry %s is damaged; downloading again", r->name, path);
 		unlink(path);
 		free(path);

@@ -48,7 +48,8 @@ void bpo_fetcher_destroy(struct bpo_fetcher *f);
 struct bpo_fetch_req {
 	const char *url;     /* borrowed */
 	const char *name;    /* file name for messages and the .part file (a path component) */
-	uint64_t size;       /* expected size (exact) */
+	uint64_t size;       /* expected size (exact), or with any_size the cap */
+	bool any_size;       /* size not known in advance (a pinned patch): only sha256 */
 	char sha256[65];     /* expected sha256, lower-case hex */
 	/* results */
 	char *path;          /* owned: <cache>/by-sha256/<sha256> when verified */

@@ -114,7 +114,9 @@ void bpo_fetched_init(struct bpo_fetched *out);
  * Resolve the recipe's source, download it, verify everything and place the
  * verified .dsc + files (hard links to, or copies of, the cache) and the
  * recipe's patches (URL patches downloaded and checked against their sha256,
- * local patches checked when pinned) in dest_dir (created when missing).
+ * local patches checked when pinned) in dest_dir (created when missing); the
+ * patches go to dest_dir/patches/<name>. With dest_dir NULL the directory is
+ * <cfg->work_dir>/<source>_<version without epoch>, known once resolved.
  */
 int bpo_fetch_recipe(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		     const char *dest_dir, struct bpo_fetched *out, struct bpo_error *err);

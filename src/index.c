@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* index: the apt archive walk, InRelease -> Sources -> .dsc -> files (see index.h). */
+#include "config.h"
+#include "index.h"
+
+#include <archive.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dsc.h"
+#include "fetch.h"
+#include "fsutil.h"
+#include "gpg.h"
+#include "hash.h"
+#include "log.h"
+#include "version.h"
+
+/* Most entries a Release's SHA256 field may list (Debian's has ~ 600 per suite). */
+#define RELEASE_MAX_FILES 100000
+
+void bpo_release_init(struct bpo_release *rel)
+{
+	memset(rel, 0, sizeof(*rel));
+	bpo_deb822_para_init(&rel->para);
+}
+
+/* bpo_release_destroy: free what rel owns. */
+void bpo_release_destroy(struct bpo_release *rel)
+{
+	if (!rel)
+		return;
+	free(rel->archive_url);
+	free(rel->suite);
+	free(rel->cache_dir);
+	free(rel->signer_fpr);
+	bpo_deb822_para_destroy(&rel->para);
+	for (size_t i = 0; i < rel->n_files; i++)
+		free(rel->files[i].name);
+	free(rel->files);
+	memset(rel, 0, sizeof(*rel));
+}
+
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+static bool read_num(const char **p, int min_digits, int max_digits, long *out)
+{
+	long v = 0;
+	int n = 0;
+	while (isdigit((unsigned char)**p) && n < max_digits) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	if (n < min_digits || isdigit((unsigned char)**p))
+		return false;
+	*out = v;
+	return true;
+}
+
+/*
+ * bpo_release_parse_date: "[Day, ]DD Mon YYYY HH:MM:SS ZONE" where ZONE is
+ * UTC, GMT, Z or +hhmm/-hhmm (apt's RFC1123StrToTime accepts these).
+ */
+int bpo_release_parse_date(const char *s, time_t *out)
+{
+	const char *p = s;
+	struct tm tm;
+	long day, year, hh, mm, ss, off = 0;
+	int mon = -1;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	while (*p == ' ')
+		p++;
+	if (isalpha((unsigned char)*p)) {
+		while (isalpha((unsigned char)*p))
+			p++;
+		if (*p++ != ',')
+			return -1;
+		while (*p == ' ')
+			p++;
+	}
+	if (!read_num(&p, 1, 2, &day) || *p++ != ' ')
+		return -1;
+	for (int i = 0; i < 12; i++)
+		if (strncmp(p, months[i], 3) == 0)
+			mon = i;
+	if (mon < 0 || p[3] != ' ')
+		return -1;
+	p += 4;
+	if (!read_num(&p, 4, 4, &year) || *p++ != ' ')
+		return -1;
+	if (!read_num(&p, 1, 2, &hh) || *p++ != ':' || !read_num(&p, 2, 2, &mm) ||
+	    *p++ != ':' || !read_num(&p, 2, 2, &ss))
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (strcmp(p, "UTC") == 0 || strcmp(p, "GMT") == 0 || strcmp(p, "Z") == 0 ||
+	    strcmp(p, "+0000") == 0) {
+		off = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 5) {
+		const char *q = p + 1;
+		long hhmm;
+		if (!read_num(&q, 4, 4, &hhmm) || hhmm % 100 >= 60)
+			return -1;
+		off = (hhmm / 100 * 3600 + hhmm % 100 * 60) * (*p == '-' ? -1 : 1);
+	} else {
+		return -1;
+	}
+	if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 || year < 1970)
+		return -1;
+	tm.tm_mday = (int)day;
+	tm.tm_mon = mon;
+	tm.tm_year = (int)(year - 1900);
+	tm.tm_hour = (int)hh;
+	tm.tm_min = (int)mm;
+	tm.tm_sec = (int)ss;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	*out = t - off;
+	return 0;
+}
+
+static bool parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (len == 0 || len > 20)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* bpo_release_parse: fields and the SHA256 list of verified Release text. */
+int bpo_release_parse(struct bpo_release *rel, const char *text, size_t len, const char *name,
+		      struct bpo_error *err)
+{
+	struct bpo_deb822_parser p;
+	const char *v, *cur, *line;
+	size_t llen, cap = 0;
+	int r;
+
+	bpo_deb822_para_destroy(&rel->para);
+	bpo_deb822_para_init(&rel->para);
+	bpo_deb822_parser_init(&p, text, len, name, 0);
+	r = bpo_deb822_next(&p, &rel->para, err);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return bpo_error_set(err, BPO_E_SYNTAX, "%s: empty Release file", name);
+	v = bpo_deb822_get(&rel->para, "Date");
+	if (v && bpo_release_parse_date(v, &rel->date) < 0)
+		return bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: cannot parse Date '%s'", name,
+				     bpo_deb822_find(&rel->para, "Date")->line, v);
+	v = bpo_deb822_get(&rel->para, "Valid-Until");
+	if (v && bpo_release_parse_date(v, &rel->valid_until) < 0)
+		return bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: cannot parse Valid-Until '%s'",
+				     name, bpo_deb822_find(&rel->para, "Valid-Until")->line, v);
+	v = bpo_deb822_get(&rel->para, "Acquire-By-Hash");
+	rel->by_hash = v && strcasecmp(v, "yes") == 0;
+	v = bpo_deb822_get(&rel->para, "SHA256");
+	if (!v)
+		return bpo_error_set(err, BPO_E_VERIFY, "%s: no SHA256 field (weaker hashes are "
+				     "not accepted)", name);
+	cur = v;
+	while (bpo_deb822_next_line(&cur, &line, &llen)) {
+		const char *w[3];
+		size_t wl[3], i = 0;
+		struct bpo_release_file *f;
+		for (int k = 0; k < 3; k++) {
+			while (i < llen && line[i] == ' ')
+				i++;
+			w[k] = line + i;
+			while (i < llen && line[i] != ' ')
+				i++;
+			wl[k] = (size_t)(line + i - w[k]);
+		}
+		if (wl[0] != 64 || wl[2] == 0 || i != llen)
+			return bpo_error_set(err, BPO_E_SYNTAX,
+					     "%s:%u: SHA256: expected '<sha256> <size> <path>', got '%.*s'",
+					     name, bpo_deb822_find(&rel->para, "SHA256")->line,
+					     (int)(llen > 200 ? 200 : llen), line);
+		if (rel->n_files >= RELEASE_MAX_FILES)
+			return bpo_error_set(err, BPO_E_SYNTAX, "%s: too many SHA256 entries", name);
+		BPO_GROW(rel->files, cap, rel->n_files + 1);
+		f = &rel->files[rel->n_files++];
+		memset(f, 0, sizeof(*f));
+		f->name = bpo_xstrndup(w[2], wl[2]);
+		for (size_t k = 0; k < 64; k++)
+			f->sha256[k] = (char)tolower((unsigned char)w[0][k]);
+		if (!bpo_sha256_hex_valid(f->sha256) || !parse_u64(w[1], wl[1], &f->size) ||
+		    !bpo_path_relative_ok(f->name))
+			return bpo_error_set(err, BPO_E_SYNTAX, "%s: SHA256: bad entry '%.*s'", name,
+					     (int)(llen > 200 ? 200 : llen), line);
+	}
+	return 0;
+}
+
+static void fmt_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || strftime(buf, len, "%a, %d %b %Y %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+/* bpo_release_check: suite, Date and Valid-Until, as apt would with its checks on. */
+int bpo_release_check(const struct bpo_release *rel, const char *suite, time_t now,
+		      const char *name, struct bpo_error *err)
+{
+	const char *s = bpo_deb822_get(&rel->para, "Suite");
+	const char *c = bpo_deb822_get(&rel->para, "Codename");
+	char t1[64], t2[64];
+
+	if (!(s && strcmp(s, suite) == 0) && !(c && strcmp(c, suite) == 0))
+		return bpo_error_set(err, BPO_E_VERIFY,
+				     "%s: is for suite '%s' (codename '%s'), not the requested '%s'",
+				     name, s ? s : "", c ? c : "", suite);
+	if (!bpo_deb822_get(&rel->para, "Date"))
+		return bpo_error_set(err, BPO_E_VERIFY, "%s: no Date field", name);
+	if (rel->date > now + BPO_RELEASE_DATE_SLACK) {
+		fmt_time(rel->date, t1, sizeof(t1));
+		fmt_time(now, t2, sizeof(t2));
+		return bpo_error_set(err, BPO_E_VERIFY,
+				     "%s: Date %s is in the future (now %s; clock wrong or "
+				     "file forged)", name, t1, t2);
+	}
+	if (bpo_deb822_get(&rel->para, "Valid-Until") && rel->valid_until < now) {
+		fmt_time(rel->valid_until, t1, sizeof(t1));
+		return bpo_error_set(err, BPO_E_VERIFY,
+				     "%s: expired: Valid-Until %s has passed (stale or replayed "
+				     "index)", name, t1);
+	}
+	return 0;
+}
+
+/* bpo_release_find: the SHA256 entry for path, or NULL. */
+const struct bpo_release_file *bpo_release_find(const struct bpo_release *rel, const char *path)
+{
+	for (size_t i = 0; i < rel->n_files; i++)
+		if (strcmp(rel->files[i].name, path) == 0)
+			return &rel->files[i];
+	return NULL;
+}
+
+static char *strip_slashes(const char *url)
+{
+	size_t n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	return bpo_xstrndup(url, n);
+}
+
+/* bpo_index_fetch_release: InRelease (or Release + Release.gpg), verified and checked. */
+int bpo_index_fetch_release(const char *archive_url, const char *suite, const char *keyring,
+			    const struct bpo_config *cfg, struct bpo_release *rel,
+			    struct bpo_error *err)
+{
+	struct bpo_fetcher f;
+	struct bpo_gpg g;
+	struct bpo_buf raw, sig, plain;
+	char *base = NULL, *url = NULL, *name = NULL, *sigurl = NULL, *fpr = NULL;
+	int rc = -1, r;
+
+	bpo_release_init(rel);
+	memset(&g, 0, sizeof(g));
+	bpo_fetcher_init(&f, cfg->cache_dir);
+	bpo_buf_init(&raw, BPO_MAX_CONTROL);
+	bpo_buf_init(&sig, BPO_MAX_SIGNATURE);
+	bpo_buf_init(&plain, BPO_MAX_CONTROL);
+	if (!suite || !bpo_path_component_ok(suite)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "invalid suite name '%s'", suite ? suite : "");
+		goto out;
+	}
+	base = strip_slashes(archive_url);
+	name = bpo_xasprintf("%s/dists/%s/InRelease", base, suite);
+	url = bpo_xstrdup(name);
+	r = bpo_fetch_buf(&f, url, name, BPO_MAX_CONTROL, true, &raw, err);
+	if (r < 0)
+		goto out;
+	if (bpo_gpg_open(&g, keyring, err) < 0)
+		goto out;
+	if (r == 0) {
+		if (bpo_gpg_verify_inline(&g, raw.data, raw.len, name, &plain, &fpr, err) < 0)
+			goto out;
+	} else {
+		free(url);
+		free(name);
+		name = bpo_xasprintf("%s/dists/%s/Release", base, suite);
+		url = bpo_xstrdup(name);
+		sigurl = bpo_xasprintf("%s.gpg", url);
+		bpo_verbose("no InRelease; trying %s and Release.gpg", url);
+		if (bpo_fetch_buf(&f, url, name, BPO_MAX_CONTROL, false, &raw, err) < 0 ||
+		    bpo_fetch_buf(&f, sigurl, sigurl, BPO_MAX_SIGNATURE, false, &sig, err) < 0)
+			goto out;
+		if (bpo_gpg_verify_detached(&g, raw.data, raw.len, sig.data, sig.len, name, &fpr,
+					    err) < 0)
+			goto out;
+		if (bpo_buf_append(&plain, raw.data, raw.len, err) < 0)
+			goto out;
+	}
+	if (bpo_release_parse(rel, plain.data, plain.len, name, err) < 0)
+		goto out;
+	if (bpo_release_check(rel, suite, time(NULL), name, err) < 0)
+		goto out;
+	rel->archive_url = base;
+	base = NULL;
+	rel->suite = bpo_xstrdup(suite);
+	rel->cache_dir = bpo_xstrdup(cfg->cache_dir);
+	rel->signer_fpr = fpr;
+	fpr = NULL;
+	bpo_verbose("%s: good signature from %s", name, rel->signer_fpr);
+	rc = 0;
+out:
+	if (rc < 0)
+		bpo_release_destroy(rel);
+	bpo_gpg_close(&g);
+	bpo_fetcher_destroy(&f);
+	bpo_buf_destroy(&raw);
+	bpo_buf_destroy(&sig);
+	bpo_buf_destroy(&plain);
+	free(base);
+	free(url);
+	free(name);
+	free(sigurl);
+	free(fpr);
+	return rc;
+}
+
+/* Decompress (xz, gzip, bzip2, or none) a verified file into out with libarchive. */
+static int decompress(const char *path, const char *name, struct bpo_buf *out,
+		      struct bpo_error *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ent;
+	char chunk[65536];
+	la_ssize_t n;
+	int rc = -1;
+
+	if (!a)
+		return bpo_error_set(err, BPO_E_FAIL, "libarchive: out of memory");
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_format_raw(a);
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &ent) != ARCHIVE_OK) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", name,
+			      archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		goto out;
+	}
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0)
+		if (bpo_buf_append(out, chunk, (size_t)n, err) < 0) {
+			bpo_error_prefix(err, "%s", name);
+			goto out;
+		}
+	if (n < 0) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", name,
+			      archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		goto out;
+	}
+	rc = 0;
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+/* Fetch one index (base "main/source/Sources": .xz, .gz or plain as the Release
+ * lists them) through the cache and decompress it into out. */
+static int load_index(const struct bpo_release *rel, const char *base, struct bpo_buf *out,
+		      char **shown, struct bpo_error *err)
+{
+	static const char *const exts[] = {".xz", ".gz", ""};
+	const struct bpo_release_file *rf = NULL;
+	struct bpo_fetcher f;
+	struct bpo_fetch_req req;
+	char *path = NULL, *url = NULL, *cname = NULL;
+	int rc = -1;
+
+	memset(&req, 0, sizeof(req));
+	bpo_fetcher_init(&f, rel->cache_dir);
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]) && !rf; i++) {
+		free(path);
+		path = bpo_xasprintf("%s%s", base, exts[i]);
+		rf = bpo_release_find(rel, path);
+	}
+	*shown = bpo_xasprintf("%s/dists/%s/%s", rel->archive_url, rel->suite,
+			       rf ? path : base);
+	if (!rf) {
+		bpo_error_set(err, BPO_E_NOTFOUND, "%s(.xz|.gz): not listed in the Release file",
+			      *shown);
+		goto out;
+	}
+	cname = bpo_xasprintf("%s_%s", rel->suite, path);
+	for (char *c = cname; *c; c++)
+		if (*c == '/')
+			*c = '_';
+	if (rel->by_hash) {
+		char *dir = bpo_xstrndup(path, (size_t)(strrchr(path, '/') ? strrchr(path, '/') - path : 0));
+		char *rel_url = bpo_xasprintf("dists/%s/%s%sby-hash/SHA256/%s", rel->suite, dir,
+					      *dir ? "/" : "", rf->sha256);
+		url = bpo_url_join(rel->archive_url, rel_url);
+		free(rel_url);
+		free(dir);
+	} else {
+		url = bpo_xstrdup(*shown);
+	}
+	req.url = url;
+	req.name = cname;
+	req.size = rf->size;
+	memcpy(req.sha256, rf->sha256, sizeof(req.sha256));
+	if (bpo_fetch_files(&f, &req, 1, err) < 0) {
+		if (!rel->by_hash || req.err.kind != BPO_E_NOTFOUND)
+			goto out;
+		/* A mirror may lag on by-hash; the plain name is checked the same way. */
+		free(url);
+		url = bpo_xstrdup(*shown);
+		req.url = url;
+		if (bpo_fetch_files(&f, &req, 1, err) < 0)
+			goto out;
+	}
+	if (decompress(req.path, *shown, out, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(req.path);
+	bpo_fetcher_destroy(&f);
+	free(path);
+	free(url);
+	free(cname);
+	return rc;
+}
+
+/* Call cb for every paragraph whose field `key` equals `value`; cb returns <0 to stop. */
+typedef int (*stanza_cb)(struct bpo_deb822_para *para, void *ctx, struct bpo_error *err);
+
+static int each_stanza(const struct bpo_release *rel, const char *base, const char *key,
+		       const char *value, stanza_cb cb, void *ctx, struct bpo_error *err)
+{
+	struct bpo_buf text;
+	struct bpo_deb822_parser p;
+	char *shown = NULL;
+	int rc = -1, r;
+
+	bpo_buf_init(&text, BPO_MAX_INDEX);
+	if (load_index(rel, base, &text, &shown, err) < 0)
+		goto out;
+	bpo_deb822_parser_init(&p, text.data, text.len, shown, 0);
+	for (;;) {
+		struct bpo_deb822_para para;
+		const char *v;
+		bpo_deb822_para_init(&para);
+		r = bpo_deb822_next(&p, &para, err);
+		if (r <= 0) {
+			bpo_deb822_para_destroy(&para);
+			if (r < 0)
+				goto out;
+			break;
+		}
+		v = bpo_deb822_get(&para, key);
+		if (v && strcmp(v, value) == 0 && cb(&para, ctx, err) < 0) {
+			bpo_deb822_para_destroy(&para);
+			goto out;
+		}
+		bpo_deb822_para_destroy(&para);
+	}
+	rc = 0;
+out:
+	bpo_buf_destroy(&text);
+	free(shown);
+	return rc;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	return bpo_version_compare_str(*(char *const *)b, *(char *const *)a);
+}
+
+static int collect_version(struct bpo_deb822_para *para, void *ctx, struct bpo_error *err)
+{
+	struct bpo_strv *sv = ctx;
+	const char *v = bpo_deb822_get(para, "Version");
+	(void)err;
+	if (v)
+		bpo_strv_push(sv, v);
+	return 0;
+}
+
+static int versions_of(const struct bpo_release *rel, const char *base, const char *package,
+		       struct bpo_strv *versions, struct bpo_error *err)
+{
+	size_t before = versions->n;
+	if (each_stanza(rel, base, "Package", package, collect_version, versions, err) < 0)
+		return -1;
+	qsort(versions->v + before, versions->n - before, sizeof(char *), cmp_desc);
+	return (int)(versions->n - before);
+}
+
+static bool name_ok(const char *s)
+{
+	return s && *s && bpo_path_component_ok(s) && !strchr(s, ' ');
+}
+
+/* bpo_index_source_versions: versions of a source in <component>/source/Sources. */
+int bpo_index_source_versions(const struct bpo_release *rel, const char *component,
+			      const char *source, struct bpo_strv *versions, struct bpo_error *err)
+{
+	char *base;
+	int rc;
+	if (!name_ok(component) || !name_ok(source))
+		return bpo_error_set(err, BPO_E_SYNTAX, "invalid component or package name");
+	base = bpo_xasprintf("%s/source/Sources", component);
+	rc = versions_of(rel, base, source, versions, err);
+	free(base);
+	return rc;
+}
+
+/* bpo_index_binary_versions: versions of a binary package in Packages. */
+int bpo_index_binary_versions(const struct bpo_release *rel, const char *component,
+			      const char *arch, const char *package, struct bpo_strv *versions,
+			      struct bpo_error *err)
+{
+	char *base;
+	int rc;
+	if (!name_ok(component) || !name_ok(arch) || !name_ok(package))
+		return bpo_error_set(err, BPO_E_SYNTAX, "invalid component, architecture or package name");
+	base = bpo_xasprintf("%s/binary-%s/Packages", component, arch);
+	rc = versions_of(rel, base, package, versions, err);
+	free(base);
+	return rc;
+}
+
+struct pick {
+	const char *version; /* wanted, or NULL */
+	struct bpo_deb822_para best;
+	const char *best_version;
+	bool have;
+	struct bpo_strv all;
+};
+
+static int pick_stanza(struct bpo_deb822_para *para, void *ctx, struct bpo_error *err)
+{
+	struct pick *pk = ctx;
+	const char *v = bpo_deb822_get(para, "Version");
+	(void)err;
+	if (!v)
+		return 0;
+	bpo_strv_push(&pk->all, v);
+	if (pk->version && strcmp(v, pk->version) != 0)
+		return 0;
+	if (pk->have && bpo_version_compare_str(v, pk->best_version) <= 0)
+		return 0;
+	bpo_deb822_para_destroy(&pk->best);
+	pk->best = *para; /* take ownership */
+	bpo_deb822_para_init(para);
+	pk->best_version = bpo_deb822_get(&pk->best, "Version");
+	pk->have = true;
+	return 0;
+}
+
+/* bpo_index_find_source: the stanza of source at version (NULL: the highest). */
+int bpo_index_find_source(const struct bpo_release *rel, const char *component,
+			  const char *source, const char *version,
+			  struct bpo_deb822_para *stanza, struct bpo_error *err)
+{
+	struct pick pk;
+	char *base = NULL;
+	int rc = -1;
+
+	memset(&pk, 0, sizeof(pk));
+	bpo_deb822_para_init(&pk.best);
+	bpo_deb822_para_init(stanza);
+	pk.version = version;
+	if (!name_ok(component) || !name_ok(source)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "invalid component or source name");
+		goto out;
+	}
+	base = bpo_xasprintf("%s/source/Sources", component);
+	if (each_stanza(rel, base, "Package", source, pick_stanza, &pk, err) < 0)
+		goto out;
+	if (!pk.have) {
+		struct bpo_buf list;
+		bpo_buf_init(&list, 4096);
+		qsort(pk.all.v, pk.all.n, sizeof(char *), cmp_desc);
+		for (size_t i = 0; i < pk.all.n; i++)
+			if (bpo_buf_printf(&list, NULL, "%s%s", i ? ", " : "", pk.all.v[i]) < 0)
+				break;
+		if (pk.all.n == 0)
+			bpo_error_set(err, BPO_E_NOTFOUND, "source package '%s' is not in %s/dists/%s %s",
+				      source, rel->archive_url, rel->suite, component);
+		else
+			bpo_error_set(err, BPO_E_NOTFOUND,
+				      "source package '%s' has no version %s in %s/dists/%s %s "
+				      "(available: %s)", source, version, rel->archive_url,
+				      rel->suite, component, list.data);
+		bpo_buf_destroy(&list);
+		goto out;
+	}
+	*stanza = pk.best;
+	bpo_deb822_para_init(&pk.best);
+	rc = 0;
+out:
+	bpo_deb822_para_destroy(&pk.best);
+	bpo_strv_destroy(&pk.all);
+	free(base);
+	return rc;
+}
