@@ -617,3 +617,432 @@ out:
 	free(base);
 	return rc;
 }
+
+/* ---- fetching a recipe's source ------------------------------------------ */
+
+void bpo_fetched_init(struct bpo_fetched *out)
+{
+	memset(out, 0, sizeof(*out));
+}
+
+/* bpo_fetched_destroy: free what out owns. */
+void bpo_fetched_destroy(struct bpo_fetched *out)
+{
+	if (!out)
+		return;
+	free(out->dir);
+	free(out->dsc_path);
+	free(out->source);
+	free(out->version);
+	free(out->format);
+	free(out->signer_fpr);
+	for (size_t i = 0; i < out->n_files; i++) {
+		free(out->files[i].name);
+		free(out->files[i].path);
+	}
+	free(out->files);
+	if (out->patch_paths)
+		for (char **p = out->patch_paths; *p; p++)
+			free(*p);
+	free(out->patch_paths);
+	memset(out, 0, sizeof(*out));
+}
+
+/* Put a verified cache blob at dest (hard link, else copy); replaces dest. */
+static int place(const char *cached, const char *dest, struct bpo_error *err)
+{
+	if (unlink(dest) < 0 && errno != ENOENT)
+		return bpo_error_set(err, BPO_E_IO, "%s: cannot replace: %s", dest, strerror(errno));
+	if (link(cached, dest) == 0)
+		return 0;
+	return bpo_file_copy(cached, dest, 0644, err);
+}
+
+static void add_file(struct bpo_fetched *out, size_t *cap, const char *name, const char *path,
+		     const char *sha256, uint64_t size)
+{
+	struct bpo_fetched_file *f;
+	BPO_GROW(out->files, *cap, out->n_files + 1);
+	f = &out->files[out->n_files++];
+	f->name = bpo_xstrdup(name);
+	f->path = bpo_xstrdup(path);
+	memcpy(f->sha256, sha256, 65);
+	f->size = size;
+}
+
+static const char *no_epoch(const char *v)
+{
+	const char *c = strchr(v, ':');
+	return c ? c + 1 : v;
+}
+
+/* Make the destination directory (default under the work dir) and record it. */
+static int prepare_dest(const struct bpo_config *cfg, const char *dest_dir, const char *source,
+			const char *version, struct bpo_fetched *out, struct bpo_error *err)
+{
+	if (dest_dir) {
+		out->dir = bpo_xstrdup(dest_dir);
+	} else {
+		char *leaf = bpo_xasprintf("%s_%s", source, no_epoch(version));
+		if (!cfg->work_dir || !bpo_path_component_ok(leaf)) {
+			free(leaf);
+			return bpo_error_set(err, BPO_E_USAGE, "no work directory to fetch %s into",
+					     source);
+		}
+		out->dir = bpo_path_join(cfg->work_dir, leaf);
+		free(leaf);
+	}
+	return bpo_mkdir_p(out->dir, 0755, err);
+}
+
+/* Check that the .dsc lists exactly what the Sources stanza lists (minus the .dsc). */
+static int cross_check(const struct bpo_dsc *stanza, const struct bpo_dsc *dsc,
+		       const char *dsc_name, struct bpo_error *err)
+{
+	size_t n_other = 0;
+	for (size_t i = 0; i < stanza->n_files; i++) {
+		const struct bpo_dsc_file *sf = &stanza->files[i], *df;
+		if (strcmp(sf->name, dsc_name) == 0)
+			continue;
+		n_other++;
+		df = bpo_dsc_find_file(dsc, sf->name);
+		if (!df)
+			return bpo_error_set(err, BPO_E_VERIFY,
+					     "%s: does not list %s, which the Sources index lists",
+					     dsc_name, sf->name);
+		if (df->size != sf->size || strcmp(df->sha256, sf->sha256) != 0)
+			return bpo_error_set(err, BPO_E_VERIFY,
+					     "%s: %s has sha256 %s size %" PRIu64 " but the Sources "
+					     "index says sha256 %s size %" PRIu64, dsc_name, sf->name,
+					     df->sha256, df->size, sf->sha256, sf->size);
+	}
+	if (n_other != dsc->n_files)
+		return bpo_error_set(err, BPO_E_VERIFY,
+				     "%s: lists files that the Sources index does not", dsc_name);
+	if (strcmp(dsc->source, stanza->source) != 0 || strcmp(dsc->version, stanza->version) != 0)
+		return bpo_error_set(err, BPO_E_VERIFY, "%s: is %s %s, but the Sources index says %s %s",
+				     dsc_name, dsc->source, dsc->version, stanza->source,
+				     stanza->version);
+	return 0;
+}
+
+/* Download every file of dsc from dir_url into the cache and place them in out->dir. */
+static int fetch_dsc_files(struct bpo_fetcher *f, const struct bpo_dsc *dsc, const char *dir_url,
+			   struct bpo_fetched *out, size_t *cap, struct bpo_error *err)
+{
+	struct bpo_fetch_req *reqs = bpo_xcalloc(dsc->n_files ? dsc->n_files : 1, sizeof(*reqs));
+	char **urls = bpo_xcalloc(dsc->n_files ? dsc->n_files : 1, sizeof(*urls));
+	int rc = -1;
+
+	for (size_t i = 0; i < dsc->n_files; i++) {
+		urls[i] = bpo_url_join(dir_url, dsc->files[i].name);
+		reqs[i].url = urls[i];
+		reqs[i].name = dsc->files[i].name;
+		reqs[i].size = dsc->files[i].size;
+		memcpy(reqs[i].sha256, dsc->files[i].sha256, 65);
+	}
+	if (bpo_fetch_files(f, reqs, dsc->n_files, err) < 0)
+		goto out;
+	for (size_t i = 0; i < dsc->n_files; i++) {
+		char *dest = bpo_path_join(out->dir, dsc->files[i].name);
+		int r = place(reqs[i].path, dest, err);
+		if (r == 0)
+			add_file(out, cap, dsc->files[i].name, dest, dsc->files[i].sha256,
+				 dsc->files[i].size);
+		free(dest);
+		if (r < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < dsc->n_files; i++) {
+		free(urls[i]);
+		free(reqs[i].path);
+	}
+	free(urls);
+	free(reqs);
+	return rc;
+}
+
+static int fetch_from_archive(const struct bpo_recipe *r, const struct bpo_config *cfg,
+			      const char *dest_dir, struct bpo_fetcher *f,
+			      struct bpo_fetched *out, size_t *cap, struct bpo_error *err)
+{
+	struct bpo_release rel;
+	struct bpo_deb822_para stanza;
+	struct bpo_dsc src, dsc;
+	struct bpo_fetch_req req;
+	const struct bpo_dsc_file *dscf = NULL;
+	const char *archive = r->source.archive;
+	const char *component = r->source.component ? r->source.component : "main";
+	const char *keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
+	char *dir_url = NULL, *dsc_url = NULL, *where = NULL;
+	int rc = -1;
+
+	bpo_release_init(&rel);
+	bpo_deb822_para_init(&stanza);
+	bpo_dsc_init(&src);
+	bpo_dsc_init(&dsc);
+	memset(&req, 0, sizeof(req));
+	if (!archive || strcmp(archive, "mirror") == 0)
+		archive = cfg->mirror;
+	if (!archive || !r->source.suite || !r->source.package) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: source needs package, suite and an archive "
+			      "(or a configured mirror)", r->file ? r->file : "recipe");
+		goto out;
+	}
+	if (!keyring) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: no keyring to verify the archive with",
+			      r->file ? r->file : "recipe");
+		goto out;
+	}
+	if (bpo_index_fetch_release(archive, r->source.suite, keyring, cfg, &rel, err) < 0)
+		goto out;
+	if (bpo_index_find_source(&rel, component, r->source.package, r->source.version, &stanza,
+				  err) < 0)
+		goto out;
+	where = bpo_xasprintf("%s/dists/%s/%s/source/Sources (%s %s)", rel.archive_url, rel.suite,
+			      component, r->source.package,
+			      bpo_deb822_get(&stanza, "Version") ? bpo_deb822_get(&stanza, "Version") : "?");
+	if (bpo_dsc_from_para(&src, &stanza, where, err) < 0)
+		goto out;
+	if (!src.directory) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: no Directory field", where);
+		goto out;
+	}
+	for (size_t i = 0; i < src.n_files; i++)
+		if (bpo_str_has_suffix(src.files[i].name, ".dsc"))
+			dscf = &src.files[i];
+	if (!dscf) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: lists no .dsc file", where);
+		goto out;
+	}
+	if (prepare_dest(cfg, dest_dir, src.source, src.version, out, err) < 0)
+		goto out;
+	dir_url = bpo_url_join(rel.archive_url, src.directory);
+	dsc_url = bpo_url_join(dir_url, dscf->name);
+	req.url = dsc_url;
+	req.name = dscf->name;
+	req.size = dscf->size;
+	memcpy(req.sha256, dscf->sha256, 65);
+	if (bpo_fetch_files(f, &req, 1, err) < 0)
+		goto out;
+	if (bpo_dsc_load(&dsc, req.path, err) < 0) {
+		bpo_error_prefix(err, "%s", dscf->name);
+		goto out;
+	}
+	if (cross_check(&src, &dsc, dscf->name, err) < 0)
+		goto out;
+	out->dsc_path = bpo_path_join(out->dir, dscf->name);
+	if (place(req.path, out->dsc_path, err) < 0)
+		goto out;
+	add_file(out, cap, dscf->name, out->dsc_path, dscf->sha256, dscf->size);
+	if (fetch_dsc_files(f, &dsc, dir_url, out, cap, err) < 0)
+		goto out;
+	out->source = bpo_xstrdup(dsc.source);
+	out->version = bpo_xstrdup(dsc.version);
+	out->format = bpo_xstrdup(dsc.format);
+	out->signer_fpr = bpo_xstrdup(rel.signer_fpr);
+	rc = 0;
+out:
+	free(req.path);
+	free(dir_url);
+	free(dsc_url);
+	free(where);
+	bpo_dsc_destroy(&src);
+	bpo_dsc_destroy(&dsc);
+	bpo_deb822_para_destroy(&stanza);
+	bpo_release_destroy(&rel);
+	return rc;
+}
+
+static int fetch_from_dsc_url(const struct bpo_recipe *r, const struct bpo_config *cfg,
+			      const char *dest_dir, struct bpo_fetcher *f,
+			      struct bpo_fetched *out, size_t *cap, struct bpo_error *err)
+{
+	struct bpo_buf raw, plain;
+	struct bpo_gpg g;
+	struct bpo_dsc dsc;
+	char *name = NULL, *dir_url = NULL, *fpr = NULL, *cpath = NULL;
+	char hex[BPO_HASH_HEX_MAX];
+	const char *url = r->source.dsc;
+	int rc = -1;
+
+	memset(&g, 0, sizeof(g));
+	bpo_buf_init(&raw, BPO_MAX_CONTROL);
+	bpo_buf_init(&plain, BPO_MAX_CONTROL);
+	bpo_dsc_init(&dsc);
+	name = url ? bpo_url_basename(url) : NULL;
+	if (!name || !bpo_str_has_suffix(name, ".dsc")) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: source.dsc must be the URL of a .dsc file",
+			      r->file ? r->file : "recipe");
+		goto out;
+	}
+	if (!r->source.allow_unsigned && !r->source.keyring) {
+		bpo_error_set(err, BPO_E_SYNTAX,
+			      "%s: source.keyring is required to verify %s (or set allow_unsigned)",
+			      r->file ? r->file : "recipe", name);
+		goto out;
+	}
+	if (bpo_fetch_buf(f, url, name, BPO_MAX_CONTROL, false, &raw, err) < 0)
+		goto out;
+	if (r->source.keyring) {
+		if (bpo_gpg_open(&g, r->source.keyring, err) < 0)
+			goto out;
+		if (bpo_gpg_verify_inline(&g, raw.data, raw.len, name, &plain, &fpr, err) < 0) {
+			if (!(r->source.allow_unsigned && strstr(err ? err->msg : "", "not signed")))
+				goto out;
+			bpo_buf_reset(&plain);
+		}
+	}
+	if (!fpr) {
+		bool is_signed = false;
+		/* allow_unsigned: parse what we got, and say loudly that nothing vouches for it. */
+		if (bpo_deb822_clearsign_strip(raw.data, raw.len, name, &plain, &is_signed, err) < 0)
+			goto out;
+		bpo_warn("%s: signature NOT verified (allow_unsigned is set in %s)", name,
+			 r->file ? r->file : "the recipe");
+	}
+	if (bpo_dsc_parse(&dsc, plain.data, plain.len, name, err) < 0)
+		goto out;
+	if (prepare_dest(cfg, dest_dir, dsc.source, dsc.version, out, err) < 0)
+		goto out;
+	/* The .dsc as downloaded (signature included) goes to the cache by its hash. */
+	bpo_sha256_hex_buf(raw.data, raw.len, hex);
+	cpath = bpo_fetch_cache_path(f, hex);
+	{
+		char *d = bpo_path_join(f->cache_dir, "by-sha256");
+		int mr = bpo_mkdir_p(d, 0755, err);
+		free(d);
+		if (mr < 0 || bpo_file_write_atomic(cpath, raw.data, raw.len, 0644, err) < 0)
+			goto out;
+	}
+	out->dsc_path = bpo_path_join(out->dir, name);
+	if (place(cpath, out->dsc_path, err) < 0)
+		goto out;
+	add_file(out, cap, name, out->dsc_path, hex, raw.len);
+	dir_url = bpo_url_dirname(url);
+	if (fetch_dsc_files(f, &dsc, dir_url, out, cap, err) < 0)
+		goto out;
+	out->source = bpo_xstrdup(dsc.source);
+	out->version = bpo_xstrdup(dsc.version);
+	out->format = bpo_xstrdup(dsc.format);
+	out->signer_fpr = fpr;
+	fpr = NULL;
+	rc = 0;
+out:
+	bpo_gpg_close(&g);
+	bpo_buf_destroy(&raw);
+	bpo_buf_destroy(&plain);
+	bpo_dsc_destroy(&dsc);
+	free(name);
+	free(dir_url);
+	free(fpr);
+	free(cpath);
+	return rc;
+}
+
+/* Download URL patches (sha256 pinned), check pinned local ones, copy all to dir/patches. */
+static int fetch_patches(const struct bpo_recipe *r, struct bpo_fetcher *f,
+			 struct bpo_fetched *out, struct bpo_error *err)
+{
+	char *pdir = bpo_path_join(out->dir, "patches");
+	struct bpo_strv paths = {0};
+	int rc = -1;
+
+	if (r->n_patches == 0) {
+		out->patch_paths = bpo_xcalloc(1, sizeof(char *));
+		free(pdir);
+		return 0;
+	}
+	if (bpo_mkdir_p(pdir, 0755, err) < 0)
+		goto out;
+	for (size_t i = 0; i < r->n_patches; i++) {
+		const struct bpo_recipe_patch *p = &r->patches[i];
+		char *dest, *src = NULL;
+		struct bpo_fetch_req req;
+		int pr = -1;
+
+		memset(&req, 0, sizeof(req));
+		if (!p->name || !bpo_path_component_ok(p->name)) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s:%u:%u: unsafe patch name", r->file,
+				      p->line, p->column);
+			goto out;
+		}
+		for (size_t k = 0; k < paths.n; k++)
+			if (strcmp(strrchr(paths.v[k], '/') + 1, p->name) == 0) {
+				bpo_error_set(err, BPO_E_SYNTAX, "%s:%u:%u: two patches named %s",
+					      r->file, p->line, p->column, p->name);
+				goto out;
+			}
+		dest = bpo_path_join(pdir, p->name);
+		if (p->url) {
+			if (!p->sha256 || !bpo_sha256_hex_valid(p->sha256)) {
+				bpo_error_set(err, BPO_E_SYNTAX, "%s:%u:%u: patch %s: a URL patch needs "
+					      "a sha256 pin", r->file, p->line, p->column, p->name);
+			} else {
+				req.url = p->url;
+				req.name = p->name;
+				req.size = BPO_MAX_PATCH;
+				req.any_size = true;
+				snprintf(req.sha256, sizeof(req.sha256), "%s", p->sha256);
+				if (bpo_fetch_files(f, &req, 1, err) == 0)
+					pr = place(req.path, dest, err);
+			}
+		} else if (p->path) {
+			src = p->path;
+			pr = 0;
+			if (p->sha256) {
+				char hex[BPO_HASH_HEX_MAX];
+				pr = bpo_hash_file(src, BPO_HASH_SHA256, hex, NULL, err);
+				if (pr == 0 && strcasecmp(hex, p->sha256) != 0)
+					pr = bpo_error_set(err, BPO_E_VERIFY,
+							   "%s: SHA256 mismatch: got %s, the recipe pins %s",
+							   src, hex, p->sha256);
+			}
+			if (pr == 0)
+				pr = bpo_file_copy(src, dest, 0644, err);
+		} else {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s:%u:%u: patch has neither path nor url",
+				      r->file, p->line, p->column);
+		}
+		free(req.path);
+		if (pr < 0) {
+			free(dest);
+			goto out;
+		}
+		bpo_strv_push_owned(&paths, dest);
+	}
+	out->patch_paths = paths.v;
+	paths.v = NULL;
+	paths.n = 0;
+	rc = 0;
+out:
+	bpo_strv_destroy(&paths);
+	free(pdir);
+	return rc;
+}
+
+/* bpo_fetch_recipe: resolve, download and verify a recipe's source and patches. */
+int bpo_fetch_recipe(const struct bpo_recipe *r, const struct bpo_config *cfg,
+		     const char *dest_dir, struct bpo_fetched *out, struct bpo_error *err)
+{
+	struct bpo_fetcher f;
+	size_t cap = 0;
+	int rc = -1;
+
+	bpo_fetched_init(out);
+	if (!cfg->cache_dir)
+		return bpo_error_set(err, BPO_E_USAGE, "no cache directory configured");
+	bpo_fetcher_init(&f, cfg->cache_dir);
+	if (r->source.kind == BPO_SOURCE_DSC)
+		rc = fetch_from_dsc_url(r, cfg, dest_dir, &f, out, &cap, err);
+	else
+		rc = fetch_from_archive(r, cfg, dest_dir, &f, out, &cap, err);
+	if (rc == 0)
+		rc = fetch_patches(r, &f, out, err);
+	bpo_fetcher_destroy(&f);
+	if (rc < 0)
+		bpo_fetched_destroy(out);
+	return rc;
+}
