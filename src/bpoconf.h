@@ -8,13 +8,31 @@
  *               read at run time; $BPO_MIRROR overrides
  *   cache_dir   $BPO_CACHE_DIR, else $XDG_CACHE_HOME/bpo (~/.cache/bpo), or
  *               /var/cache/bpo for root
- *   maintainer  $DEBFULLNAME <$DEBEMAIL> when the file does not say
+ *   maintainer  $DEBFULLNAME <$DEBEMAIL> when the file does not say (then
+ *               $NAME/$EMAIL as dch does; DEBEMAIL may be "Name <mail>")
+ * $BPO_MIRROR and $BPO_CACHE_DIR override the files; see bpo.conf(5).
  * (Named bpoconf, not config, because config.h is autoconf's.)
  */
 #ifndef BPO_BPOCONF_H
 #define BPO_BPOCONF_H
 
+#include <stdbool.h>
+
+#include "buf.h"
 #include "err.h"
+
+/* The keys of bpo.conf, in output order; index into struct bpo_config.origin. */
+enum bpo_config_key {
+	BPO_CONF_MIRROR,
+	BPO_CONF_SECURITY_MIRROR,
+	BPO_CONF_CACHE_DIR,
+	BPO_CONF_WORK_DIR,
+	BPO_CONF_KEYRING,
+	BPO_CONF_MAINTAINER,
+	BPO_CONF_BUILD_TIMEOUT,
+	BPO_CONF_BUILD_USER,
+	BPO_CONF_N_KEYS
+};
 
 struct bpo_config {
 	char *mirror;            /* base URL of the Debian mirror, no trailing '/' */
@@ -29,13 +47,40 @@ struct bpo_config {
 	char *build_user;        /* unprivileged user for builds when run as root,
 				    default "bpo-build" (created if missing? no: see bpo.conf(5)) */
 	char *loaded_from;       /* files read, ", "-joined, for messages; may be NULL */
+	/* Where each value came from, for `bpo config` and messages: "default",
+	   "FILE:LINE:COL", "$BPO_MIRROR", "apt sources (FILE)", ... (owned). */
+	char *origin[BPO_CONF_N_KEYS];
 };
+
+/* The bpo.conf key name of k ("build-timeout"). */
+const char *bpo_config_key_name(enum bpo_config_key k);
 
 void bpo_config_init(struct bpo_config *cfg);
 void bpo_config_destroy(struct bpo_config *cfg);
 /* Load defaults, then the files (or only explicit_path when not NULL). */
 int bpo_config_load(struct bpo_config *cfg, const char *explicit_path, struct bpo_error *err);
-/* The mirror from the machine's apt sources (owned string), or NULL. */
+/* Load defaults, then system_path and user_path (each skipped when NULL or
+ * missing), or only explicit_path (which must exist) when not NULL; then the
+ * environment ($BPO_MIRROR, $BPO_CACHE_DIR, $DEBFULLNAME...). apt_dir is where
+ * the apt sources are read (NULL: $BPO_APT_DIR, else /etc/apt).
+ * bpo_config_load() is this with /etc/bpo/bpo.conf and the XDG user file. */
+int bpo_config_load_paths(struct bpo_config *cfg, const char *system_path,
+			  const char *user_path, const char *explicit_path, const char *apt_dir,
+			  struct bpo_error *err);
+/* The mirror from the machine's apt sources (owned string), or NULL: from
+ * $BPO_APT_DIR, else /etc/apt. */
 char *bpo_config_apt_mirror(struct bpo_error *err);
+/* The Debian mirror (and, if security is not NULL, the security mirror) from
+ * the apt sources under apt_dir (sources.list, then sources.list.d/ *.list
+ * and *.sources in name order): the first deb entry with an http(s) URI whose
+ * suites name a Debian release (bookworm, stable, ...; not -security); else
+ * the first with a release-based suite (bookworm-updates); else NULL. *where
+ * (if not NULL) gets the file it came from. Unreadable files are skipped. */
+char *bpo_config_apt_mirror_in(const char *apt_dir, char **where, char **security,
+			       struct bpo_error *err);
+/* Print the effective configuration and each value's origin as YAML or one
+ * line of JSON: {config: {key: value...}, origin: {key: origin...}, files: [...]}. */
+int bpo_config_write(const struct bpo_config *cfg, bool json, struct bpo_buf *out,
+		     struct bpo_error *err);
 
 #endif
