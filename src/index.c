@@ -866,12 +866,23 @@ static int fetch_from_dsc_url(const struct bpo_recipe *r, const struct bpo_confi
 	char *name = NULL, *dir_url = NULL, *fpr = NULL, *cpath = NULL;
 	char hex[BPO_HASH_HEX_MAX];
 	const char *url = r->source.dsc;
+	char *file_url = NULL;
 	int rc = -1;
 
 	memset(&g, 0, sizeof(g));
 	bpo_buf_init(&raw, BPO_MAX_CONTROL);
 	bpo_buf_init(&plain, BPO_MAX_CONTROL);
 	bpo_dsc_init(&dsc);
+	if (url && !strstr(url, "://")) {
+		/* A local .dsc (absolute after recipe parsing): read it through file://. */
+		if (url[0] != '/' || strpbrk(url, "?#%")) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: source.dsc: expected an absolute path",
+				      r->file ? r->file : "recipe");
+			goto out;
+		}
+		file_url = bpo_xasprintf("file://%s", url);
+		url = file_url;
+	}
 	name = url ? bpo_url_basename(url) : NULL;
 	if (!name || !bpo_str_has_suffix(name, ".dsc")) {
 		bpo_error_set(err, BPO_E_SYNTAX, "%s: source.dsc must be the URL of a .dsc file",
@@ -939,6 +950,7 @@ out:
 	free(dir_url);
 	free(fpr);
 	free(cpath);
+	free(file_url);
 	return rc;
 }
 

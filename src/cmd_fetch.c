@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_fetch: `bpo fetch RECIPE [--dest DIR] [--json]`: download and verify a source. */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bpoconf.h"
+#include "buf.h"
+#include "cmd.h"
+#include "index.h"
+#include "log.h"
+#include "recipe.h"
+
+static int run(struct bpo_ctx *ctx, int argc, char **argv);
+
+static const struct bpo_cmd cmd_fetch = {
+	.name = "fetch",
+	.summary = "download and verify a recipe's sources",
+	.usage = "Usage: bpo fetch [--dest DIR] [--json] RECIPE\n"
+		 "\n"
+		 "Resolve the source package RECIPE names, download it and verify it,\n"
+		 "failing closed. For an archive source: dists/<suite>/InRelease (else\n"
+		 "Release + Release.gpg) verified with the recipe's keyring only (the\n"
+		 "configured archive keyring for the mirror), Suite/Codename, Date and\n"
+		 "Valid-Until checked; then Sources (size and SHA256 from the Release), the\n"
+		 "stanza of the highest or the pinned version, the .dsc and every file it\n"
+		 "lists, each checked against both the Sources stanza and the .dsc. For a\n"
+		 ".dsc source: its inline OpenPGP signature is verified with the recipe's\n"
+		 "keyring (unless allow-unsigned, which warns), then its files. Patches\n"
+		 "given by URL are downloaded and checked against their sha256 pin; local\n"
+		 "patches with a pin are checked too.\n"
+		 "\n"
+		 "Downloads go through the cache (<cache-dir>/by-sha256/<sha256>; partial\n"
+		 "downloads in <cache-dir>/partial/, resumed with a Range request): only\n"
+		 "verified files enter it, and a second fetch downloads nothing but the\n"
+		 "InRelease. The verified .dsc and its files are hard-linked (or copied)\n"
+		 "into DIR, patches into DIR/patches/. Transient network errors (refused,\n"
+		 "reset, timeout, HTTP 5xx) are retried with exponential backoff.\n"
+		 "\n"
+		 "Options:\n"
+		 "  --dest DIR   put the files in DIR (default <work-dir>/<source>_<version>,\n"
+		 "               the version without its epoch)\n"
+		 "  --json       print one JSON object instead of text\n"
+		 "  -h, --help   show this help\n"
+		 "\n"
+		 "Output: the source, version, format, directory and signer fingerprint,\n"
+		 "then one line '<sha256>  <size>  <path>' per file and 'patch: <path>' per\n"
+		 "patch.\n"
+		 "\n"
+		 "Environment: BPO_FETCH_RETRIES (default 4), BPO_FETCH_BACKOFF_MS (first\n"
+		 "retry delay, default 500), BPO_FETCH_STALL_TIMEOUT (seconds, default 60);\n"
+		 "http_proxy, https_proxy, no_proxy as libcurl reads them.\n"
+		 "\n"
+		 "Exit status: 0 fetched and verified, 1 network or file system failure\n"
+		 "(after retries; 404), 2 bad recipe, configuration or usage,\n"
+		 "3 a signature, checksum or size did not verify.\n",
+	.run = run,
+};
+BPO_REGISTER_COMMAND(cmd_fetch)
+
+static int json_str(struct bpo_buf *b, const char *s)
+{
+	if (!s)
+		return bpo_buf_puts(b, "null", NULL);
+	if (bpo_buf_puts(b, "\"", NULL) < 0)
+		return -1;
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		int r;
+		if (*c == '"' || *c == '\\')
+			r = bpo_buf_printf(b, NULL, "\\%c", *c);
+		else if (*c < 0x20)
+			r = bpo_buf_printf(b, NULL, "\\u%04x", *c);
+		else
+			r = bpo_buf_append(b, c, 1, NULL);
+		if (r < 0)
+			return -1;
+	}
+	return bpo_buf_puts(b, "\"", NULL);
+}
+
+static int print_json(const struct bpo_fetched *f)
+{
+	struct bpo_buf b;
+	int rc = -1;
+
+	bpo_buf_init(&b, 16u << 20);
+	if (bpo_buf_puts(&b, "{\"source\":", NULL) < 0 || json_str(&b, f->source) < 0 ||
+	    bpo_buf_puts(&b, ",\"version\":", NULL) < 0 || json_str(&b, f->version) < 0 ||
+	    bpo_buf_puts(&b, ",\"format\":", NULL) < 0 || json_str(&b, f->format) < 0 ||
+	    bpo_buf_puts(&b, ",\"dir\":", NULL) < 0 || json_str(&b, f->dir) < 0 ||
+	    bpo_buf_puts(&b, ",\"dsc\":", NULL) < 0 || json_str(&b, f->dsc_path) < 0 ||
+	    bpo_buf_puts(&b, ",\"signer\":", NULL) < 0 || json_str(&b, f->signer_fpr) < 0 ||
+	    bpo_buf_puts(&b, ",\"files\":[", NULL) < 0)
+		goto out;
+	for (size_t i = 0; i < f->n_files; i++)
+		if (bpo_buf_puts(&b, i ? ",{\"name\":" : "{\"name\":", NULL) < 0 ||
+		    json_str(&b, f->files[i].name) < 0 ||
+		    bpo_buf_puts(&b, ",\"path\":", NULL) < 0 || json_str(&b, f->files[i].path) < 0 ||
+		    bpo_buf_printf(&b, NULL, ",\"sha256\":\"%s\",\"size\":%" PRIu64 "}",
+				   f->files[i].sha256, f->files[i].size) < 0)
+			goto out;
+	if (bpo_buf_puts(&b, "],\"patches\":[", NULL) < 0)
+		goto out;
+	for (size_t i = 0; f->patch_paths && f->patch_paths[i]; i++)
+		if ((i && bpo_buf_puts(&b, ",", NULL) < 0) || json_str(&b, f->patch_paths[i]) < 0)
+			goto out;
+	if (bpo_buf_puts(&b, "]}\n", NULL) < 0)
+		goto out;
+	rc = fwrite(b.data, 1, b.len, stdout) == b.len ? 0 : -1;
+out:
+	bpo_buf_destroy(&b);
+	return rc;
+}
+
+static void print_text(const struct bpo_fetched *f)
+{
+	printf("source: %s\nversion: %s\nformat: %s\ndir: %s\nsigner: %s\n", f->source,
+	       f->version, f->format, f->dir,
+	       f->signer_fpr ? f->signer_fpr : "(none: unsigned, allowed by the recipe)");
+	for (size_t i = 0; i < f->n_files; i++)
+		printf("%s  %" PRIu64 "  %s\n", f->files[i].sha256, f->files[i].size,
+		       f->files[i].path);
+	for (size_t i = 0; f->patch_paths && f->patch_paths[i]; i++)
+		printf("patch: %s\n", f->patch_paths[i]);
+}
+
+static int run(struct bpo_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"dest", required_argument, NULL, 'd'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dest = NULL;
+	bool json = false;
+	struct bpo_recipe r;
+	struct bpo_config cfg;
+	struct bpo_fetched out;
+	struct bpo_error err;
+	int opt, status;
+
+	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			dest = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'bpo fetch --help'.\n");
+			return BPO_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return bpo_cmd_usage_error(&cmd_fetch, "no recipe given");
+	if (optind + 1 < argc)
+		return bpo_cmd_usage_error(&cmd_fetch, "one recipe at a time");
+	bpo_error_init(&err);
+	bpo_recipe_init(&r);
+	bpo_config_init(&cfg);
+	bpo_fetched_init(&out);
+	if (bpo_config_load(&cfg, ctx->config_path, &err) < 0 ||
+	    bpo_recipe_load(&r, argv[optind], &err) < 0 ||
+	    bpo_fetch_recipe(&r, &cfg, dest, &out, &err) < 0) {
+		status = bpo_cmd_fail(&err);
+		goto out;
+	}
+	status = BPO_EXIT_OK;
+	if (json) {
+		if (print_json(&out) < 0)
+			status = BPO_EXIT_FAIL;
+	} else {
+		print_text(&out);
+	}
+	if (fflush(stdout) != 0)
+		status = BPO_EXIT_FAIL;
+out:
+	bpo_fetched_destroy(&out);
+	bpo_recipe_destroy(&r);
+	bpo_config_destroy(&cfg);
+	return status;
+}
