@@ -743,3 +743,58 @@ out:
 		close(fd);
 	return ret;
 }
+
+/* Decompress one file (any libarchive filter, or none) into out, capped. */
+int bpo_archive_read_compressed(const char *path, size_t max, struct bpo_buf *out,
+				struct bpo_error *err)
+{
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	char block[16384];
+	size_t got = 0;
+	int fd, ret = -1, r;
+
+	if ((fd = open_regular(path, err)) < 0)
+		goto out;
+	a = archive_read_new();
+	if (!a)
+		abort();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	archive_read_open_fd(a, fd, BLOCK_SIZE);
+	r = archive_read_next_header(a, &e);
+	if (r == ARCHIVE_EOF) {
+		ret = 0; /* empty input */
+		goto out;
+	}
+	if (r < ARCHIVE_WARN) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", path,
+			      archive_error_string(a));
+		goto out;
+	}
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, block, sizeof(block));
+		if (n == 0)
+			break;
+		if (n < 0) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", path,
+				      archive_error_string(a));
+			goto out;
+		}
+		if ((size_t)n > max - got) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: larger than %zu bytes uncompressed",
+				      path, max);
+			goto out;
+		}
+		got += (size_t)n;
+		if (bpo_buf_append(out, block, (size_t)n, err) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	if (a)
+		archive_read_free(a);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}

@@ -88,6 +88,14 @@ int bpo_archive_read_member(const char *path, const char *member, size_t max,
 			    struct bpo_buf *out, struct bpo_error *err);
 
 /*
+ * Decompress a single compressed file (gzip, xz, bzip2, zstd, lzma, or
+ * plain data) at path into out, at most max bytes (BPO_E_SYNTAX beyond).
+ * Used for a 1.0 source package's .diff.gz.
+ */
+int bpo_archive_read_compressed(const char *path, size_t max, struct bpo_buf *out,
+				struct bpo_error *err);
+
+/*
  * List the member names of the archive at path into names (appended),
  * at most max_members of them (0 = the default cap).
  */
