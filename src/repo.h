@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * repo: a signed apt repository that bpo publishes into. Layout as Debian's:
+ *
+ *   DIR/conf/repo                 configuration (deb822, see bpo_repo_create)
+ *   DIR/conf/lock                 flock(2) lock serialising writers
+ *   DIR/key.asc                   the signing key's public part (for signed-by)
+ *   DIR/log/audit.log             one line per change
+ *   DIR/pool/<comp>/<prefix>/<source>/<file>
+ *   DIR/dists/<suite>/{Release,InRelease,Release.gpg}
+ *   DIR/dists/<suite>/<comp>/binary-<arch>/{Packages,Packages.gz,Packages.xz,Release}
+ *   DIR/dists/<suite>/<comp>/source/{Sources,Sources.gz,Sources.xz,Release}
+ *
+ * The indices are the state: a change parses the suite's current Packages and
+ * Sources, edits the stanzas it touches and writes the suite anew beside the
+ * old one (dists/.new-<suite>-XXXXXX), indices whose stanzas did not change
+ * hard-linked, then swaps it in with renameat2(RENAME_EXCHANGE): readers see
+ * the old suite or the new, never a mix. Pool files are written (temp, fsync,
+ * rename) before any index names them. Stale temporary directories of an
+ * interrupted run are removed by the next writer.
+ */
+#ifndef BPO_REPO_H
+#define BPO_REPO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "xmem.h"
+
+#define BPO_REPO_LOCK_TIMEOUT 300 /* seconds a writer waits for the lock by default */
+
+struct bpo_repo_config {
+	char *origin, *label, *description;
+	struct bpo_strv suites, components, archs;
+	char *key;              /* signing key fingerprint */
+	char *gnupghome;        /* GnuPG home holding the key, or NULL */
+	char *keyfile;          /* secret key file imported into a private home, or NULL */
+	unsigned valid_days;    /* 0: no Valid-Until */
+	bool by_hash;
+	char *upload_keyring;   /* NULL: uploads need no signature */
+	unsigned keep;          /* newest versions kept per source per suite; 0: all */
+	char *not_automatic;    /* "yes"/"no"/NULL (NULL: yes for *-backports) */
+};
+
+void bpo_repo_config_destroy(struct bpo_repo_config *cfg);
+
+struct bpo_repo;
+
+/*
+ * Create a repository in dir (which must not hold one already): the
+ * configuration, the public key, and one empty signed suite per cfg->suites.
+ * Paths in cfg are made absolute.
+ */
+int bpo_repo_create(const char *dir, const struct bpo_repo_config *cfg, struct bpo_error *err);
+
+/*
+ * Open the repository in dir. With write, take the writer lock, waiting at most
+ * lock_timeout seconds (a message says who holds it), and clean up what an
+ * interrupted writer left behind.
+ */
+int bpo_repo_open(struct bpo_repo **out, const char *dir, bool write, unsigned lock_timeout,
+		  struct bpo_error *err);
+/* Close (and unlock); NULL is fine. */
+void bpo_repo_close(struct bpo_repo *r);
+const struct bpo_repo_config *bpo_repo_get_config(const struct bpo_repo *r);
+
+/*
+ * Publish the uploads described by n .changes files into suite/component
+ * (component NULL: the first configured). Every listed file is checked (size,
+ * SHA-256, MD5) and, when the repository requires it, the .changes signature;
+ * nothing changes unless all of them pass. keep < 0: the configured retention.
+ */
+int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const char *suite,
+		     const char *component, int keep, struct bpo_error *err);
+
+/* Remove source (every version, or only version) and its binaries from suite. */
+int bpo_repo_remove(struct bpo_repo *r, const char *source, const char *version,
+		    const char *suite, struct bpo_error *err);
+
+/* Copy source (version, or the newest) with its binaries from one suite to another. */
+int bpo_repo_promote(struct bpo_repo *r, const char *source, const char *version,
+		     const char *from, const char *to, int keep, struct bpo_error *err);
+
+/* List the packages of suite (NULL: all suites), as text or a JSON array. */
+int bpo_repo_list(struct bpo_repo *r, const char *suite, bool json, FILE *out,
+		  struct bpo_error *err);
+
+/*
+ * Check every signature (against the repository key, or keyring when not NULL),
+ * every index hash in Release and every pool file hash in the indices. Each
+ * problem is one line on report; unreferenced pool files are reported as
+ * warnings. Returns 0 when all is well, else -1 with BPO_E_VERIFY.
+ */
+int bpo_repo_verify(struct bpo_repo *r, const char *keyring, FILE *report,
+		    struct bpo_error *err);
+
+/* The pool directory prefix of a source: "libf" for libfoo, else its first letter. */
+char *bpo_repo_pool_prefix(const char *source);
+
+#endif

@@ -1,0 +1,119 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers of the repo-*.sh integration tests (sourced, not run):
+# throwaway GnuPG keys, tiny source + binary packages with a real .changes
+# (dpkg-source, dpkg-deb, dpkg-genchanges), tree hashes.
+
+repo_need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 && continue
+		if [ "${CI:-}" = true ]; then
+			echo "FAIL: $t is missing, and under CI=true a skip is a failure" >&2
+			exit 1
+		fi
+		echo "SKIP: $t is not installed" >&2
+		exit 77
+	done
+}
+
+repo_slow() {
+	if [ "${BPO_SLOW_TESTS:-1}" = 0 ]; then
+		echo "SKIP: slow test and BPO_SLOW_TESTS=0" >&2
+		exit 77
+	fi
+}
+
+# repo_genkey HOME NAME: a passphrase-less ed25519 signing key; prints its fingerprint.
+repo_genkey() {
+	mkdir -p "$1" && chmod 700 "$1"
+	gpg --homedir "$1" --batch --quiet --pinentry-mode loopback --passphrase '' \
+		--quick-gen-key "$2 <$2@example.invalid>" ed25519 sign never 2>/dev/null
+	gpg --homedir "$1" --with-colons --list-secret-keys 2>/dev/null |
+		awk -F: '/^fpr/ { print $10; exit }'
+}
+
+repo_killagent() {
+	gpgconf --homedir "$1" --kill all >/dev/null 2>&1 || true
+}
+
+# repo_mkpkg OUTDIR SOURCE VERSION [ARCH [BINARY...]]: a source package and its
+# binaries (default: one binary named SOURCE), with OUTDIR/SOURCE_VERSION_ARCH.changes.
+repo_mkpkg() {
+	local out=$1 src=$2 ver=$3 arch=${4:-amd64}
+	shift 4 2>/dev/null || shift $#
+	local bins=("$@")
+	[ ${#bins[@]} -gt 0 ] || bins=("$src")
+	local w
+	w=$(mktemp -d "$out/.mk.XXXXXX")
+	local upver=${ver%-*}
+	mkdir -p "$w/$src-$upver/debian/source"
+	(
+		cd "$w/$src-$upver"
+		echo "hello from $src $ver" >README
+		echo "3.0 (native)" >debian/source/format
+		[ "$upver" != "$ver" ] && echo "3.0 (quilt)" >debian/source/format
+		{
+			echo "Source: $src"
+			echo "Section: misc"
+			echo "Priority: optional"
+			echo "Maintainer: Test <test@example.invalid>"
+			echo "Standards-Version: 4.6.2"
+			echo "Homepage: https://example.invalid/$src"
+			for b in "${bins[@]}"; do
+				echo
+				echo "Package: $b"
+				echo "Architecture: $arch"
+				echo "Description: test package $b"
+				echo " A tiny package made by the bpo repo tests."
+			done
+		} >debian/control
+		cat >debian/changelog <<EOC
+$src ($ver) unstable; urgency=medium
+
+  * Test build.
+
+ -- Test <test@example.invalid>  Wed, 25 Nov 2026 12:00:00 +0000
+EOC
+		echo 13 >debian/compat
+		: >debian/rules
+		chmod +x debian/rules
+	)
+	if [ "$upver" != "$ver" ]; then
+		tar -C "$w" -czf "$w/${src}_${upver}.orig.tar.gz" --exclude debian "$src-$upver"
+	fi
+	(cd "$w" && dpkg-source -q -b "$src-$upver" >/dev/null 2>&1)
+	local b
+	for b in "${bins[@]}"; do
+		local root="$w/root-$b"
+		mkdir -p "$root/DEBIAN" "$root/usr/share/doc/$b"
+		echo "$b $ver" >"$root/usr/share/doc/$b/README"
+		cat >"$root/DEBIAN/control" <<EOC
+Package: $b
+Source: $src
+Version: $ver
+Architecture: $arch
+Maintainer: Test <test@example.invalid>
+Installed-Size: 1
+Section: misc
+Priority: optional
+Homepage: https://example.invalid/$src
+Description: test package $b
+ A tiny package made by the bpo repo tests.
+EOC
+		[ "$src" = "$b" ] && sed -i '/^Source:/d' "$root/DEBIAN/control"
+		dpkg-deb --root-owner-group -Zgzip --build "$root" "$w/${b}_${ver}_${arch}.deb" >/dev/null
+		(cd "$w/$src-$upver" && dpkg-distaddfile "${b}_${ver}_${arch}.deb" misc optional)
+	done
+	(cd "$w/$src-$upver" && dpkg-genchanges -sa -u.. -O"../${src}_${ver}_${arch}.changes" \
+		>/dev/null 2>&1)
+	rm -rf "$w/$src-$upver" "$w"/root-*
+	mv "$w"/* "$out"/
+	rmdir "$w"
+	echo "$out/${src}_${ver}_${arch}.changes"
+}
+
+# A digest of every file (path, mode, content) under a tree, for "unchanged" checks.
+repo_tree_hash() {
+	(cd "$1" && find . -path ./conf/lock -prune -o -type f -print0 | LC_ALL=C sort -z |
+		xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
