@@ -565,7 +565,7 @@ int bpo_fetch_files(struct bpo_fetcher *f, struct bpo_fetch_req *reqs, size_t n,
 		x->f = f;
 		x->req = r;
 		x->url = r->url;
-		x->name = r->name;
+		x->name = r->label ? r->label : r->name;
 		x->fd = -1;
 		x->cap = r->size;
 		bpo_error_init(&x->err);

@@ -47,7 +47,8 @@ void bpo_fetcher_destroy(struct bpo_fetcher *f);
 /* One file to fetch into the cache. */
 struct bpo_fetch_req {
 	const char *url;     /* borrowed */
-	const char *name;    /* file name for messages and the .part file (a path component) */
+	const char *name;    /* file name for the .part file (a path component) */
+	const char *label;   /* for messages (NULL: name) */
 	uint64_t size;       /* expected size (exact), or with any_size the cap */
 	bool any_size;       /* size not known in advance (a pinned patch): only sha256 */
 	char sha256[65];     /* expected sha256, lower-case hex */

@@ -419,6 +419,7 @@ static int load_index(const struct bpo_release *rel, const char *base, struct bp
 	}
 	req.url = url;
 	req.name = cname;
+	req.label = *shown;
 	req.size = rf->size;
 	memcpy(req.sha256, rf->sha256, sizeof(req.sha256));
 	if (bpo_fetch_files(&f, &req, 1, err) < 0) {

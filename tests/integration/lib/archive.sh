@@ -121,15 +121,26 @@ CTRL
 _archive_date() { LC_ALL=C date -u -d "@$1" '+%a, %d %b %Y %H:%M:%S UTC'; }
 
 # archive_indices ROOT SUITE [CODENAME] [ARCH]: Sources, Packages (plain, .xz,
-# .gz) for component main and an unsigned Release listing them (SHA256 + MD5Sum).
+# .gz) for component main and an unsigned Release listing them (SHA256 + MD5Sum),
+# via apt-ftparchive over ROOT/pool/main.
 archive_indices() {
 	local root=$1 suite=$2 codename=${3:-$2} arch=${4:-amd64}
 	local dists="$root/dists/$suite"
 	mkdir -p "$dists/main/source" "$dists/main/binary-$arch"
 	(cd "$root" && apt-ftparchive sources pool/main >"dists/$suite/main/source/Sources" 2>/dev/null)
 	(cd "$root" && apt-ftparchive packages pool/main >"dists/$suite/main/binary-$arch/Packages" 2>/dev/null)
+	archive_release "$root" "$suite" "$codename" "$arch"
+}
+
+# archive_release ROOT SUITE [CODENAME] [ARCH]: (re)compress Sources and Packages
+# from the plain files as they are now (tests may edit them first) and write
+# an unsigned Release; drops old InRelease/Release.gpg (sign again afterwards).
+archive_release() {
+	local root=$1 suite=$2 codename=${3:-$2} arch=${4:-amd64}
+	local dists="$root/dists/$suite"
 	local f
 	for f in "$dists/main/source/Sources" "$dists/main/binary-$arch/Packages"; do
+		[ -f "$f" ] || continue
 		xz -kf "$f"
 		gzip -nkf "$f"
 	done
@@ -226,4 +237,46 @@ httpd_requests() {
 	else
 		wc -l <"$HTTPD_LOG"
 	fi
+}
+
+# ---- small helpers for test scripts -------------------------------------
+
+# test_skip MESSAGE: skip (exit 77), loudly; under CI=true a skip is a failure.
+test_skip() {
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: cannot run under CI: $*" >&2
+		exit 1
+	fi
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+# test_need PROGRAM...: skip unless every program is installed.
+test_need() {
+	local p
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 || test_skip "$p is not installed"
+	done
+}
+
+# expect_exit CODE PATTERN CMD...: run CMD, require exit status CODE and a line
+# matching the grep -E PATTERN on its stderr (PATTERN "" matches anything).
+# Output is kept in $TEST_OUT and $TEST_ERR (files under ${T:-/tmp}).
+expect_exit() {
+	local code=$1 pat=$2 rc=0
+	shift 2
+	TEST_OUT="${T:-/tmp}/expect.out"
+	TEST_ERR="${T:-/tmp}/expect.err"
+	"$@" >"$TEST_OUT" 2>"$TEST_ERR" || rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		echo "FAIL: expected exit $code, got $rc: $*" >&2
+		sed 's/^/  stderr: /' "$TEST_ERR" >&2
+		return 1
+	fi
+	if [ -n "$pat" ] && ! grep -Eq -- "$pat" "$TEST_ERR"; then
+		echo "FAIL: stderr does not match /$pat/: $*" >&2
+		sed 's/^/  stderr: /' "$TEST_ERR" >&2
+		return 1
+	fi
+	echo "ok: exit $code${pat:+ /$pat/}"
 }
