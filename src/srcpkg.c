@@ -306,6 +306,46 @@ static int check_report(const struct bpo_patch_report *rep, const char *name,
 	return 0;
 }
 
+/* path without its first strip components, or NULL when too short. */
+static const char *strip_path(const char *path, int strip)
+{
+	const char *p = path;
+	for (int i = 0; i < strip; i++) {
+		const char *slash = strchr(p, '/');
+		if (!slash)
+			return NULL;
+		p = slash + 1;
+		while (*p == '/')
+			p++;
+	}
+	return *p ? p : NULL;
+}
+
+/*
+ * GNU patch (which dpkg-source runs) creates a missing file from a single
+ * "@@ -0,0 +1,N @@" hunk even when the old name is not /dev/null; 1.0
+ * .diff.gz files create all of debian/ that way. Mark such files as
+ * creations for the patch engine, which otherwise wants /dev/null.
+ */
+static void mark_creations(const char *tree, struct bpo_patch *p, int strip)
+{
+	for (size_t i = 0; i < p->n_files; i++) {
+		struct bpo_patch_file *f = &p->files[i];
+		const char *rel;
+		struct stat st;
+		if (f->op != BPO_PATCH_MODIFY || f->n_hunks != 1 || f->hunks[0].old_start != 0 ||
+		    f->hunks[0].old_count != 0 || !f->new_path)
+			continue;
+		rel = strip_path(f->new_path, strip < 0 ? p->strip : strip);
+		if (!rel || !bpo_path_relative_ok(rel))
+			continue; /* the engine refuses it with a proper message */
+		char *abs = bpo_path_join(tree, rel);
+		if (lstat(abs, &st) != 0 && errno == ENOENT)
+			f->op = BPO_PATCH_CREATE;
+		free(abs);
+	}
+}
+
 /* Apply one parsed patch at fuzz 0, all or nothing; with backup_dir, first
  * save each file it touches there (an empty file for one it creates). */
 static int apply_one(const char *tree, struct bpo_patch *p, int strip, const char *backup_dir,
@@ -320,6 +360,7 @@ static int apply_one(const char *tree, struct bpo_patch *p, int strip, const cha
 	po.fuzz = 0;
 	po.strip = -1;
 	bpo_patch_report_init(&rep);
+	mark_creations(tree, p, strip);
 	if (backup_dir) {
 		po.dry_run = true;
 		if (bpo_patch_apply_series(tree, pp, &strip, 1, &po, &rep, err) < 0) {
