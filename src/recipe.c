@@ -248,7 +248,7 @@ static bool valid_text(const char *s)
 	if (!*s || strlen(s) > MAX_TEXT)
 		return false;
 	for (; *s; s++)
-		if (((unsigned char)*s < 0x20 && *s != '\n') || *s == 0x7f)
+		if (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f)
 			return false;
 	return true;
 }
@@ -515,7 +515,7 @@ static int parse_changelog(struct parse *p, const yaml_node_t *m)
 		    bpo_yaml_check_keys(&p->y, m, changelog_keys, "changelog", p->err) < 0)
 			return -1;
 		if (field(p, m, "text", "changelog", valid_text,
-			  "non-empty text without control characters", &r->changelog.text) < 0 ||
+			  "non-empty text without control characters (but newlines and tabs)", &r->changelog.text) < 0 ||
 		    field(p, m, "maintainer", "changelog", valid_maintainer,
 			  "\"Full Name <user@example.org>\"", &r->changelog.maintainer) < 0)
 			return -1;
@@ -544,13 +544,17 @@ static int parse_changelog(struct parse *p, const yaml_node_t *m)
 static char *patch_name(const char *pathurl, bool is_url)
 {
 	size_t n = strlen(pathurl);
-	const char *base;
-	if (is_url)
+	const char *base, *start = pathurl;
+	if (is_url) {
 		n = strcspn(pathurl, "?#");
-	while (n > 0 && pathurl[n - 1] == '/')
-		n--;
+		start = strstr(pathurl, "://"); /* valid_url() made sure of it */
+		start = start ? start + 3 : pathurl;
+		start += strcspn(start, "/"); /* the name comes from the path, never the host */
+		if ((size_t)(start - pathurl) > n)
+			start = pathurl + n;
+	}
 	base = pathurl + n;
-	while (base > pathurl && base[-1] != '/')
+	while (base > start && base[-1] != '/')
 		base--;
 	return bpo_xstrndup(base, (size_t)(pathurl + n - base));
 }
@@ -631,8 +635,9 @@ static int parse_patch(struct parse *p, const yaml_node_t *item, struct bpo_reci
 		written = pt->path;
 		pt->path = resolve(r, written);
 		if (stat(pt->path, &st) < 0) {
-			bpo_yaml_error(y, item, p->err, "patch file '%.200s' %s", written,
-				       errno == ENOENT ? "does not exist" : strerror(errno));
+			bpo_yaml_error(y, item, p->err, "patch file '%.200s' %s%s", written,
+				       errno == ENOENT ? "does not exist" : strerror(errno),
+				       written[0] == '/' ? "" : " (relative to the recipe's directory)");
 			goto out;
 		}
 		if (!S_ISREG(st.st_mode)) {

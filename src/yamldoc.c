@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,11 +301,12 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
 	if (!*s)
 		return -1;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
+		unsigned long d = (unsigned long)(*s - '0');
+		if (*s < '0' || *s > '9' || v > (ULONG_MAX - d) / 10)
 			return -1;
-		if (v > (max - (unsigned long)(*s - '0')) / 10)
+		v = v * 10 + d;
+		if (v > max)
 			return -1;
-		v = v * 10 + (unsigned long)(*s - '0');
 	}
 	*out = v;
 	return 0;
@@ -712,7 +714,10 @@ void bpo_ywriter_str(struct bpo_ywriter *w, const char *s)
 	if (!s)
 		yscalar(w, "null", YAML_PLAIN_SCALAR_STYLE);
 	else
-		yscalar(w, s, ambiguous(s) ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+		yscalar(w, s,
+			ambiguous(s)	      ? YAML_SINGLE_QUOTED_SCALAR_STYLE
+			: strchr(s, '\n') ? YAML_LITERAL_SCALAR_STYLE
+					      : YAML_ANY_SCALAR_STYLE);
 }
 
 /* A number. */
