@@ -925,12 +925,11 @@ static int write_index(struct bpo_repo *r, const struct suite *s, struct index *
 	} else {
 		free(oldidx);
 		qsort(ix->e, ix->n, sizeof(ix->e[0]), entry_cmp);
-		for (size_t i = 0; i < ix->n; i++) {
-			if (i && bpo_buf_puts(&data, "\n", err) < 0)
+		/* each stanza ends with a blank line, as dpkg-scanpackages writes it */
+		for (size_t i = 0; i < ix->n; i++)
+			if (bpo_buf_puts(&data, ix->e[i].text, err) < 0 ||
+			    bpo_buf_puts(&data, "\n", err) < 0)
 				goto out;
-			if (bpo_buf_puts(&data, ix->e[i].text, err) < 0)
-				goto out;
-		}
 		for (size_t i = 0; i < 3; i++) {
 			const char *p = data.data;
 			size_t len = data.len;
