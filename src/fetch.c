@@ -356,7 +356,7 @@ static int finish(struct xfer *x, CURLM *m, CURLcode cc)
 		x->rc = -1;
 	} else if (x->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
 		bpo_error_set(&x->err, BPO_E_VERIFY,
-			      "%s: larger than the expected or allowed %" PRIu64 " bytes (%s)",
+			      "%s: larger than expected: more than %" PRIu64 " bytes (%s)",
 			      x->name, x->cap, x->url);
 		if (x->req)
 			unlink(x->part);

@@ -727,9 +727,21 @@ static int cross_check(const struct bpo_dsc *stanza, const struct bpo_dsc *dsc,
 	return 0;
 }
 
-/* Download every file of dsc from dir_url into the cache and place them in out->dir. */
+/* The verified .dsc, already in the cache. */
+struct dsc_blob {
+	const char *name, *cached, *sha256;
+	uint64_t size;
+};
+
+/*
+ * Download every file of dsc from dir_url into the cache; only when all of
+ * them verified, make the destination and place the .dsc and the files there
+ * (so a failed fetch leaves no file in the destination).
+ */
 static int fetch_dsc_files(struct bpo_fetcher *f, const struct bpo_dsc *dsc, const char *dir_url,
-			   struct bpo_fetched *out, size_t *cap, struct bpo_error *err)
+			   const struct dsc_blob *blob, const struct bpo_config *cfg,
+			   const char *dest_dir, struct bpo_fetched *out, size_t *cap,
+			   struct bpo_error *err)
 {
 	struct bpo_fetch_req *reqs = bpo_xcalloc(dsc->n_files ? dsc->n_files : 1, sizeof(*reqs));
 	char **urls = bpo_xcalloc(dsc->n_files ? dsc->n_files : 1, sizeof(*urls));
@@ -744,6 +756,12 @@ static int fetch_dsc_files(struct bpo_fetcher *f, const struct bpo_dsc *dsc, con
 	}
 	if (bpo_fetch_files(f, reqs, dsc->n_files, err) < 0)
 		goto out;
+	if (prepare_dest(cfg, dest_dir, dsc->source, dsc->version, out, err) < 0)
+		goto out;
+	out->dsc_path = bpo_path_join(out->dir, blob->name);
+	if (place(blob->cached, out->dsc_path, err) < 0)
+		goto out;
+	add_file(out, cap, blob->name, out->dsc_path, blob->sha256, blob->size);
 	for (size_t i = 0; i < dsc->n_files; i++) {
 		char *dest = bpo_path_join(out->dir, dsc->files[i].name);
 		int r = place(reqs[i].path, dest, err);
@@ -774,6 +792,7 @@ static int fetch_from_archive(const struct bpo_recipe *r, const struct bpo_confi
 	struct bpo_dsc src, dsc;
 	struct bpo_fetch_req req;
 	const struct bpo_dsc_file *dscf = NULL;
+	struct dsc_blob blob;
 	const char *archive = r->source.archive;
 	const char *component = r->source.component ? r->source.component : "main";
 	const char *keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
@@ -818,8 +837,6 @@ static int fetch_from_archive(const struct bpo_recipe *r, const struct bpo_confi
 		bpo_error_set(err, BPO_E_SYNTAX, "%s: lists no .dsc file", where);
 		goto out;
 	}
-	if (prepare_dest(cfg, dest_dir, src.source, src.version, out, err) < 0)
-		goto out;
 	dir_url = bpo_url_join(rel.archive_url, src.directory);
 	dsc_url = bpo_url_join(dir_url, dscf->name);
 	req.url = dsc_url;
@@ -834,11 +851,11 @@ static int fetch_from_archive(const struct bpo_recipe *r, const struct bpo_confi
 	}
 	if (cross_check(&src, &dsc, dscf->name, err) < 0)
 		goto out;
-	out->dsc_path = bpo_path_join(out->dir, dscf->name);
-	if (place(req.path, out->dsc_path, err) < 0)
-		goto out;
-	add_file(out, cap, dscf->name, out->dsc_path, dscf->sha256, dscf->size);
-	if (fetch_dsc_files(f, &dsc, dir_url, out, cap, err) < 0)
+	blob.name = dscf->name;
+	blob.cached = req.path;
+	blob.sha256 = dscf->sha256;
+	blob.size = dscf->size;
+	if (fetch_dsc_files(f, &dsc, dir_url, &blob, cfg, dest_dir, out, cap, err) < 0)
 		goto out;
 	out->source = bpo_xstrdup(dsc.source);
 	out->version = bpo_xstrdup(dsc.version);
@@ -866,6 +883,7 @@ static int fetch_from_dsc_url(const struct bpo_recipe *r, const struct bpo_confi
 	struct bpo_dsc dsc;
 	char *name = NULL, *dir_url = NULL, *fpr = NULL, *cpath = NULL;
 	char hex[BPO_HASH_HEX_MAX];
+	struct dsc_blob blob;
 	const char *url = r->source.dsc;
 	char *file_url = NULL;
 	int rc = -1;
@@ -917,8 +935,6 @@ static int fetch_from_dsc_url(const struct bpo_recipe *r, const struct bpo_confi
 	}
 	if (bpo_dsc_parse(&dsc, plain.data, plain.len, name, err) < 0)
 		goto out;
-	if (prepare_dest(cfg, dest_dir, dsc.source, dsc.version, out, err) < 0)
-		goto out;
 	/* The .dsc as downloaded (signature included) goes to the cache by its hash. */
 	bpo_sha256_hex_buf(raw.data, raw.len, hex);
 	cpath = bpo_fetch_cache_path(f, hex);
@@ -929,12 +945,12 @@ static int fetch_from_dsc_url(const struct bpo_recipe *r, const struct bpo_confi
 		if (mr < 0 || bpo_file_write_atomic(cpath, raw.data, raw.len, 0644, err) < 0)
 			goto out;
 	}
-	out->dsc_path = bpo_path_join(out->dir, name);
-	if (place(cpath, out->dsc_path, err) < 0)
-		goto out;
-	add_file(out, cap, name, out->dsc_path, hex, raw.len);
 	dir_url = bpo_url_dirname(url);
-	if (fetch_dsc_files(f, &dsc, dir_url, out, cap, err) < 0)
+	blob.name = name;
+	blob.cached = cpath;
+	blob.sha256 = hex;
+	blob.size = raw.len;
+	if (fetch_dsc_files(f, &dsc, dir_url, &blob, cfg, dest_dir, out, cap, err) < 0)
 		goto out;
 	out->source = bpo_xstrdup(dsc.source);
 	out->version = bpo_xstrdup(dsc.version);
