@@ -1,0 +1,854 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* source: the backport's source package (see source.h). */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "changelog.h"
+#include "dsc.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "index.h"
+#include "log.h"
+#include "patch.h"
+#include "policy.h"
+#include "proc.h"
+#include "source.h"
+#include "version.h"
+
+/* Longest time dpkg-source / dpkg-genchanges may take. */
+#define SOURCE_TOOL_TIMEOUT 3600
+
+void bpo_source_result_init(struct bpo_source_result *res)
+{
+	memset(res, 0, sizeof(*res));
+}
+
+/* Free everything res owns (see source.h). */
+void bpo_source_result_destroy(struct bpo_source_result *res)
+{
+	if (!res)
+		return;
+	free(res->source);
+	free(res->old_version);
+	free(res->version);
+	free(res->since);
+	free(res->format);
+	free(res->tree);
+	free(res->dsc);
+	free(res->changes);
+	bpo_strv_destroy(&res->files);
+	bpo_strv_destroy(&res->orig_sha256);
+	for (size_t i = 0; i < res->n_patches; i++) {
+		free(res->patches[i].name);
+		free(res->patches[i].description);
+	}
+	free(res->patches);
+	bpo_source_result_init(res);
+}
+
+/* The first line of a DEP-3 Description or Subject in header (see source.h). */
+char *bpo_source_dep3_description(const char *header)
+{
+	char *subject = NULL;
+	const char *p = header;
+	while (p && *p) {
+		size_t n = strcspn(p, "\n");
+		const char *v = NULL;
+		if (n > 12 && strncasecmp(p, "Description:", 12) == 0)
+			v = p + 12;
+		else if (n > 8 && strncasecmp(p, "Subject:", 8) == 0 && !subject)
+			v = p + 8;
+		if (v) {
+			const char *e = p + n;
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			if (strncasecmp(p, "Subject:", 8) == 0 && *v == '[') {
+				const char *close = memchr(v, ']', (size_t)(e - v));
+				if (close) {
+					v = close + 1;
+					while (v < e && *v == ' ')
+						v++;
+				}
+			}
+			while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+				e--;
+			if (e > v) {
+				char *s = bpo_xstrndup(v, (size_t)(e - v));
+				if (strncasecmp(p, "Description:", 12) == 0) {
+					free(subject);
+					return s;
+				}
+				subject = s;
+			}
+		}
+		if (n > 0 && (strncmp(p, "---", 3) == 0 || strncmp(p, "diff ", 5) == 0))
+			break;
+		p += n + (p[n] ? 1 : 0);
+	}
+	return subject;
+}
+
+/* Upstream part of a version: no epoch, no revision (owned). */
+static char *upstream_of(const char *v)
+{
+	const char *colon = strchr(v, ':');
+	if (colon)
+		v = colon + 1;
+	const char *dash = strrchr(v, '-');
+	return dash ? bpo_xstrndup(v, (size_t)(dash - v)) : bpo_xstrdup(v);
+}
+
+/* Version without epoch, as in file names (borrowed pointer into v). */
+static const char *no_epoch(const char *v)
+{
+	const char *colon = strchr(v, ':');
+	return colon ? colon + 1 : v;
+}
+
+/* A path after stripping n leading components, or NULL when it has fewer. */
+static const char *strip_path(const char *path, int n)
+{
+	while (n-- > 0) {
+		const char *slash = strchr(path, '/');
+		if (!slash)
+			return NULL;
+		path = slash + 1;
+		while (*path == '/')
+			path++;
+	}
+	return path;
+}
+
+static bool is_debian_path(const char *p)
+{
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	return strcmp(p, "debian") == 0 || strncmp(p, "debian/", 7) == 0;
+}
+
+/* Which side of the tree a patch touches: bit 1 upstream, bit 2 debian/. */
+static int patch_sides(const struct bpo_patch *p, const char **example_up,
+		       const char **example_deb)
+{
+	int sides = 0;
+	for (size_t i = 0; i < p->n_files; i++) {
+		const struct bpo_patch_file *f = &p->files[i];
+		const char *paths[2] = {f->old_path, f->new_path};
+		for (int k = 0; k < 2; k++) {
+			if (!paths[k])
+				continue;
+			const char *s = strip_path(paths[k], p->strip);
+			if (!s)
+				s = paths[k];
+			if (is_debian_path(s)) {
+				sides |= 2;
+				*example_deb = s;
+			} else {
+				sides |= 1;
+				*example_up = s;
+			}
+		}
+	}
+	return sides;
+}
+
+static bool is_orig_name(const char *name)
+{
+	return strstr(name, ".orig.tar.") != NULL || strstr(name, ".orig-") != NULL;
+}
+
+/* Run a tool in dir; its stdout is shown with --verbose, stderr goes through. */
+static int run_tool(const char *const argv[], const char *dir, struct bpo_error *err)
+{
+	struct bpo_buf out;
+	bpo_buf_init(&out, 1u << 24);
+	struct bpo_proc_opts po = {.cwd = dir, .out = &out, .log_fd = -1,
+				   .timeout = SOURCE_TOOL_TIMEOUT};
+	int r = bpo_proc_run_ok(argv, &po, err);
+	if (out.len)
+		bpo_verbose("%s", out.data);
+	if (r < 0 && out.len)
+		fprintf(stderr, "%s", out.data);
+	bpo_buf_destroy(&out);
+	return r;
+}
+
+static char *host_arch(struct bpo_error *err)
+{
+	const char *argv[] = {"dpkg", "--print-architecture", NULL};
+	struct bpo_buf out;
+	char *arch = NULL;
+	bpo_buf_init(&out, 4096);
+	struct bpo_proc_opts po = {.out = &out, .log_fd = -1, .timeout = 60};
+	if (bpo_proc_run_ok(argv, &po, err) == 0) {
+		out.data[strcspn(out.data, " \t\r\n")] = '\0';
+		if (out.data[0])
+			arch = bpo_xstrdup(out.data);
+		else
+			bpo_error_set(err, BPO_E_FAIL, "dpkg --print-architecture printed nothing");
+	}
+	bpo_buf_destroy(&out);
+	return arch;
+}
+
+/* Versions seen in the target release, with where they were seen. */
+struct found {
+	char *version, *suite, *what;
+};
+
+struct found_list {
+	struct found *v;
+	size_t n, cap;
+};
+
+static void found_add(struct found_list *l, const char *version, const char *suite,
+		      const char *kind, const char *pkg)
+{
+	BPO_GROW(l->v, l->cap, l->n + 1);
+	l->v[l->n].version = bpo_xstrdup(version);
+	l->v[l->n].suite = bpo_xstrdup(suite);
+	l->v[l->n].what = bpo_xasprintf("%s %s", kind, pkg);
+	l->n++;
+}
+
+static void found_destroy(struct found_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].version);
+		free(l->v[i].suite);
+		free(l->v[i].what);
+	}
+	free(l->v);
+}
+
+/* Query one verified suite for the source's and binaries' versions. */
+static int query_suite(const char *archive, const char *suite, const char *keyring,
+		       const struct bpo_config *cfg, const char *component, const char *arch,
+		       const char *source, const struct bpo_strv *binaries, bool optional,
+		       struct found_list *found, struct bpo_error *err)
+{
+	struct bpo_release rel;
+	struct bpo_strv vs = {0};
+	int ret = -1;
+	bpo_release_init(&rel);
+	if (bpo_index_fetch_release(archive, suite, keyring, cfg, &rel, err) < 0) {
+		if (optional && err && err->kind == BPO_E_NOTFOUND) {
+			bpo_warn("suite %s not found in %s; not checked (%s)", suite, archive,
+				 err->msg);
+			ret = 0;
+		}
+		goto out;
+	}
+	if (bpo_index_source_versions(&rel, component, source, &vs, err) < 0)
+		goto out;
+	for (size_t i = 0; i < vs.n; i++)
+		found_add(found, vs.v[i], suite, "source", source);
+	for (size_t b = 0; b < binaries->n; b++) {
+		bpo_strv_destroy(&vs);
+		if (bpo_index_binary_versions(&rel, component, arch, binaries->v[b], &vs, err) < 0)
+			goto out;
+		for (size_t i = 0; i < vs.n; i++)
+			found_add(found, vs.v[i], suite, "binary", binaries->v[b]);
+	}
+	ret = 0;
+out:
+	bpo_strv_destroy(&vs);
+	bpo_release_destroy(&rel);
+	return ret;
+}
+
+/* Split a comma/space separated list into sv. */
+static void split_list(const char *s, struct bpo_strv *sv)
+{
+	while (s && *s) {
+		s += strspn(s, ", \t\n");
+		size_t n = strcspn(s, ", \t\n");
+		if (n) {
+			char *item = bpo_xstrndup(s, n);
+			bpo_strv_push_owned(sv, item);
+		}
+		s += n;
+	}
+}
+
+/* Collect the target release's versions (see source.h for the suites). */
+static int collect_target(const struct bpo_recipe *r, const struct bpo_config *cfg,
+			  const struct bpo_source_opts *o, const char *distribution,
+			  const char *source, const struct bpo_strv *binaries,
+			  struct found_list *found, struct bpo_error *err)
+{
+	int ret = -1;
+	struct bpo_strv suites = {0};
+	char *arch = NULL;
+	const char *archive = o->target_archive ? o->target_archive : cfg->mirror;
+	const char *keyring = o->target_keyring ? o->target_keyring : cfg->keyring;
+	const char *component = r->source.component ? r->source.component : "main";
+
+	if (!archive || !*archive)
+		return bpo_error_set(err, BPO_E_USAGE,
+				     "no target archive: configure a mirror or give "
+				     "--target-archive (or --no-index-check)");
+	if (!r->target.release)
+		return bpo_error_set(err, BPO_E_USAGE, "%s: target.release is not set", r->file);
+	if (o->arch)
+		arch = bpo_xstrdup(o->arch);
+	else if (r->build.arch)
+		arch = bpo_xstrdup(r->build.arch);
+	else if (!(arch = host_arch(err)))
+		goto out;
+	if (o->target_suites) {
+		split_list(o->target_suites, &suites);
+		if (suites.n == 0) {
+			bpo_error_set(err, BPO_E_USAGE, "--target-suites: no suite given");
+			goto out;
+		}
+	} else {
+		bpo_strv_push(&suites, r->target.release);
+		bpo_strv_push_owned(&suites, bpo_xasprintf("%s-updates", r->target.release));
+		bpo_strv_push(&suites, distribution);
+	}
+	for (size_t i = 0; i < suites.n; i++) {
+		bool optional = !o->target_suites && strcmp(suites.v[i], r->target.release) != 0;
+		if (i > 0 && strcmp(suites.v[i], suites.v[0]) == 0)
+			continue;
+		if (query_suite(archive, suites.v[i], keyring, cfg, component, arch, source,
+				binaries, optional, found, err) < 0)
+			goto out;
+	}
+	if (!o->target_suites) {
+		/* An explicit target archive is expected to carry every suite of the
+		 * release (a local mirror); else the security mirror has -security. */
+		const char *sec_archive = o->target_archive ? o->target_archive
+					  : cfg->security_mirror;
+		char *sec = bpo_xasprintf("%s-security", r->target.release);
+		if (sec_archive && *sec_archive) {
+			int q = query_suite(sec_archive, sec, keyring, cfg, component, arch,
+					    source, binaries, true, found, err);
+			free(sec);
+			if (q < 0)
+				goto out;
+		} else {
+			bpo_warn("no security mirror configured: %s not checked", sec);
+			free(sec);
+		}
+	}
+	ret = 0;
+out:
+	free(arch);
+	bpo_strv_destroy(&suites);
+	return ret;
+}
+
+/* Copy the orig tarball(s) next to the tree, byte for byte; record their sha256. */
+static int place_origs(const struct bpo_fetched *f, const char *dest,
+		       struct bpo_source_result *res, struct bpo_error *err)
+{
+	for (size_t i = 0; i < f->n_files; i++) {
+		const struct bpo_fetched_file *ff = &f->files[i];
+		if (!is_orig_name(ff->name))
+			continue;
+		char *to = bpo_path_join(dest, ff->name);
+		int r = 0;
+		if (bpo_path_exists(to)) {
+			char hex[BPO_HASH_HEX_MAX];
+			r = bpo_hash_file(to, BPO_HASH_SHA256, hex, NULL, err);
+			if (r == 0 && strcmp(hex, ff->sha256) != 0)
+				r = bpo_error_set(err, BPO_E_VERIFY,
+						  "%s exists and differs from the verified %s "
+						  "(sha256 %s, expected %s)",
+						  to, ff->name, hex, ff->sha256);
+		} else {
+			r = bpo_file_copy(ff->path, to, 0644, err);
+		}
+		free(to);
+		if (r < 0)
+			return -1;
+		bpo_strv_push_owned(&res->orig_sha256, bpo_xasprintf("%s %s", ff->name, ff->sha256));
+	}
+	return 0;
+}
+
+/* Check that the orig tarballs in dest still have the fetched sha256. */
+static int check_origs(const struct bpo_fetched *f, const char *dest, struct bpo_error *err)
+{
+	for (size_t i = 0; i < f->n_files; i++) {
+		const struct bpo_fetched_file *ff = &f->files[i];
+		char hex[BPO_HASH_HEX_MAX];
+		if (!is_orig_name(ff->name))
+			continue;
+		char *p = bpo_path_join(dest, ff->name);
+		int r = bpo_hash_file(p, BPO_HASH_SHA256, hex, NULL, err);
+		if (r == 0 && strcmp(hex, ff->sha256) != 0)
+			r = bpo_error_set(err, BPO_E_VERIFY,
+					  "%s changed while building the source package "
+					  "(sha256 %s, fetched %s)", p, hex, ff->sha256);
+		free(p);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Append name to the quilt series file (created when missing). */
+static int series_append(const char *tree, const char *name, struct bpo_error *err)
+{
+	int ret = -1;
+	struct bpo_buf b;
+	char *dir = bpo_path_join(tree, "debian/patches");
+	char *series = bpo_path_join(dir, "series");
+	bpo_buf_init(&b, BPO_MAX_CONTROL);
+	if (bpo_mkdir_p(dir, 0755, err) < 0)
+		goto out;
+	if (bpo_path_exists(series) && bpo_file_read(series, BPO_MAX_CONTROL, &b, err) < 0)
+		goto out;
+	if (b.len > 0 && b.data[b.len - 1] != '\n' && bpo_buf_puts(&b, "\n", err) < 0)
+		goto out;
+	if (bpo_buf_printf(&b, err, "%s\n", name) < 0)
+		goto out;
+	if (bpo_file_write_atomic(series, b.data, b.len, 0644, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	bpo_buf_destroy(&b);
+	free(series);
+	free(dir);
+	return ret;
+}
+
+/* Apply the recipe's patches to the tree (see source.h for the rules). */
+static int apply_patches(const struct bpo_recipe *r, const struct bpo_fetched *f,
+			 const char *tree, bool quilt, struct bpo_source_result *res,
+			 struct bpo_error *err)
+{
+	int ret = -1;
+	size_t n = r->n_patches;
+	struct bpo_patch **ps = NULL, **direct = NULL;
+	char **texts = NULL;
+	bool *up = NULL;
+	size_t n_direct = 0, loaded = 0;
+	struct bpo_patch_report rep;
+
+	bpo_patch_report_init(&rep);
+	if (n == 0)
+		return 0;
+	ps = bpo_xcalloc(n, sizeof(*ps));
+	direct = bpo_xcalloc(n, sizeof(*direct));
+	texts = bpo_xcalloc(n, sizeof(*texts));
+	up = bpo_xcalloc(n, sizeof(*up));
+	res->patches = bpo_xcalloc(n, sizeof(*res->patches));
+	for (size_t i = 0; i < n; i++) {
+		const char *path = f->patch_paths ? f->patch_paths[i] : NULL;
+		const char *name = r->patches[i].name;
+		const char *eu = NULL, *ed = NULL;
+		if (!path) {
+			bpo_error_set(err, BPO_E_FAIL, "patch %zu (%s) was not fetched", i + 1, name);
+			goto out;
+		}
+		ps[i] = bpo_xcalloc(1, sizeof(*ps[i]));
+		if (bpo_patch_load(path, ps[i], err) < 0) {
+			free(ps[i]);
+			ps[i] = NULL;
+			goto out;
+		}
+		loaded = i + 1;
+		res->patches[i].name = bpo_xstrdup(name);
+		res->patches[i].description = bpo_source_dep3_description(ps[i]->header);
+		res->n_patches = i + 1;
+		int sides = patch_sides(ps[i], &eu, &ed);
+		if (quilt && sides == 3) {
+			bpo_error_set(err, BPO_E_FAIL,
+				      "%s:%u:%u: patch %s changes both upstream files (%s) and "
+				      "debian/ (%s); for a 3.0 (quilt) source split it in two",
+				      r->file, r->patches[i].line, r->patches[i].column, name, eu, ed);
+			goto out;
+		}
+		up[i] = quilt && sides == 1;
+		res->patches[i].in_series = up[i];
+		if (!up[i])
+			direct[n_direct++] = ps[i];
+	}
+	/* All or nothing: a dry run of the whole series that also refits it. */
+	if (bpo_patch_refit(tree, ps, NULL, n, r->fuzz, texts, &rep, err) < 0) {
+		bpo_error_prefix(err, "%s", r->file);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!up[i])
+			continue;
+		char *rel = bpo_xasprintf("debian/patches/%s", r->patches[i].name);
+		char *dst = bpo_path_join(tree, rel);
+		int e = 0;
+		if (!bpo_path_component_ok(r->patches[i].name))
+			e = bpo_error_set(err, BPO_E_SYNTAX, "patch name '%s' is not a file name",
+					  r->patches[i].name);
+		else if (bpo_path_exists(dst))
+			e = bpo_error_set(err, BPO_E_FAIL,
+					  "%s already exists in the source package; rename the "
+					  "recipe's patch", rel);
+		free(rel);
+		free(dst);
+		if (e < 0)
+			goto out;
+	}
+	if (n_direct > 0) {
+		struct bpo_patch_opts po = {.fuzz = r->fuzz, .strip = -1};
+		if (bpo_patch_apply_series(tree, direct, NULL, n_direct, &po, NULL, err) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!up[i])
+			continue;
+		char *rel = bpo_xasprintf("debian/patches/%s", r->patches[i].name);
+		char *dst = bpo_path_join(tree, rel);
+		char *dir = bpo_path_join(tree, "debian/patches");
+		int e = bpo_mkdir_p(dir, 0755, err);
+		if (e == 0)
+			e = bpo_file_write_atomic(dst, texts[i], strlen(texts[i]), 0644, err);
+		if (e == 0)
+			e = series_append(tree, r->patches[i].name, err);
+		if (e == 0)
+			bpo_info("added %s (refitted to fuzz 0) to debian/patches/series", rel);
+		free(rel);
+		free(dst);
+		free(dir);
+		if (e < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	for (size_t i = 0; i < loaded; i++) {
+		if (ps[i])
+			bpo_patch_destroy(ps[i]);
+		free(ps[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(ps);
+	free(direct);
+	free(up);
+	bpo_patch_report_destroy(&rep);
+	return ret;
+}
+
+/* Make the source package (see source.h). */
+int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
+		    const struct bpo_source_opts *o, struct bpo_source_result *res,
+		    struct bpo_error *err)
+{
+	int ret = -1;
+	struct bpo_fetched f;
+	struct bpo_dsc dsc;
+	struct found_list found = {0};
+	struct bpo_strv binaries = {0}, published = {0};
+	struct bpo_policy_ref *older = NULL;
+	size_t n_older = 0;
+	char *work = NULL, *fetch_dir = NULL, *upstream = NULL, *tree_name = NULL;
+	char *distribution = NULL, *maintainer = NULL, *changelog = NULL, *tmp = NULL;
+	struct bpo_changelog_patch *clp = NULL;
+	const char *since = NULL;
+	bool tree_made = false;
+
+	bpo_fetched_init(&f);
+	bpo_dsc_init(&dsc);
+	if (!o->dest || !*o->dest)
+		return bpo_error_set(err, BPO_E_USAGE, "no destination directory");
+	if (bpo_mkdir_p(o->dest, 0755, err) < 0)
+		return -1;
+	if (!(work = bpo_mkdtemp(o->dest, ".bpo-source", err)))
+		goto out;
+	fetch_dir = bpo_path_join(work, "fetched");
+
+	/* 1. Fetch and verify. */
+	if (bpo_fetch_recipe(r, cfg, fetch_dir, &f, err) < 0)
+		goto out;
+	if (bpo_dsc_load(&dsc, f.dsc_path, err) < 0)
+		goto out;
+	res->source = bpo_xstrdup(f.source);
+	res->old_version = bpo_xstrdup(f.version);
+	res->format = bpo_xstrdup(f.format ? f.format : "1.0");
+	bool quilt = strcmp(res->format, "3.0 (quilt)") == 0;
+	if (strcmp(res->format, "3.0 (quilt)") != 0 && strcmp(res->format, "3.0 (native)") != 0 &&
+	    strcmp(res->format, "1.0") != 0) {
+		bpo_error_set(err, BPO_E_FAIL, "%s: source format '%s' is not supported", f.dsc_path,
+			      res->format);
+		goto out;
+	}
+
+	/* 2. Unpack next to the orig tarball(s). */
+	upstream = upstream_of(f.version);
+	tree_name = bpo_xasprintf("%s-%s", f.source, upstream);
+	if (!bpo_path_component_ok(tree_name)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: bad source name or version", f.dsc_path);
+		goto out;
+	}
+	res->tree = bpo_path_join(o->dest, tree_name);
+	if (bpo_path_exists(res->tree)) {
+		bpo_error_set(err, BPO_E_FAIL, "%s already exists: remove it or use another --dest",
+			      res->tree);
+		goto out;
+	}
+	if (place_origs(&f, o->dest, res, err) < 0)
+		goto out;
+	{
+		/* --no-check: bpo_fetch_recipe verified every file (signed Release or
+		 * .dsc, then sha256), which dpkg-source cannot know. */
+		const char *argv[] = {"dpkg-source", "--no-check", "-x", f.dsc_path, tree_name,
+				      NULL};
+		tree_made = true;
+		if (run_tool(argv, o->dest, err) < 0)
+			goto out;
+	}
+
+	/* 3. Patches. */
+	if (apply_patches(r, &f, res->tree, quilt, res, err) < 0)
+		goto out;
+
+	/* 4. Version. */
+	distribution = r->target.distribution ? bpo_xstrdup(r->target.distribution)
+		       : bpo_xasprintf("%s-backports", r->target.release ? r->target.release : "");
+	split_list(dsc.binary, &binaries);
+	if (o->no_index_check) {
+		bpo_warn("--no-index-check: the new version is not checked against %s",
+			 r->target.release ? r->target.release : "the target release");
+	} else {
+		if (collect_target(r, cfg, o, distribution, f.source, &binaries, &found, err) < 0)
+			goto out;
+		older = bpo_xcalloc(found.n + 1, sizeof(*older));
+		for (size_t i = 0; i < found.n; i++) {
+			older[n_older++] = (struct bpo_policy_ref){found.v[i].version, found.v[i].suite,
+								   found.v[i].what};
+			if (strcmp(found.v[i].suite, distribution) == 0)
+				bpo_strv_push(&published, found.v[i].version);
+			else if (bpo_str_has_prefix(found.v[i].what, "source ") &&
+				 (!since || bpo_version_compare_str(found.v[i].version, since) > 0))
+				since = found.v[i].version;
+		}
+	}
+	{
+		struct bpo_policy_in in = {
+			.policy = r->target.policy,
+			.version = f.version,
+			.release_number = r->target.release_number,
+			.local_suffix = r->target.local_suffix,
+			.published = (const char *const *)published.v,
+		};
+		if (bpo_policy_version(&in, &res->version, err) < 0)
+			goto out;
+	}
+	{
+		struct bpo_policy_ref newer = {f.version, r->source.suite ? r->source.suite
+						: "the source's suite", NULL};
+		tmp = bpo_xasprintf("source %s", f.source);
+		newer.what = tmp;
+		size_t n_newer = r->target.policy == BPO_POLICY_BPO ? 1 : 0;
+		if (bpo_policy_check(res->version, older, n_older, &newer, n_newer,
+				     o->force_version, err) < 0)
+			goto out;
+	}
+	if (since)
+		res->since = bpo_xstrdup(since);
+
+	/* 5. Changelog. */
+	{
+		time_t now;
+		if (bpo_changelog_maintainer(r->changelog.maintainer, cfg->maintainer_name,
+					     cfg->maintainer_email, &maintainer, err) < 0)
+			goto out;
+		if (bpo_changelog_now(&now, err) < 0)
+			goto out;
+		clp = bpo_xcalloc(res->n_patches + 1, sizeof(*clp));
+		for (size_t i = 0; i < res->n_patches; i++)
+			clp[i] = (struct bpo_changelog_patch){res->patches[i].name,
+							      res->patches[i].description,
+							      res->patches[i].in_series};
+		struct bpo_changelog_entry e = {
+			.source = f.source,
+			.version = res->version,
+			.distribution = distribution,
+			.text = r->changelog.text,
+			.patches = clp,
+			.n_patches = res->n_patches,
+			.cves = (const char *const *)r->changelog.cves,
+			.maintainer = maintainer,
+			.date = now,
+		};
+		changelog = bpo_path_join(res->tree, "debian/changelog");
+		if (bpo_changelog_prepend(changelog, &e, err) < 0)
+			goto out;
+	}
+
+	/* 6. dpkg-source -b, then the orig tarball(s) must be what was fetched. */
+	{
+		const char *argv[] = {"dpkg-source", "-b", tree_name, NULL};
+		if (run_tool(argv, o->dest, err) < 0)
+			goto out;
+		if (check_origs(&f, o->dest, err) < 0)
+			goto out;
+	}
+	res->dsc = bpo_xasprintf("%s/%s_%s.dsc", o->dest, f.source, no_epoch(res->version));
+	if (!bpo_path_exists(res->dsc)) {
+		bpo_error_set(err, BPO_E_FAIL, "dpkg-source -b did not write %s", res->dsc);
+		goto out;
+	}
+
+	/* 7. The source .changes, -v covering everything since the target release. */
+	{
+		char *vopt = since ? bpo_xasprintf("-v%s", since) : NULL;
+		char *changes_name = bpo_xasprintf("%s_%s_source.changes", f.source,
+						   no_epoch(res->version));
+		char *oopt = bpo_xasprintf("-O../%s", changes_name);
+		bool new_upstream = true;
+		char *up_new = upstream_of(res->version);
+		for (size_t i = 0; i < published.n; i++) {
+			char *u = upstream_of(published.v[i]);
+			if (strcmp(u, up_new) == 0)
+				new_upstream = false;
+			free(u);
+		}
+		const char *argv[6];
+		size_t k = 0;
+		argv[k++] = "dpkg-genchanges";
+		argv[k++] = "-S";
+		if (new_upstream)
+			argv[k++] = "-sa";
+		if (vopt)
+			argv[k++] = vopt;
+		argv[k++] = oopt;
+		argv[k] = NULL;
+		if (!since)
+			bpo_warn("%s has no version of %s: the .changes has no -v",
+				 r->target.release ? r->target.release : "the target release",
+				 f.source);
+		int e = run_tool(argv, res->tree, err);
+		res->changes = bpo_path_join(o->dest, changes_name);
+		free(vopt);
+		free(oopt);
+		free(changes_name);
+		free(up_new);
+		if (e < 0)
+			goto out;
+	}
+	{
+		struct bpo_dsc nd;
+		bpo_dsc_init(&nd);
+		if (bpo_dsc_load(&nd, res->dsc, err) < 0) {
+			bpo_dsc_destroy(&nd);
+			goto out;
+		}
+		for (size_t i = 0; i < nd.n_files; i++)
+			bpo_strv_push(&res->files, nd.files[i].name);
+		bpo_dsc_destroy(&nd);
+	}
+	ret = 0;
+out:
+	if (ret < 0 && tree_made) {
+		/* Leave nothing half-made behind: the tree is ours (it did not exist). */
+		struct bpo_error e2;
+		bpo_error_init(&e2);
+		if (bpo_rm_rf(res->tree, &e2) < 0)
+			bpo_warn("%s", e2.msg);
+	}
+	if (work) {
+		struct bpo_error e2;
+		bpo_error_init(&e2);
+		if (bpo_rm_rf(work, &e2) < 0)
+			bpo_warn("%s", e2.msg);
+	}
+	free(work);
+	free(fetch_dir);
+	free(upstream);
+	free(tree_name);
+	free(distribution);
+	free(maintainer);
+	free(changelog);
+	free(tmp);
+	free(clp);
+	free(older);
+	found_destroy(&found);
+	bpo_strv_destroy(&binaries);
+	bpo_strv_destroy(&published);
+	bpo_dsc_destroy(&dsc);
+	bpo_fetched_destroy(&f);
+	return ret;
+}
+
+static int json_str(struct bpo_buf *b, const char *s, struct bpo_error *err)
+{
+	if (!s)
+		return bpo_buf_puts(b, "null", err);
+	if (bpo_buf_puts(b, "\"", err) < 0)
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		int r;
+		if (*p == '"' || *p == '\\')
+			r = bpo_buf_printf(b, err, "\\%c", *p);
+		else if (*p < 0x20)
+			r = bpo_buf_printf(b, err, "\\u%04x", *p);
+		else
+			r = bpo_buf_append(b, p, 1, err);
+		if (r < 0)
+			return -1;
+	}
+	return bpo_buf_puts(b, "\"", err);
+}
+
+static int json_field(struct bpo_buf *b, const char *name, const char *value, bool comma,
+		      struct bpo_error *err)
+{
+	if (bpo_buf_printf(b, err, "%s\"%s\":", comma ? "," : "", name) < 0)
+		return -1;
+	return json_str(b, value, err);
+}
+
+/* The result as one JSON object (see source.h). */
+int bpo_source_result_json(const struct bpo_source_result *res, struct bpo_buf *out,
+			   struct bpo_error *err)
+{
+	if (bpo_buf_puts(out, "{", err) < 0 || json_field(out, "source", res->source, false, err) < 0 ||
+	    json_field(out, "old_version", res->old_version, true, err) < 0 ||
+	    json_field(out, "version", res->version, true, err) < 0 ||
+	    json_field(out, "since", res->since, true, err) < 0 ||
+	    json_field(out, "format", res->format, true, err) < 0 ||
+	    json_field(out, "tree", res->tree, true, err) < 0 ||
+	    json_field(out, "dsc", res->dsc, true, err) < 0 ||
+	    json_field(out, "changes", res->changes, true, err) < 0 ||
+	    bpo_buf_puts(out, ",\"files\":[", err) < 0)
+		return -1;
+	for (size_t i = 0; i < res->files.n; i++)
+		if ((i && bpo_buf_puts(out, ",", err) < 0) || json_str(out, res->files.v[i], err) < 0)
+			return -1;
+	if (bpo_buf_puts(out, "],\"orig\":[", err) < 0)
+		return -1;
+	for (size_t i = 0; i < res->orig_sha256.n; i++) {
+		const char *s = res->orig_sha256.v[i];
+		const char *sp = strchr(s, ' ');
+		char *name = bpo_xstrndup(s, sp ? (size_t)(sp - s) : strlen(s));
+		int r = bpo_buf_puts(out, i ? ",{" : "{", err);
+		if (r == 0)
+			r = json_field(out, "name", name, false, err);
+		if (r == 0)
+			r = json_field(out, "sha256", sp ? sp + 1 : "", true, err);
+		if (r == 0)
+			r = bpo_buf_puts(out, "}", err);
+		free(name);
+		if (r < 0)
+			return -1;
+	}
+	if (bpo_buf_puts(out, "],\"patches\":[", err) < 0)
+		return -1;
+	for (size_t i = 0; i < res->n_patches; i++) {
+		const struct bpo_source_patch *p = &res->patches[i];
+		if (bpo_buf_puts(out, i ? ",{" : "{", err) < 0 ||
+		    json_field(out, "name", p->name, false, err) < 0 ||
+		    json_field(out, "description", p->description, true, err) < 0 ||
+		    bpo_buf_printf(out, err, ",\"in_series\":%s}", p->in_series ? "true" : "false") < 0)
+			return -1;
+	}
+	return bpo_buf_puts(out, "]}\n", err);
+}
