@@ -875,15 +875,22 @@ static long apply_hunks(const struct bpo_patch_file *f, const char *data, size_t
 						  : h->old_start);
 		long guess = start0 + in_offset;
 		size_t ctx;
-		bool found = false;
+		bool found = false, reverse = false;
 		unsigned fz;
 
 		hunk_pat_init(h, &hp);
 		ctx = hp.pre > hp.suf ? hp.pre : hp.suf;
+		/* as GNU patch: at each fuzz level the hunk, then its reverse */
 		for (fz = 0; fz <= maxfuzz && (fz == 0 || fz <= ctx); fz++) {
 			if (locate(&in, hp.old, hp.n_old, hp.pre, hp.suf, fz, guess, frozen,
 				   h->old_start, &loc)) {
 				found = true;
+				break;
+			}
+			if (hp.n_new > 0 &&
+			    locate(&in, hp.new_, hp.n_new, hp.pre, hp.suf, fz, guess, frozen,
+				   h->new_start, &loc)) {
+				reverse = true;
 				break;
 			}
 		}
@@ -902,13 +909,12 @@ static long apply_hunks(const struct bpo_patch_file *f, const char *data, size_t
 			res[hi].fuzz = fz;
 			res[hi].offset = in_offset;
 			res[hi].line = (unsigned long)loc.where + 1;
-		} else if (hp.n_new > 0 &&
-			   locate(&in, hp.new_, hp.n_new, hp.pre, hp.suf, 0, guess, frozen,
-				  h->new_start, &loc)) {
+		} else if (reverse) {
 			/* the reverse applies: already applied; leave those lines as they are */
 			frozen = loc.where + (long)hp.n_new;
 			in_offset = loc.where - start0;
 			res[hi].status = BPO_HUNK_ALREADY;
+			res[hi].fuzz = fz;
 			res[hi].offset = in_offset;
 			res[hi].line = (unsigned long)loc.where + 1;
 		} else {
@@ -1142,22 +1148,19 @@ static void vfile_set(struct vfile *f, char *data, size_t len, bool exists, mode
 
 /* Strip n leading components from a header path and normalise it; refuse
  * absolute paths and "..". */
-static int resolve_path(const char *raw, int strip, const char *pname, char **out,
-			struct bpo_error *err)
+static int resolve_path(const char *raw, int strip, char **out, struct bpo_error *err)
 {
 	const char *p = raw;
 	struct bpo_buf b;
 
 	*out = NULL;
 	if (raw[0] == '/')
-		return bpo_error_set(err, BPO_E_SYNTAX, "patch %s: %s: absolute path refused",
-				     pname, raw);
+		return bpo_error_set(err, BPO_E_SYNTAX, "%s: absolute path refused", raw);
 	for (int i = 0; i < strip; i++) {
 		const char *s = strchr(p, '/');
 		if (!s)
 			return bpo_error_set(err, BPO_E_SYNTAX,
-					     "patch %s: %s: cannot strip %d leading components",
-					     pname, raw, strip);
+					     "%s: cannot strip %d leading components", raw, strip);
 		p = s + 1;
 		while (*p == '/')
 			p++;
@@ -1168,8 +1171,7 @@ static int resolve_path(const char *raw, int strip, const char *pname, char **ou
 		size_t n = s ? (size_t)(s - p) : strlen(p);
 		if (n == 2 && p[0] == '.' && p[1] == '.') {
 			bpo_buf_destroy(&b);
-			return bpo_error_set(err, BPO_E_SYNTAX,
-					     "patch %s: %s: '..' in a path refused", pname, raw);
+			return bpo_error_set(err, BPO_E_SYNTAX, "%s: '..' in a path refused", raw);
 		}
 		if (n > 0 && !(n == 1 && p[0] == '.')) {
 			if ((b.len > 0 && bpo_buf_append(&b, "/", 1, err) < 0) ||
@@ -1182,8 +1184,7 @@ static int resolve_path(const char *raw, int strip, const char *pname, char **ou
 	}
 	if (b.len == 0) {
 		bpo_buf_destroy(&b);
-		return bpo_error_set(err, BPO_E_SYNTAX, "patch %s: %s: empty path after -p%d",
-				     pname, raw, strip);
+		return bpo_error_set(err, BPO_E_SYNTAX, "%s: empty path after -p%d", raw, strip);
 	}
 	*out = bpo_buf_steal(&b, NULL);
 	return 0;
@@ -1325,8 +1326,8 @@ static int apply_file(struct run *r, const struct bpo_patch *p, int strip,
 	fr->op = op;
 	fr->n_hunks = pf->n_hunks;
 	fr->hunks = bpo_xcalloc(pf->n_hunks ? pf->n_hunks : 1, sizeof(*fr->hunks));
-	if ((pf->old_path && resolve_path(pf->old_path, strip, p->name, &oldp, err) < 0) ||
-	    (pf->new_path && resolve_path(pf->new_path, strip, p->name, &newp, err) < 0))
+	if ((pf->old_path && resolve_path(pf->old_path, strip, &oldp, err) < 0) ||
+	    (pf->new_path && resolve_path(pf->new_path, strip, &newp, err) < 0))
 		goto out;
 	/* which name: as GNU patch, the one that exists; both: the shorter */
 	if (op == BPO_PATCH_MODIFY && oldp && newp && strcmp(oldp, newp) != 0) {
@@ -1424,7 +1425,7 @@ static int apply_file(struct run *r, const struct bpo_patch *p, int strip,
 		nfail = apply_hunks(pf, src->data ? src->data : "", src->len, r->opts->fuzz,
 				    fr->hunks, &out, &rej, err);
 		if (nfail < 0) {
-			bpo_error_prefix(err, "patch %s: %s", p->name, target);
+			bpo_error_prefix(err, "%s", target);
 			goto out;
 		}
 		if (nfail > 0) {
@@ -1688,6 +1689,7 @@ int bpo_patch_apply_series(const char *tree, struct bpo_patch *const *patches, c
 			if (apply_file(&r, p, p->files[j].git && strips == NULL && opts->strip < 0
 					       ? 1 : strip,
 				       &p->files[j], pr, &pr->files[j], err) < 0) {
+				bpo_error_prefix(err, "patch %s", p->name);
 				pr->failed = true;
 				rep->failed = true;
 				goto out;

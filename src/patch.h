@@ -11,7 +11,9 @@
  * offset of the file's earlier hunks), then at growing offsets both ways;
  * fuzz N ignores up to N outer context lines. Lines are compared as bytes,
  * line endings included (CRLF never normalised). A hunk that does not apply
- * but whose reverse applies cleanly is reported "already applied" and skipped.
+ * but whose reverse applies (tried, as GNU patch does, after the hunk at each
+ * fuzz level: so with fuzz 0, only cleanly) is reported "already applied"
+ * and skipped.
  *
  * Paths in patches are hostile: absolute paths, ".." components, paths
  * through symlinks (every component is checked with openat(O_NOFOLLOW)
