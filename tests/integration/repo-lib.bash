@@ -117,3 +117,47 @@ repo_tree_hash() {
 	(cd "$1" && find . -path ./conf/lock -prune -o -type f -print0 | LC_ALL=C sort -z |
 		xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
 }
+
+# repo_serve DIR STATEDIR: serve DIR on 127.0.0.1 (tests/integration/lib/httpd.py);
+# sets REPO_PORT and REPO_HTTPD_PID.
+repo_serve() {
+	local lib
+	lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/httpd.py
+	rm -f "$2/port"
+	python3 "$lib" --root "$1" --port-file "$2/port" --log "$2/http.log" >"$2/http.err" 2>&1 &
+	REPO_HTTPD_PID=$!
+	local i
+	for i in $(seq 100); do
+		[ -s "$2/port" ] && break
+		sleep 0.1
+	done
+	REPO_PORT=$(cat "$2/port")
+	[ -n "$REPO_PORT" ] || { cat "$2/http.err" >&2; return 1; }
+}
+
+# repo_aptroot T: a throw-away overlay of the cached bookworm apt root at $T/root
+# (needs root; skips, or fails under CI=true, when the root or overlayfs is missing).
+repo_aptroot() {
+	local base="${BPO_TEST_CACHE:-/var/tmp/bpo-test-cache}/apt-root-bookworm" why=""
+	[ "$(id -u)" = 0 ] || why="needs root"
+	[ -z "$why" ] && [ ! -x "$base/usr/bin/apt-get" ] &&
+		why="no apt root at $base (tests/prepare.d/30-apt-root.sh makes it)"
+	if [ -z "$why" ]; then
+		mkdir -p "$1/upper" "$1/work" "$1/root"
+		mount -t overlay overlay -o "lowerdir=$base,upperdir=$1/upper,workdir=$1/work" \
+			"$1/root" 2>/dev/null || why="cannot mount overlayfs"
+	fi
+	if [ -n "$why" ]; then
+		if [ "${CI:-}" = true ]; then
+			echo "FAIL: apt test cannot run: $why (CI=true: a skip is a failure)" >&2
+			exit 1
+		fi
+		echo "SKIP: apt test: $why" >&2
+		exit 77
+	fi
+}
+
+repo_aptroot_done() {
+	mountpoint -q "$1/root" 2>/dev/null && umount "$1/root"
+	return 0
+}

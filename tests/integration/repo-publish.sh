@@ -14,6 +14,7 @@ repo_need gpg gpgconf dpkg-deb dpkg-source dpkg-genchanges dpkg-scanpackages \
 
 t=$(mktemp -d "${TMPDIR:-/tmp}/bpo-repo-publish.XXXXXX")
 cleanup() {
+	set +e
 	repo_killagent "$t/gh"
 	repo_killagent "$t/other"
 	rm -rf "$t"
