@@ -1,0 +1,1006 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* build: a .dsc built in a fresh namespaced root (see build.h). */
+#include "config.h"
+#include "build.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpoconf.h"
+#include "buf.h"
+#include "chroot.h"
+#include "dsc.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "log.h"
+
+#define SRC_IN_ROOT "/srv/bpo-src"
+#define DEPS_TIMEOUT 3600u
+#define MAX_LOG_TAIL (64u << 10)
+
+static const char *const phase_names[] = {"setup", "deps", "build", "collect", "done"};
+
+const char *bpo_build_phase_name(enum bpo_build_phase p)
+{
+	return (unsigned)p <= BPO_BUILD_DONE ? phase_names[p] : "?";
+}
+
+void bpo_build_result_init(struct bpo_build_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void bpo_build_result_destroy(struct bpo_build_result *r)
+{
+	if (!r)
+		return;
+	free(r->source);
+	free(r->version);
+	free(r->arch);
+	free(r->result_dir);
+	free(r->log_path);
+	free(r->detail);
+	for (size_t i = 0; i < r->n_artifacts; i++)
+		free(r->artifacts[i].name);
+	free(r->artifacts);
+	memset(r, 0, sizeof(*r));
+}
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void bpo_build_cache_key(const char *image_sha256, const char *arch, enum bpo_build_type type,
+			 const char *profiles, const char *const *extra_sources, size_t n_extra,
+			 const char *const *build_depends, size_t n_bd, char out[65])
+{
+	struct bpo_buf b;
+	char hex[BPO_HASH_HEX_MAX];
+	const char **ex = bpo_xcalloc(n_extra + 1, sizeof(*ex));
+
+	bpo_buf_init(&b, BPO_MAX_CONTROL * 2u);
+	bpo_buf_printf(&b, NULL, "bpo-deps-layer 1\nimage %s\narch %s\ntype %d\nprofiles %s\n",
+		       image_sha256, arch, (int)type, profiles ? profiles : "");
+	for (size_t i = 0; i < n_extra; i++)
+		ex[i] = extra_sources[i];
+	if (n_extra)
+		qsort(ex, n_extra, sizeof(*ex), strp_cmp);
+	for (size_t i = 0; i < n_extra; i++)
+		bpo_buf_printf(&b, NULL, "source %s\n", ex[i]);
+	/* the dependencies, each relation trimmed, sorted */
+	struct bpo_strv rel = {0};
+	for (size_t i = 0; i < n_bd; i++) {
+		const char *p = build_depends[i];
+		while (p && *p) {
+			size_t n = strcspn(p, ",");
+			char *one = bpo_xstrndup(p, n), *s = one, *e;
+			while (isspace((unsigned char)*s))
+				s++;
+			e = s + strlen(s);
+			while (e > s && isspace((unsigned char)e[-1]))
+				*--e = '\0';
+			/* fold inner white space */
+			char *w = s, *q = s;
+			bool sp = false;
+			for (; *q; q++) {
+				if (isspace((unsigned char)*q)) {
+					sp = true;
+					continue;
+				}
+				if (sp && w != s)
+					*w++ = ' ';
+				sp = false;
+				*w++ = *q;
+			}
+			*w = '\0';
+			if (*s)
+				bpo_strv_push(&rel, s);
+			free(one);
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+	}
+	if (rel.n)
+		qsort(rel.v, rel.n, sizeof(*rel.v), strp_cmp);
+	for (size_t i = 0; i < rel.n; i++)
+		bpo_buf_printf(&b, NULL, "dep %s\n", rel.v[i]);
+	bpo_sha256_hex_buf(b.data, b.len, hex);
+	memcpy(out, hex, 64);
+	out[64] = '\0';
+	bpo_strv_destroy(&rel);
+	bpo_buf_destroy(&b);
+	free(ex);
+}
+
+int bpo_build_extra_source_parse(const char *line, char **keyfile, struct bpo_error *err)
+{
+	const char *p = line, *opt_end = NULL, *kf;
+	size_t words = 0;
+
+	*keyfile = NULL;
+	if (strpbrk(line, "\n\r") || strlen(line) > 4096)
+		return bpo_error_set(err, BPO_E_USAGE, "--extra-source: one line expected");
+	if (!bpo_str_has_prefix(line, "deb "))
+		return bpo_error_set(err, BPO_E_USAGE, "--extra-source \"%.200s\": expected "
+				     "\"deb [signed-by=KEYFILE] URI SUITE COMPONENT...\"", line);
+	p += 4;
+	while (*p == ' ')
+		p++;
+	if (*p == '[') {
+		opt_end = strchr(p, ']');
+		if (!opt_end)
+			return bpo_error_set(err, BPO_E_USAGE, "--extra-source \"%.200s\": "
+					     "unterminated [options]", line);
+		kf = strstr(p, "signed-by=");
+		if (kf && kf < opt_end) {
+			kf += strlen("signed-by=");
+			size_t n = strcspn(kf, " ]");
+			*keyfile = bpo_xstrndup(kf, n);
+			if ((*keyfile)[0] != '/' || !bpo_path_exists(*keyfile)) {
+				bpo_error_set(err, BPO_E_USAGE, "--extra-source: signed-by key file "
+					      "%s: expected an existing absolute path", *keyfile);
+				free(*keyfile);
+				*keyfile = NULL;
+				return -1;
+			}
+		}
+		p = opt_end + 1;
+	}
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (words == 0 && !bpo_str_has_prefix(p, "http://") &&
+		    !bpo_str_has_prefix(p, "https://") && !bpo_str_has_prefix(p, "file:/") &&
+		    !bpo_str_has_prefix(p, "copy:/")) {
+			free(*keyfile);
+			*keyfile = NULL;
+			return bpo_error_set(err, BPO_E_USAGE, "--extra-source \"%.200s\": the URI "
+					     "must be http://, https://, file:/ or copy:/", line);
+		}
+		p += strcspn(p, " ");
+		words++;
+	}
+	if (words < 2) {
+		free(*keyfile);
+		*keyfile = NULL;
+		return bpo_error_set(err, BPO_E_USAGE, "--extra-source \"%.200s\": expected "
+				     "URI SUITE [COMPONENT...]", line);
+	}
+	if (!*keyfile) {
+		return bpo_error_set(err, BPO_E_USAGE, "--extra-source \"%.200s\": needs "
+				     "[signed-by=KEYFILE] (bpo does not trust unsigned sources)",
+				     line);
+	}
+	return 0;
+}
+
+char *bpo_build_unmet_deps(const char *out)
+{
+	/* apt says, e.g.:
+	 *  builddeps:./x.dsc : Depends: nosuch but it is not installable
+	 *  builddeps:x : Depends: libfoo-dev (>= 9) but 1.2-3 is to be installed
+	 *  E: Unable to locate package nosuch
+	 * (the first line's "Depends:" part can be continued on indented lines) */
+	struct bpo_buf b;
+	const char *p = out;
+
+	bpo_buf_init(&b, 65536);
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = bpo_xstrndup(p, len), *d;
+
+		if ((d = strstr(line, "Depends: ")) && strstr(line, " but ")) {
+			bpo_buf_printf(&b, NULL, "%s\n", d + strlen("Depends: "));
+		} else if ((d = strstr(line, "Unable to locate package "))) {
+			bpo_buf_printf(&b, NULL, "%s but it does not exist\n",
+				       d + strlen("Unable to locate package "));
+		} else if ((d = strstr(line, "dependency for ")) && strstr(line, "cannot be satisfied")) {
+			bpo_buf_printf(&b, NULL, "%s\n", line);
+		}
+		free(line);
+		p = nl ? nl + 1 : NULL;
+	}
+	if (b.len == 0) {
+		bpo_buf_destroy(&b);
+		return NULL;
+	}
+	return bpo_buf_steal(&b, NULL);
+}
+
+/* --------------------------------------------------------------- helpers */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void logf_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_line(int fd, const char *fmt, ...)
+{
+	va_list ap;
+	if (fd < 0)
+		return;
+	va_start(ap, fmt);
+	vdprintf(fd, fmt, ap);
+	va_end(ap);
+}
+
+static const char *const base_env[] = {
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"LANG=C.UTF-8", "LC_ALL=C.UTF-8", "SHELL=/bin/sh", "TMPDIR=/tmp", "TERM=dumb",
+};
+
+struct ctx {
+	const struct bpo_config *cfg;
+	const struct bpo_build_opts *o;
+	struct bpo_build_result *r;
+	struct bpo_ns ns;
+	int log_fd;
+	char *tmp;          /* private temporary dir, removed at the end */
+	char *srcdir;       /* tmp/src: the .dsc and its files */
+	char *dsc_name;
+	char *unpacked;     /* the image */
+	char *layer;        /* the deps layer (upper dir) */
+	struct bpo_strv env;
+};
+
+static void env_build(struct ctx *c, bool as_build, const char *sde)
+{
+	bpo_strv_destroy(&c->env);
+	for (size_t i = 0; i < sizeof(base_env) / sizeof(base_env[0]); i++)
+		bpo_strv_push(&c->env, base_env[i]);
+	if (as_build) {
+		bpo_strv_push(&c->env, "HOME=/build");
+		bpo_strv_push(&c->env, "USER=build");
+		bpo_strv_push(&c->env, "LOGNAME=build");
+	} else {
+		bpo_strv_push(&c->env, "HOME=/root");
+		bpo_strv_push(&c->env, "DEBIAN_FRONTEND=noninteractive");
+	}
+	if (c->o->profiles && *c->o->profiles) {
+		char *p = bpo_xasprintf("DEB_BUILD_PROFILES=%s", c->o->profiles);
+		for (char *q = p; *q; q++)
+			if (*q == ',')
+				*q = ' ';
+		bpo_strv_push_owned(&c->env, p);
+		struct bpo_buf opts;
+		bpo_buf_init(&opts, 4096);
+		if (strstr(c->o->profiles, "nocheck"))
+			bpo_buf_puts(&opts, "nocheck", NULL);
+		if (strstr(c->o->profiles, "nodoc"))
+			bpo_buf_printf(&opts, NULL, "%snodoc", opts.len ? " " : "");
+		if (opts.len)
+			bpo_strv_push_owned(&c->env, bpo_xasprintf("DEB_BUILD_OPTIONS=%s", opts.data));
+		bpo_buf_destroy(&opts);
+	}
+	if (sde)
+		bpo_strv_push_owned(&c->env, bpo_xasprintf("SOURCE_DATE_EPOCH=%s", sde));
+}
+
+/* Run argv in a root over lower layers; *status as bpo_chroot_run. */
+static int in_root(struct ctx *c, const char *const *lower, size_t n_lower, const char *upper,
+		   bool net, bool as_build, const char *cwd, const char *const *argv,
+		   const struct bpo_chroot_file *files, size_t n_files, struct bpo_buf *out,
+		   unsigned timeout, int *status, struct bpo_error *err)
+{
+	char *work = bpo_xasprintf("%s.work", upper), *merged = bpo_path_join(c->tmp, "root");
+	struct bpo_chroot_bind bind = {c->srcdir, SRC_IN_ROOT, true};
+	struct bpo_chroot_spec s = {
+		.lower = lower, .n_lower = n_lower, .upper = upper, .work = work,
+		.merged = merged, .net = net,
+		.uid = as_build ? BPO_CHROOT_BUILD_UID : 0,
+		.gid = as_build ? BPO_CHROOT_BUILD_UID : 0,
+		.cwd = cwd, .argv = argv, .env = (const char *const *)c->env.v,
+		.binds = &bind, .n_binds = 1, .files = files, .n_files = n_files,
+		.copy_resolv = net, .log_fd = c->log_fd, .echo = c->o->verbose, .out = out,
+		.timeout = timeout,
+	};
+	int rc = -1;
+
+	if (bpo_mkdir_p(upper, 0755, err) < 0 || bpo_mkdir_p(work, 0700, err) < 0 ||
+	    bpo_mkdir_p(merged, 0755, err) < 0)
+		goto out;
+	logf_line(c->log_fd, "\n== bpo: %s%s$", as_build ? "(build) " : "(root) ",
+		  net ? "" : "(no network) ");
+	for (size_t i = 0; argv[i]; i++)
+		logf_line(c->log_fd, " %s", argv[i]);
+	logf_line(c->log_fd, "\n");
+	rc = bpo_chroot_run(&c->ns, &s, status, err);
+	if (rc == 0)
+		logf_line(c->log_fd, "== bpo: exit status %d\n", *status);
+	else
+		logf_line(c->log_fd, "== bpo: %s\n", err ? err->msg : "failed");
+out:
+	/* the work dir is overlayfs' scratch space; never needed again */
+	bpo_ns_rm_rf(&c->ns, work, NULL);
+	free(work);
+	free(merged);
+	return rc;
+}
+
+static char *sde_digits(struct bpo_buf *b)
+{
+	char *s = b->data;
+	size_t n = strspn(s, "0123456789");
+	if (n == 0 || n > 19)
+		return NULL;
+	return bpo_xstrndup(s, n);
+}
+
+/* Copy the .dsc and its files to c->srcdir, checking sizes and sha256. */
+static int stage_source(struct ctx *c, const struct bpo_dsc *d, struct bpo_error *err)
+{
+	char *dir = bpo_xstrdup(c->o->dsc), *slash = strrchr(dir, '/');
+	char *dst = NULL, *src = NULL;
+	int rc = -1;
+
+	if (slash)
+		*slash = '\0';
+	else {
+		free(dir);
+		dir = bpo_xstrdup(".");
+	}
+	if (bpo_mkdir_p(c->srcdir, 0755, err) < 0)
+		goto out;
+	dst = bpo_path_join(c->srcdir, c->dsc_name);
+	if (bpo_file_copy(c->o->dsc, dst, 0644, err) < 0)
+		goto out;
+	for (size_t i = 0; i < d->n_files; i++) {
+		char hex[BPO_HASH_HEX_MAX];
+		uint64_t size = 0;
+		free(src);
+		free(dst);
+		src = bpo_path_join(dir, d->files[i].name);
+		dst = bpo_path_join(c->srcdir, d->files[i].name);
+		if (!bpo_path_exists(src)) {
+			bpo_error_set(err, BPO_E_NOTFOUND, "%s: lists %s, which is not next to it",
+				      c->o->dsc, d->files[i].name);
+			goto out;
+		}
+		if (bpo_file_copy(src, dst, 0644, err) < 0 ||
+		    bpo_hash_file(dst, BPO_HASH_SHA256, hex, &size, err) < 0)
+			goto out;
+		if (size != d->files[i].size || strcmp(hex, d->files[i].sha256) != 0) {
+			bpo_error_set(err, BPO_E_VERIFY, "%s: size %llu sha256 %s, but %s says "
+				      "size %llu sha256 %s", src, (unsigned long long)size, hex,
+				      c->o->dsc, (unsigned long long)d->files[i].size,
+				      d->files[i].sha256);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(src);
+	free(dst);
+	free(dir);
+	return rc;
+}
+
+/* The apt sources for the deps phase and key files they name. */
+static int apt_files(struct ctx *c, const struct bpo_chroot_conf *conf, struct bpo_chroot_file **fv,
+		     size_t *nf, struct bpo_strv *owned, struct bpo_error *err)
+{
+	struct bpo_buf list;
+	char *base = bpo_chroot_sources_list(conf, c->cfg->mirror, c->cfg->security_mirror);
+	size_t cap = 0;
+	int rc = -1;
+
+	*fv = NULL;
+	*nf = 0;
+	bpo_buf_init(&list, 1u << 20);
+	bpo_buf_puts(&list, base, NULL);
+	for (size_t i = 0; i < c->o->n_extra_sources; i++) {
+		const char *line = c->o->extra_sources[i];
+		char *kf = NULL, *inroot;
+		struct bpo_buf key;
+		if (bpo_build_extra_source_parse(line, &kf, err) < 0)
+			goto out;
+		inroot = bpo_xasprintf("/etc/apt/keyrings/bpo-extra-%zu.%s", i,
+				       bpo_str_has_suffix(kf, ".asc") ? "asc" : "gpg");
+		bpo_buf_init(&key, BPO_MAX_SIGNATURE * 8u);
+		if (bpo_file_read(kf, BPO_MAX_SIGNATURE * 8u, &key, err) < 0) {
+			free(kf);
+			free(inroot);
+			bpo_buf_destroy(&key);
+			goto out;
+		}
+		/* rewrite signed-by=HOSTPATH to the copy inside the root */
+		const char *at = strstr(line, kf);
+		bpo_buf_printf(&list, NULL, "%.*s%s%s\n", (int)(at - line), line, inroot,
+			       at + strlen(kf));
+		BPO_GROW(*fv, cap, *nf + 1);
+		size_t klen = 0;
+		char *kdata = bpo_buf_steal(&key, &klen);
+		bpo_strv_push_owned(owned, kdata);
+		bpo_strv_push_owned(owned, inroot);
+		(*fv)[(*nf)++] = (struct bpo_chroot_file){inroot, kdata, klen, 0644};
+		free(kf);
+	}
+	BPO_GROW(*fv, cap, *nf + 2);
+	size_t llen = 0;
+	char *ldata = bpo_buf_steal(&list, &llen);
+	bpo_strv_push_owned(owned, ldata);
+	(*fv)[(*nf)++] = (struct bpo_chroot_file){"/etc/apt/sources.list", ldata, llen, 0644};
+	static const char aptconf[] =
+		"// written by bpo for build-dependency installation\n"
+		"APT::Install-Recommends \"false\";\nAPT::Install-Suggests \"false\";\n"
+		"Acquire::Retries \"3\";\nDpkg::Use-Pty \"false\";\n";
+	(*fv)[(*nf)++] = (struct bpo_chroot_file){"/etc/apt/apt.conf.d/90bpo", aptconf,
+						  sizeof(aptconf) - 1, 0644};
+	rc = 0;
+out:
+	free(base);
+	bpo_buf_destroy(&list);
+	return rc;
+}
+
+static const char *type_flag(enum bpo_build_type t)
+{
+	switch (t) {
+	case BPO_BUILD_ANY:
+		return "-B";
+	case BPO_BUILD_ALL:
+		return "-A";
+	case BPO_BUILD_FULL:
+		return "-F";
+	default:
+		return "-b";
+	}
+}
+
+/* Explain unmet build dependencies: apt's lines plus what the release has. */
+static void explain_deps(struct ctx *c, const char *const *lower, const char *upper,
+			 const char *apt_out, struct bpo_buf *why)
+{
+	char *unmet = bpo_build_unmet_deps(apt_out);
+	const char *p = unmet;
+
+	if (!unmet) {
+		bpo_buf_puts(why, "apt could not install the build dependencies", NULL);
+		return;
+	}
+	bpo_buf_puts(why, "unsatisfiable build dependencies:", NULL);
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = bpo_xstrndup(p, len);
+		char name[128];
+		size_t n = strcspn(line, " :(");
+		struct bpo_buf pol;
+		int st = 0;
+
+		bpo_buf_printf(why, NULL, "\n  %s", line);
+		if (n > 0 && n < sizeof(name)) {
+			memcpy(name, line, n);
+			name[n] = '\0';
+			bool ok = true;
+			for (char *q = name; *q; q++)
+				ok = ok && (isalnum((unsigned char)*q) || strchr("+-.", *q));
+			if (ok) {
+				const char *argv[] = {"/usr/bin/apt-cache", "policy", name, NULL};
+				bpo_buf_init(&pol, 65536);
+				if (in_root(c, lower, 1, upper, false, false, NULL, argv, NULL, 0, &pol,
+					    60, &st, NULL) == 0) {
+					const char *cand = strstr(pol.data, "Candidate: ");
+					if (cand) {
+						size_t cl = strcspn(cand + 11, "\n");
+						bpo_buf_printf(why, NULL, "\n    %s in %s: %.*s", name,
+							       c->o->release, (int)cl, cand + 11);
+					} else {
+						bpo_buf_printf(why, NULL, "\n    %s: %s offers no "
+							       "package of that name", name,
+							       c->o->release);
+					}
+				}
+				bpo_buf_destroy(&pol);
+			}
+		}
+		free(line);
+		p = nl ? nl + 1 : NULL;
+	}
+	free(unmet);
+}
+
+/* Read the tail (at most MAX_LOG_TAIL) of the log for parsing. */
+static char *log_tail_bytes(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0) {
+		off_t from = st.st_size > (off_t)MAX_LOG_TAIL ? st.st_size - (off_t)MAX_LOG_TAIL : 0;
+		size_t n = (size_t)(st.st_size - from);
+		buf = bpo_xmalloc(n + 1);
+		ssize_t got = pread(fd, buf, n, from);
+		buf[got > 0 ? (size_t)got : 0] = '\0';
+	}
+	close(fd);
+	return buf;
+}
+
+static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const struct bpo_dsc *d,
+		      const char *image_sha, struct bpo_error *err)
+{
+	const char *bd[3];
+	size_t nbd = 0;
+	char key[65];
+	char *layers = NULL, *layer = NULL, *dupper = NULL, *ltmp = NULL, *dsc_in = NULL;
+	struct bpo_chroot_file *files = NULL;
+	size_t nfiles = 0;
+	struct bpo_strv owned = {0};
+	struct bpo_buf pk;
+	off_t log_mark;
+	int rc = -1, st = 0;
+	const char *lower[1] = {c->unpacked};
+
+	bpo_buf_init(&pk, 16u << 20);
+	if (d->build_depends)
+		bd[nbd++] = d->build_depends;
+	if (d->build_depends_arch)
+		bd[nbd++] = d->build_depends_arch;
+	if (d->build_depends_indep)
+		bd[nbd++] = d->build_depends_indep;
+	bpo_build_cache_key(image_sha, c->r->arch, c->o->type, c->o->profiles,
+			    c->o->extra_sources, c->o->n_extra_sources, bd, nbd, key);
+	layers = bpo_xasprintf("%s/chroots/layers", c->cfg->cache_dir);
+	layer = bpo_xasprintf("%s/%s", layers, key);
+	if (!c->o->no_cache) {
+		char *complete = bpo_path_join(layer, "complete");
+		bool ok = bpo_path_exists(complete);
+		free(complete);
+		if (ok) {
+			c->layer = bpo_path_join(layer, "upper");
+			c->r->deps_cached = true;
+			bpo_info("[deps] reusing the cached build-dependency layer %.12s", key);
+			logf_line(c->log_fd, "== bpo: build dependencies from the cached layer %s\n",
+				  layer);
+			rc = 0;
+			goto out;
+		}
+	}
+	if (!c->cfg->mirror) {
+		bpo_error_set(err, BPO_E_FAIL, "no Debian mirror configured and none found in the "
+			      "apt sources (set mirror in bpo.conf or $BPO_MIRROR)");
+		goto out;
+	}
+	if (apt_files(c, conf, &files, &nfiles, &owned, err) < 0)
+		goto out;
+	dupper = bpo_path_join(c->tmp, "deps");
+	dsc_in = bpo_xasprintf(SRC_IN_ROOT "/%s", c->dsc_name);
+	env_build(c, false, NULL);
+	bpo_info("[deps] installing build dependencies with apt");
+	{
+		const char *argv[] = {"/usr/bin/apt-get", "-q", "update", NULL};
+		if (in_root(c, lower, 1, dupper, true, false, NULL, argv, files, nfiles, NULL,
+			    DEPS_TIMEOUT, &st, err) < 0)
+			goto out;
+		if (st != 0) {
+			bpo_error_set(err, BPO_E_FAIL, "apt-get update failed (status %d) in the %s "
+				      "root", st, c->o->release);
+			goto out;
+		}
+	}
+	log_mark = lseek(c->log_fd, 0, SEEK_END);
+	{
+		struct bpo_strv argv = {0};
+		char *prof = NULL;
+		bpo_strv_push(&argv, "/usr/bin/apt-get");
+		bpo_strv_push(&argv, "-q");
+		bpo_strv_push(&argv, "-y");
+		bpo_strv_push(&argv, "--no-install-recommends");
+		if (c->o->type == BPO_BUILD_ANY)
+			bpo_strv_push(&argv, "--arch-only");
+		else if (c->o->type == BPO_BUILD_ALL)
+			bpo_strv_push(&argv, "--indep-only");
+		if (c->o->profiles && *c->o->profiles) {
+			prof = bpo_xasprintf("-P%s", c->o->profiles);
+			for (char *q = prof; *q; q++)
+				if (*q == ' ')
+					*q = ',';
+			bpo_strv_push(&argv, prof);
+		}
+		bpo_strv_push(&argv, "build-dep");
+		bpo_strv_push(&argv, dsc_in);
+		int r = in_root(c, lower, 1, dupper, true, false, NULL, (const char *const *)argv.v,
+				NULL, 0, NULL, DEPS_TIMEOUT, &st, err);
+		bpo_strv_destroy(&argv);
+		free(prof);
+		if (r < 0)
+			goto out;
+	}
+	if (st != 0) {
+		char *tail = log_tail_bytes(c->r->log_path);
+		const char *since = tail;
+		struct bpo_buf why;
+		(void)log_mark;
+		bpo_buf_init(&why, 65536);
+		explain_deps(c, lower, dupper, since ? since : "", &why);
+		free(tail);
+		bpo_error_set(err, BPO_E_FAIL, "%s", why.data);
+		c->r->detail = bpo_buf_steal(&why, NULL);
+		goto out;
+	}
+	{
+		const char *argv[] = {"/usr/bin/apt-get", "clean", NULL};
+		in_root(c, lower, 1, dupper, true, false, NULL, argv, NULL, 0, NULL, 600, &st, NULL);
+	}
+	{
+		const char *argv[] = {"/usr/bin/dpkg-query", "-W", "-f", "${Package} ${Version}\\n",
+				      NULL};
+		if (in_root(c, lower, 1, dupper, false, false, NULL, argv, NULL, 0, &pk, 600, &st,
+			    err) < 0)
+			goto out;
+	}
+	if (c->o->no_cache) {
+		c->layer = dupper;
+		dupper = NULL;
+		rc = 0;
+		goto out;
+	}
+	/* keep the layer: made aside, renamed into place once complete */
+	if (bpo_mkdir_p(layers, 0755, err) < 0)
+		goto out;
+	ltmp = bpo_xasprintf("%s/.new-%s-%ld", layers, key, (long)getpid());
+	if (bpo_mkdir_p(ltmp, 0755, err) < 0)
+		goto out;
+	{
+		char *up = bpo_path_join(ltmp, "upper"), *pkf = bpo_path_join(ltmp, "packages");
+		char *cf = bpo_path_join(ltmp, "complete");
+		char *meta = bpo_xasprintf("Image-SHA256: %s\nArchitecture: %s\n", image_sha,
+					   c->r->arch);
+		int r = -1;
+		if (rename(dupper, up) < 0)
+			bpo_error_set(err, BPO_E_IO, "rename %s: %s", up, strerror(errno));
+		else if (bpo_file_write_atomic(pkf, pk.data, pk.len, 0644, err) == 0 &&
+			 bpo_file_write_atomic(cf, meta, strlen(meta), 0644, err) == 0)
+			r = 0;
+		free(up);
+		free(pkf);
+		free(cf);
+		free(meta);
+		if (r < 0)
+			goto out;
+	}
+	if (rename(ltmp, layer) < 0) {
+		/* another build made the same layer meanwhile: use theirs */
+		if (!bpo_is_dir(layer)) {
+			bpo_error_set(err, BPO_E_IO, "rename %s: %s", layer, strerror(errno));
+			goto out;
+		}
+		bpo_ns_rm_rf(&c->ns, ltmp, NULL);
+	}
+	c->layer = bpo_path_join(layer, "upper");
+	rc = 0;
+out:
+	if (ltmp && bpo_path_exists(ltmp))
+		bpo_ns_rm_rf(&c->ns, ltmp, NULL);
+	bpo_strv_destroy(&owned);
+	bpo_buf_destroy(&pk);
+	free(files);
+	free(dsc_in);
+	free(dupper);
+	free(layer);
+	free(layers);
+	return rc;
+}
+
+static char *upstream_dir(const struct bpo_dsc *d)
+{
+	const char *v = d->version, *colon = strchr(v, ':');
+	char *up, *dash;
+
+	if (colon)
+		v = colon + 1;
+	up = bpo_xstrdup(v);
+	dash = strrchr(up, '-');
+	if (dash && d->format && !strstr(d->format, "native"))
+		*dash = '\0';
+	char *r = bpo_xasprintf("/build/%s-%s", d->source, up);
+	free(up);
+	return r;
+}
+
+static int phase_build(struct ctx *c, const struct bpo_dsc *d, struct bpo_error *err)
+{
+	const char *lower[2] = {c->layer, c->unpacked};
+	char *bupper = bpo_path_join(c->tmp, "build"), *pkgdir = upstream_dir(d);
+	char *dsc_in = bpo_xasprintf(SRC_IN_ROOT "/%s", c->dsc_name), *sde = NULL;
+	struct bpo_buf ts;
+	int rc = -1, st = 0;
+	unsigned timeout = c->o->timeout ? c->o->timeout : c->cfg->build_timeout;
+
+	bpo_buf_init(&ts, 4096);
+	env_build(c, true, NULL);
+	{
+		const char *argv[] = {"/usr/bin/dpkg-source", "-x", dsc_in, pkgdir, NULL};
+		if (in_root(c, lower, 2, bupper, false, true, "/build", argv, NULL, 0, NULL, 600,
+			    &st, err) < 0)
+			goto out;
+		if (st != 0) {
+			bpo_error_set(err, BPO_E_FAIL, "dpkg-source -x failed (status %d)", st);
+			goto out;
+		}
+	}
+	{
+		const char *argv[] = {"/usr/bin/dpkg-parsechangelog", "-STimestamp", NULL};
+		if (in_root(c, lower, 2, bupper, false, true, pkgdir, argv, NULL, 0, &ts, 60, &st,
+			    err) < 0)
+			goto out;
+		sde = st == 0 ? sde_digits(&ts) : NULL;
+		if (!sde) {
+			bpo_error_set(err, BPO_E_FAIL, "dpkg-parsechangelog -STimestamp gave no "
+				      "timestamp for debian/changelog (status %d)", st);
+			goto out;
+		}
+	}
+	env_build(c, true, sde);
+	bpo_info("[build] dpkg-buildpackage %s (SOURCE_DATE_EPOCH=%s, timeout %u s)",
+		 type_flag(c->o->type), sde, timeout);
+	{
+		const char *argv[] = {"/usr/bin/dpkg-buildpackage", "-us", "-uc",
+				      type_flag(c->o->type), NULL};
+		if (in_root(c, lower, 2, bupper, false, true, pkgdir, argv, NULL, 0, NULL, timeout,
+			    &st, err) < 0)
+			goto out;
+		if (st != 0) {
+			bpo_error_set(err, BPO_E_FAIL, "dpkg-buildpackage failed (status %d)", st);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	bpo_buf_destroy(&ts);
+	free(sde);
+	free(dsc_in);
+	free(pkgdir);
+	free(bupper);
+	return rc;
+}
+
+static bool is_artifact(const char *name, bool full)
+{
+	static const char *const bin[] = {".deb", ".udeb", ".ddeb", ".changes", ".buildinfo"};
+	for (size_t i = 0; i < sizeof(bin) / sizeof(bin[0]); i++)
+		if (bpo_str_has_suffix(name, bin[i]))
+			return true;
+	if (full && (bpo_str_has_suffix(name, ".dsc") || strstr(name, ".tar.") ||
+		     bpo_str_has_suffix(name, ".diff.gz")))
+		return true;
+	return false;
+}
+
+static int add_artifact(struct ctx *c, const char *from, const char *name, size_t *cap,
+			struct bpo_error *err)
+{
+	char *to = bpo_path_join(c->r->result_dir, name);
+	struct bpo_build_artifact a = {0};
+	struct stat st;
+	int rc = -1;
+
+	for (size_t i = 0; i < c->r->n_artifacts; i++)
+		if (strcmp(c->r->artifacts[i].name, name) == 0) {
+			rc = 0;
+			goto out;
+		}
+	if (lstat(from, &st) < 0 || !S_ISREG(st.st_mode)) {
+		bpo_error_set(err, BPO_E_FAIL, "%s: not a regular file", from);
+		goto out;
+	}
+	char hex[BPO_HASH_HEX_MAX];
+	if (bpo_file_copy(from, to, 0644, err) < 0 ||
+	    bpo_hash_file(to, BPO_HASH_SHA256, hex, &a.size, err) < 0)
+		goto out;
+	memcpy(a.sha256, hex, 64);
+	a.sha256[64] = '\0';
+	a.name = bpo_xstrdup(name);
+	BPO_GROW(c->r->artifacts, *cap, c->r->n_artifacts + 1);
+	c->r->artifacts[c->r->n_artifacts++] = a;
+	rc = 0;
+out:
+	free(to);
+	return rc;
+}
+
+static int phase_collect(struct ctx *c, const struct bpo_dsc *d, struct bpo_error *err)
+{
+	char *dir = bpo_xasprintf("%s/build/build", c->tmp);
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	size_t cap = 0;
+	int rc = -1, nbin = 0;
+	bool full = c->o->type == BPO_BUILD_FULL;
+
+	if (!dh) {
+		bpo_error_set(err, BPO_E_FAIL, "%s: %s (nothing was built)", dir, strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(dh))) {
+		if (!bpo_path_component_ok(de->d_name) || !is_artifact(de->d_name, full))
+			continue;
+		char *from = bpo_path_join(dir, de->d_name);
+		int r = add_artifact(c, from, de->d_name, &cap, err);
+		free(from);
+		if (r < 0)
+			goto out;
+		if (bpo_str_has_suffix(de->d_name, "deb"))
+			nbin++;
+	}
+	/* the source package the binaries came from */
+	{
+		char *from = bpo_path_join(c->srcdir, c->dsc_name);
+		int r = add_artifact(c, from, c->dsc_name, &cap, err);
+		free(from);
+		if (r < 0)
+			goto out;
+		for (size_t i = 0; i < d->n_files; i++) {
+			from = bpo_path_join(c->srcdir, d->files[i].name);
+			r = add_artifact(c, from, d->files[i].name, &cap, err);
+			free(from);
+			if (r < 0)
+				goto out;
+		}
+	}
+	if (nbin == 0 && c->o->type != BPO_BUILD_FULL) {
+		bpo_error_set(err, BPO_E_FAIL, "dpkg-buildpackage succeeded but made no .deb");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (dh)
+		closedir(dh);
+	free(dir);
+	return rc;
+}
+
+static bool name_ok(const char *s)
+{
+	if (!s || !*s || strlen(s) > 200)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("+-.:~_", *s))
+			return false;
+	return true;
+}
+
+int bpo_build_run(const struct bpo_config *cfg, const struct bpo_build_opts *o,
+		  struct bpo_build_result *r, struct bpo_error *err)
+{
+	struct ctx c = {.cfg = cfg, .o = o, .r = r, .log_fd = -1};
+	struct bpo_dsc d;
+	struct bpo_chroot_meta m;
+	struct bpo_chroot_conf conf;
+	char *tmpbase = NULL, *ver_noepoch = NULL;
+	double t0 = now_s(), t = t0;
+	int rc = -1;
+
+	bpo_build_result_init(r);
+	bpo_dsc_init(&d);
+	bpo_chroot_meta_init(&m);
+	bpo_chroot_conf_init(&conf);
+	r->phase = BPO_BUILD_SETUP;
+	if (bpo_ns_init(&c.ns, err) < 0)
+		goto out;
+	r->arch = o->arch ? bpo_xstrdup(o->arch) : bpo_chroot_host_arch(err);
+	if (!r->arch)
+		goto out;
+	if (bpo_dsc_load(&d, o->dsc, err) < 0)
+		goto out;
+	if (!name_ok(d.source) || !name_ok(d.version) || !bpo_path_component_ok(d.source)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: bad Source or Version", o->dsc);
+		goto out;
+	}
+	r->source = bpo_xstrdup(d.source);
+	r->version = bpo_xstrdup(d.version);
+	{
+		const char *slash = strrchr(o->dsc, '/');
+		c.dsc_name = bpo_xstrdup(slash ? slash + 1 : o->dsc);
+		if (!bpo_path_component_ok(c.dsc_name) || !bpo_str_has_suffix(c.dsc_name, ".dsc")) {
+			bpo_error_set(err, BPO_E_USAGE, "%s: expected a .dsc file", o->dsc);
+			goto out;
+		}
+	}
+	if (bpo_chroot_conf_load(&conf, o->release, err) < 0)
+		goto out;
+	if (bpo_chroot_meta_load(&m, cfg->cache_dir, o->release, r->arch, err) < 0 ||
+	    bpo_chroot_meta_verify(&m, cfg->cache_dir, err) < 0)
+		goto out;
+	{
+		const char *colon = strchr(d.version, ':');
+		ver_noepoch = bpo_xstrdup(colon ? colon + 1 : d.version);
+	}
+	r->result_dir = o->result_dir ? bpo_xstrdup(o->result_dir)
+				      : bpo_xasprintf("%s/%s_%s", cfg->work_dir, d.source, ver_noepoch);
+	if (bpo_mkdir_p(r->result_dir, 0755, err) < 0)
+		goto out;
+	r->log_path = bpo_xasprintf("%s/%s_%s_%s.build", r->result_dir, d.source, ver_noepoch,
+				    r->arch);
+	c.log_fd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (c.log_fd < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: %s", r->log_path, strerror(errno));
+		goto out;
+	}
+	logf_line(c.log_fd, "== bpo build %s %s for %s/%s (%s)\n", d.source, d.version,
+		  o->release, r->arch, c.ns.rootless ? "rootless, user namespace" : "as root");
+	tmpbase = bpo_xasprintf("%s/chroots/tmp", cfg->cache_dir);
+	if (bpo_mkdir_p(tmpbase, 0755, err) < 0)
+		goto out;
+	c.tmp = bpo_mkdtemp(tmpbase, "build", err);
+	if (!c.tmp)
+		goto out;
+	if (chmod(c.tmp, 0755) < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: %s", c.tmp, strerror(errno));
+		goto out;
+	}
+	c.srcdir = bpo_path_join(c.tmp, "src");
+	if (stage_source(&c, &d, err) < 0)
+		goto out;
+	c.unpacked = bpo_chroot_unpacked(&c.ns, &m, cfg->cache_dir, err);
+	if (!c.unpacked)
+		goto out;
+	r->seconds[BPO_BUILD_SETUP] = now_s() - t;
+
+	t = now_s();
+	r->phase = BPO_BUILD_DEPS;
+	if (phase_deps(&c, &conf, &d, m.sha256, err) < 0)
+		goto out;
+	r->seconds[BPO_BUILD_DEPS] = now_s() - t;
+
+	t = now_s();
+	r->phase = BPO_BUILD_BUILD;
+	if (phase_build(&c, &d, err) < 0)
+		goto out;
+	r->seconds[BPO_BUILD_BUILD] = now_s() - t;
+
+	t = now_s();
+	r->phase = BPO_BUILD_COLLECT;
+	if (phase_collect(&c, &d, err) < 0)
+		goto out;
+	r->seconds[BPO_BUILD_COLLECT] = now_s() - t;
+	r->phase = BPO_BUILD_DONE;
+	r->ok = true;
+	rc = 0;
+out:
+	if (rc < 0 && r->phase < BPO_BUILD_DONE && r->seconds[r->phase] == 0)
+		r->seconds[r->phase] = now_s() - t;
+	if (rc < 0 && c.log_fd >= 0)
+		logf_line(c.log_fd, "\n== bpo: FAILED in phase %s: %s\n", bpo_build_phase_name(r->phase),
+			  err ? err->msg : "");
+	if (c.tmp) {
+		struct bpo_error e2;
+		bpo_error_init(&e2);
+		if (bpo_ns_rm_rf(&c.ns, c.tmp, &e2) < 0)
+			bpo_warn("could not remove %s: %s", c.tmp, e2.msg);
+	}
+	if (c.log_fd >= 0)
+		close(c.log_fd);
+	bpo_strv_destroy(&c.env);
+	free(c.tmp);
+	free(c.srcdir);
+	free(c.dsc_name);
+	free(c.unpacked);
+	free(c.layer);
+	free(tmpbase);
+	free(ver_noepoch);
+	bpo_dsc_destroy(&d);
+	bpo_chroot_meta_destroy(&m);
+	bpo_chroot_conf_destroy(&conf);
+	return rc;
+}

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_build: `bpo build FILE.dsc --release RELEASE ...`. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bpoconf.h"
+#include "build.h"
+#include "chroot.h"
+#include "cmd.h"
+#include "log.h"
+#include "xmem.h"
+
+#define TAIL_LINES 40
+
+static int run(struct bpo_ctx *ctx, int argc, char **argv);
+
+static const struct bpo_cmd cmd_build = {
+	.name = "build",
+	.summary = "build a recipe or .dsc in an isolated chroot",
+	.usage =
+		"Usage: bpo build FILE.dsc --release RELEASE [--arch ARCH] [--result DIR]\n"
+		"                 [--profiles P[,P...]] [--timeout SECONDS] [--binary|--arch-only|\n"
+		"                 --indep-only|--full] [--extra-source LINE]... [--no-cache]\n"
+		"                 [--json] [-v]\n"
+		"\n"
+		"Build the source package FILE.dsc (its files next to it; sizes and sha256 are\n"
+		"checked against the .dsc) for RELEASE, in a fresh root made from the image of\n"
+		"`bpo chroot create RELEASE`:\n"
+		"  deps     apt-get build-dep in the root with the host's network; apt's sources\n"
+		"           are RELEASE (and its extra suites) on the configured mirror plus each\n"
+		"           --extra-source. The installed result is cached as an overlay layer\n"
+		"           keyed by the image, architecture, build type, profiles, extra sources\n"
+		"           and Build-Depends*, so a rebuild skips apt.\n"
+		"  build    dpkg-source -x, then dpkg-buildpackage -us -uc as the unprivileged user\n"
+		"           `build` (uid 1000) in new mount, pid, ipc, uts and network namespaces\n"
+		"           (only lo is up: the build can reach nothing but itself),\n"
+		"           SOURCE_DATE_EPOCH from debian/changelog, DEB_BUILD_PROFILES and\n"
+		"           DEB_BUILD_OPTIONS (nocheck, nodoc) from --profiles, killed at the\n"
+		"           timeout.\n"
+		"  collect  .deb, .udeb, .ddeb, .changes, .buildinfo and the source files copied\n"
+		"           to the result directory.\n"
+		"As root the namespaces are entered directly; as an ordinary user through a user\n"
+		"namespace with the ranges in /etc/subuid and /etc/subgid (newuidmap/newgidmap).\n"
+		"The full log is RESULT/SOURCE_VERSION_ARCH.build; a progress line per phase\n"
+		"goes to standard error (with -v, the whole log). Nothing is left behind: no\n"
+		"mount, process or temporary directory, also on failure, timeout or Ctrl-C.\n"
+		"\n"
+		"Options:\n"
+		"  --release RELEASE     the release to build for (required)\n"
+		"  --arch ARCH           the image's architecture (default: the host's)\n"
+		"  --result DIR          where results and the log go (default:\n"
+		"                        WORK_DIR/SOURCE_VERSION, WORK_DIR from bpo.conf)\n"
+		"  --profiles LIST       build profiles, e.g. nocheck (comma-separated)\n"
+		"  --timeout SECONDS     limit for dpkg-buildpackage (default: bpo.conf's\n"
+		"                        build_timeout, 14400)\n"
+		"  --binary              binary packages only, -b (the default)\n"
+		"  --arch-only           architecture-dependent packages only, -B\n"
+		"  --indep-only          architecture-independent packages only, -A\n"
+		"  --full                source and binary packages, -F\n"
+		"  --extra-source LINE   another apt source for the build dependencies, as\n"
+		"                        \"deb [signed-by=/ABS/KEY.gpg] URI SUITE COMPONENT...\";\n"
+		"                        may be repeated\n"
+		"  --no-cache            neither use nor keep a cached build-dependency layer\n"
+		"  --json                print one JSON object: source, version, arch, status,\n"
+		"                        phase reached, deps_cached, log, result_dir, seconds per\n"
+		"                        phase, artifacts (name, size, sha256), error\n"
+		"  -v, --verbose         copy the build log to standard error as it grows\n"
+		"  -h, --help            show this help\n"
+		"\n"
+		"Exit status: 0 built; 1 the build failed (the phase - setup, deps, build or\n"
+		"collect - is named, with the last 40 lines of the log and its path;\n"
+		"unsatisfiable build dependencies are listed with what RELEASE offers instead)\n"
+		"or was killed at the timeout or by a signal; 2 bad usage or input;\n"
+		"3 a source file does not match the .dsc's checksums, or the image its sha256.\n",
+	.run = run,
+};
+BPO_REGISTER_COMMAND(cmd_build)
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void print_json(const struct bpo_build_result *r, const struct bpo_error *err)
+{
+	FILE *f = stdout;
+
+	fputs("{\"source\":", f);
+	json_str(f, r->source ? r->source : "");
+	fputs(",\"version\":", f);
+	json_str(f, r->version ? r->version : "");
+	fputs(",\"arch\":", f);
+	json_str(f, r->arch ? r->arch : "");
+	fprintf(f, ",\"status\":\"%s\",\"phase\":\"%s\",\"deps_cached\":%s,\"log\":",
+		r->ok ? "ok" : "failed", bpo_build_phase_name(r->phase),
+		r->deps_cached ? "true" : "false");
+	if (r->log_path)
+		json_str(f, r->log_path);
+	else
+		fputs("null", f);
+	fputs(",\"result_dir\":", f);
+	if (r->result_dir)
+		json_str(f, r->result_dir);
+	else
+		fputs("null", f);
+	fputs(",\"seconds\":{", f);
+	for (int p = BPO_BUILD_SETUP; p < BPO_BUILD_DONE; p++)
+		fprintf(f, "%s\"%s\":%.3f", p ? "," : "", bpo_build_phase_name((enum bpo_build_phase)p),
+			r->seconds[p]);
+	fputs("},\"artifacts\":[", f);
+	for (size_t i = 0; i < r->n_artifacts; i++) {
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
+		json_str(f, r->artifacts[i].name);
+		fprintf(f, ",\"size\":%llu,\"sha256\":\"%s\"}",
+			(unsigned long long)r->artifacts[i].size, r->artifacts[i].sha256);
+	}
+	fputs("],\"error\":", f);
+	if (r->ok)
+		fputs("null", f);
+	else
+		json_str(f, err->msg);
+	fputs("}\n", f);
+}
+
+/* The last n lines of the log to stderr. */
+static void print_tail(const char *path, unsigned n)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+	size_t len, start;
+	unsigned seen = 0;
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	len = st.st_size > 65536 ? 65536 : (size_t)st.st_size;
+	buf = bpo_xmalloc(len + 1);
+	ssize_t got = pread(fd, buf, len, st.st_size - (off_t)len);
+	close(fd);
+	len = got > 0 ? (size_t)got : 0;
+	buf[len] = '\0';
+	start = len;
+	if (start && buf[start - 1] == '\n')
+		start--;
+	while (start > 0) {
+		if (buf[start - 1] == '\n' && ++seen >= n)
+			break;
+		start--;
+	}
+	fprintf(stderr, "---- last %u lines of %s ----\n", n, path);
+	fwrite(buf + start, 1, len - start, stderr);
+	if (len && buf[len - 1] != '\n')
+		fputc('\n', stderr);
+	fprintf(stderr, "---- end of log tail ----\n");
+	free(buf);
+}
+
+static int run(struct bpo_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"release", required_argument, NULL, 'r'},
+		{"arch", required_argument, NULL, 'a'},
+		{"result", required_argument, NULL, 'o'},
+		{"profiles", required_argument, NULL, 'P'},
+		{"timeout", required_argument, NULL, 't'},
+		{"extra-source", required_argument, NULL, 'x'},
+		{"binary", no_argument, NULL, 'b'},
+		{"arch-only", no_argument, NULL, 'B'},
+		{"indep-only", no_argument, NULL, 'A'},
+		{"full", no_argument, NULL, 'F'},
+		{"no-cache", no_argument, NULL, 'n'},
+		{"json", no_argument, NULL, 'j'},
+		{"verbose", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0},
+	};
+	struct bpo_build_opts o = {.type = BPO_BUILD_BINARY};
+	struct bpo_strv extra = {0};
+	struct bpo_config cfg;
+	struct bpo_build_result r;
+	struct bpo_error err;
+	bool json = false, have_cfg = false;
+	int opt, rc = BPO_EXIT_OK;
+	char *result_abs = NULL;
+
+	bpo_error_init(&err);
+	bpo_build_result_init(&r);
+	if (bpo_cmd_wants_help(argc, argv)) {
+		fputs(cmd_build.usage, stdout);
+		return BPO_EXIT_OK;
+	}
+	optind = 0; /* 0: glibc re-initialises (main.c scanned with "+") */
+	while ((opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			o.release = optarg;
+			break;
+		case 'a':
+			o.arch = optarg;
+			break;
+		case 'o':
+			o.result_dir = optarg;
+			break;
+		case 'P':
+			o.profiles = optarg;
+			break;
+		case 't': {
+			char *e = NULL;
+			unsigned long v = strtoul(optarg, &e, 10);
+			if (!e || *e || optarg[0] < '0' || optarg[0] > '9' || v == 0 || v > 604800) {
+				rc = bpo_cmd_usage_error(&cmd_build, "--timeout: expected seconds "
+							 "(1..604800), got \"%s\"", optarg);
+				goto out;
+			}
+			o.timeout = (unsigned)v;
+			break;
+		}
+		case 'x':
+			bpo_strv_push(&extra, optarg);
+			break;
+		case 'b':
+			o.type = BPO_BUILD_BINARY;
+			break;
+		case 'B':
+			o.type = BPO_BUILD_ANY;
+			break;
+		case 'A':
+			o.type = BPO_BUILD_ALL;
+			break;
+		case 'F':
+			o.type = BPO_BUILD_FULL;
+			break;
+		case 'n':
+			o.no_cache = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		default:
+			rc = bpo_cmd_usage_error(&cmd_build, "unknown option");
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		rc = bpo_cmd_usage_error(&cmd_build, optind >= argc ? "no FILE.dsc given"
+								  : "exactly one FILE.dsc expected");
+		goto out;
+	}
+	o.dsc = argv[optind];
+	if (!bpo_str_has_suffix(o.dsc, ".dsc")) {
+		rc = bpo_cmd_usage_error(&cmd_build, "%s: expected a .dsc file (building a recipe "
+					 "is not supported yet)", o.dsc);
+		goto out;
+	}
+	if (!o.release) {
+		rc = bpo_cmd_usage_error(&cmd_build, "--release RELEASE is required");
+		goto out;
+	}
+	if (o.profiles) {
+		for (const char *p = o.profiles; *p; p++)
+			if (!(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') &&
+			    !strchr(",.-+ ", *p)) {
+				rc = bpo_cmd_usage_error(&cmd_build, "--profiles: bad profile list "
+							 "\"%s\"", o.profiles);
+				goto out;
+			}
+	}
+	for (size_t i = 0; i < extra.n; i++) {
+		char *kf = NULL;
+		if (bpo_build_extra_source_parse(extra.v[i], &kf, &err) < 0) {
+			rc = bpo_cmd_fail(&err);
+			goto out;
+		}
+		free(kf);
+	}
+	o.extra_sources = (const char *const *)extra.v;
+	o.n_extra_sources = extra.n;
+	if (o.result_dir && o.result_dir[0] != '/') {
+		char cwd[4096];
+		if (!getcwd(cwd, sizeof(cwd))) {
+			rc = bpo_cmd_usage_error(&cmd_build, "cannot get the current directory");
+			goto out;
+		}
+		result_abs = bpo_xasprintf("%s/%s", cwd, o.result_dir);
+		o.result_dir = result_abs;
+	}
+	bpo_config_init(&cfg);
+	have_cfg = true;
+	if (bpo_config_load(&cfg, ctx->config_path, &err) < 0) {
+		rc = bpo_cmd_fail(&err);
+		goto out;
+	}
+	bpo_chroot_signals_install();
+	if (bpo_build_run(&cfg, &o, &r, &err) < 0) {
+		int sig = bpo_chroot_interrupted();
+		rc = bpo_error_exit_code(&err);
+		if (r.phase >= BPO_BUILD_DEPS && rc == BPO_EXIT_USAGE)
+			rc = BPO_EXIT_FAIL;
+		bpo_error("build of %s failed in phase %s: %s", o.dsc,
+			  bpo_build_phase_name(r.phase), err.msg);
+		if (r.log_path && r.phase >= BPO_BUILD_DEPS)
+			print_tail(r.log_path, TAIL_LINES);
+		if (r.log_path)
+			bpo_error("full log: %s", r.log_path);
+		if (json)
+			print_json(&r, &err);
+		if (sig)
+			rc = 128 + sig;
+		goto out;
+	}
+	if (json) {
+		print_json(&r, &err);
+	} else {
+		bpo_info("built %s %s for %s/%s in %.1f s (setup %.1f, deps %.1f%s, build %.1f, "
+			 "collect %.1f)", r.source, r.version, o.release, r.arch,
+			 r.seconds[0] + r.seconds[1] + r.seconds[2] + r.seconds[3], r.seconds[0],
+			 r.seconds[1], r.deps_cached ? " cached" : "", r.seconds[2], r.seconds[3]);
+		for (size_t i = 0; i < r.n_artifacts; i++)
+			printf("%s/%s\n", r.result_dir, r.artifacts[i].name);
+		printf("%s\n", r.log_path);
+	}
+	if (fflush(stdout) != 0)
+		rc = BPO_EXIT_FAIL;
+out:
+	if (have_cfg)
+		bpo_config_destroy(&cfg);
+	bpo_build_result_destroy(&r);
+	bpo_strv_destroy(&extra);
+	free(result_abs);
+	return rc;
+}
