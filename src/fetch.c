@@ -414,6 +414,12 @@ static int finish(struct xfer *x, CURLM *m, CURLcode cc)
 	}
 	if (retry && x->attempt > 0)
 		bpo_error_prefix(&x->err, "after %u attempts", x->attempt + 1);
+	if (x->rc < 0 && x->req) {
+		/* Keep a partial download only if a later run can resume it. */
+		struct stat st;
+		if (!retry || lstat(x->part, &st) < 0 || st.st_size == 0)
+			unlink(x->part);
+	}
 	x->state = X_DONE;
 	return 0;
 }

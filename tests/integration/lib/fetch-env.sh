@@ -9,7 +9,8 @@
 #                     tool 2.0 (3.0 native), suite "testing"
 #   $SRV              served by httpd.py at $HTTPD_URL; each case copies $BASE
 #                     into $SRV/<case> with new_case
-# and the helpers new_case, recipe, fetch_case, cache_verified.
+# and the helpers new_case, recipe, fetch_case, cache_verified. A test may set
+# the array FETCH_HTTPD_OPTS (httpd.py fault options) before sourcing this.
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 
 : "${BPO:?BPO must name the bpo binary}"
@@ -46,7 +47,8 @@ new_case() {
 	recipe "package: hello" "archive: $CASE_URL" "suite: testing" "keyring: $KEY1/keyring.gpg"
 }
 
-# recipe LINE...: write $CASE_DIR/recipe.yaml whose source: block holds LINEs.
+# recipe LINE...: write $CASE_DIR/recipe.yaml whose source: block holds LINEs
+# (and, verbatim after it, $RECIPE_EXTRA: e.g. a patches: list).
 recipe() {
 	{
 		echo "source:"
@@ -54,6 +56,7 @@ recipe() {
 		for l in "$@"; do echo "  $l"; done
 		echo "target:"
 		echo "  release: bookworm"
+		[ -z "${RECIPE_EXTRA:-}" ] || printf '%s\n' "$RECIPE_EXTRA"
 	} >"$CASE_DIR/recipe.yaml"
 }
 
@@ -83,4 +86,5 @@ cache_verified() {
 	echo "ok: cache holds only verified content ($n entries)"
 }
 
-httpd_start "$SRV"
+# Fault options for the server (see httpd.py), set by the test before sourcing.
+httpd_start "$SRV" ${FETCH_HTTPD_OPTS[@]+"${FETCH_HTTPD_OPTS[@]}"}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# fetch-network: network failures. A connection dropped mid-file is resumed
+# with a Range request and succeeds; HTTP 503 is retried with backoff; a
+# stalled transfer times out and is retried; 404 fails at once (exit 1, no
+# retry); a server that stays down or refuses connections fails with exit 1
+# after the retries. Nothing unverified is left in the cache.
+set -euo pipefail
+P=pool/main/h/hello
+FETCH_HTTPD_OPTS=(
+	--drop "/drop/$P/hello_1.1.orig.tar.gz:5000"
+	--missing "/missing/$P/hello_1.1-1.debian.tar.xz"
+	--missing "/norelease/dists/testing/InRelease"
+	--missing "/norelease/dists/testing/Release"
+	--fail "/flaky/$P/hello_1.1-1.dsc:2"
+	--fail "/down/$P/hello_1.1.orig.tar.gz:1000"
+	--stall "/stall/$P/hello_1.1-1.debian.tar.xz:4"
+)
+. "$BPO_SRCDIR/tests/integration/lib/fetch-env.sh"
+
+# Dropped after 5000 bytes: the retry asks for the rest with Range and succeeds.
+new_case drop
+expect_exit 0 "" fetch_case
+grep -q "GET /drop/$P/hello_1.1.orig.tar.gz range=bytes=5000- 206" "$HTTPD_LOG" || {
+	echo "FAIL: no Range request after the drop:"; grep orig "$HTTPD_LOG"; exit 1; }
+cmp "$CASE_DIR/work/hello_1.1-1/hello_1.1.orig.tar.gz" "$CASE/$P/hello_1.1.orig.tar.gz"
+echo "ok: resumed with Range"
+cache_verified
+
+# 404: exit 1 at once (one request only), the file named.
+new_case missing
+expect_exit 1 "hello_1.1-1.debian.tar.xz: not found \(HTTP 404\)" fetch_case
+[ "$(httpd_requests "/missing/$P/hello_1.1-1.debian.tar.xz")" -eq 1 ]
+echo "ok: 404 not retried"
+cache_verified
+
+# Neither InRelease nor Release: exit 1 naming the Release.
+new_case norelease
+expect_exit 1 "norelease/dists/testing/Release: not found" fetch_case
+
+# 503 twice, then served: retried with backoff and fetched.
+new_case flaky
+expect_exit 0 "retrying in" fetch_case
+[ "$(httpd_requests "/flaky/$P/hello_1.1-1.dsc")" -eq 3 ]
+echo "ok: 503 retried"
+
+# A server that keeps answering 503: exit 1 after 1 + BPO_FETCH_RETRIES attempts.
+new_case down
+expect_exit 1 "after 4 attempts: hello_1.1.orig.tar.gz: download failed: HTTP 503" fetch_case
+[ "$(httpd_requests "/down/$P/hello_1.1.orig.tar.gz")" -eq 4 ]
+cache_verified
+
+# A stalled transfer: the stall timeout ends it, the retry succeeds.
+new_case stall
+expect_exit 0 "retrying" env BPO_FETCH_STALL_TIMEOUT=1 "$BPO" -c "$CASE_DIR/bpo.conf" fetch \
+	"$CASE_DIR/recipe.yaml"
+[ "$(httpd_requests "/stall/$P/hello_1.1-1.debian.tar.xz")" -ge 2 ]
+echo "ok: stall timeout"
+
+# Connection refused (a port nobody listens on): exit 1 after the retries.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+new_case refused
+recipe "package: hello" "archive: http://127.0.0.1:$port" "suite: testing" "keyring: $KEY1/keyring.gpg"
+expect_exit 1 "after 4 attempts: .*InRelease: download failed" fetch_case
+echo "all fetch-network checks passed"
