@@ -363,11 +363,8 @@ static int apply_one(const char *tree, struct bpo_patch *p, int strip, const cha
 	mark_creations(tree, p, strip);
 	if (backup_dir) {
 		po.dry_run = true;
-		if (bpo_patch_apply_series(tree, pp, &strip, 1, &po, &rep, err) < 0) {
-			if (rep.n && check_report(&rep, p->name, err) == 0)
-				bpo_error_prefix(err, "%s", p->name);
-			goto out;
-		}
+		if (bpo_patch_apply_series(tree, pp, &strip, 1, &po, &rep, err) < 0)
+			goto out; /* the engine's message names the patch, file and hunk */
 		if (check_report(&rep, p->name, err) < 0)
 			goto out;
 		for (size_t j = 0; rep.n && j < rep.patches[0].n_files; j++) {
