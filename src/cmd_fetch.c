@@ -10,6 +10,7 @@
 #include "bpoconf.h"
 #include "buf.h"
 #include "cmd.h"
+#include "dsc.h"
 #include "index.h"
 #include "log.h"
 #include "recipe.h"
@@ -19,7 +20,7 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv);
 static const struct bpo_cmd cmd_fetch = {
 	.name = "fetch",
 	.summary = "download and verify a recipe's sources",
-	.usage = "Usage: bpo fetch [--dest DIR] [--json] RECIPE\n"
+	.usage = "Usage: bpo fetch [--dest DIR] [--json] [--resolve] RECIPE\n"
 		 "\n"
 		 "Resolve the source package RECIPE names, download it and verify it,\n"
 		 "failing closed. For an archive source: dists/<suite>/InRelease (else\n"
@@ -44,6 +45,9 @@ static const struct bpo_cmd cmd_fetch = {
 		 "  --dest DIR   put the files in DIR (default <work-dir>/<source>_<version>,\n"
 		 "               the version without its epoch)\n"
 		 "  --json       print one JSON object instead of text\n"
+		 "  --resolve    archive sources only: verify the Release, pick the Sources\n"
+		 "               stanza and print its version and files (sha256, size,\n"
+		 "               name) without downloading them\n"
 		 "  -h, --help   show this help\n"
 		 "\n"
 		 "Output: the source, version, format, directory and signer fingerprint,\n"
@@ -127,15 +131,78 @@ static void print_text(const struct bpo_fetched *f)
 		printf("patch: %s\n", f->patch_paths[i]);
 }
 
+/* --resolve: the verified Release and the chosen stanza, no downloads. */
+static int resolve(const struct bpo_recipe *r, const struct bpo_config *cfg, bool json,
+		   struct bpo_error *err)
+{
+	struct bpo_release rel;
+	struct bpo_deb822_para stanza;
+	struct bpo_dsc d;
+	const char *archive = r->source.archive;
+	const char *keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
+	int rc = -1;
+
+	bpo_release_init(&rel);
+	bpo_deb822_para_init(&stanza);
+	bpo_dsc_init(&d);
+	if (r->source.kind != BPO_SOURCE_ARCHIVE) {
+		bpo_error_set(err, BPO_E_USAGE, "--resolve: only for archive sources");
+		goto out;
+	}
+	if (!archive || strcmp(archive, "mirror") == 0)
+		archive = cfg->mirror;
+	if (!archive) {
+		bpo_error_set(err, BPO_E_USAGE, "no mirror configured");
+		goto out;
+	}
+	if (bpo_index_fetch_release(archive, r->source.suite, keyring, cfg, &rel, err) < 0 ||
+	    bpo_index_find_source(&rel, r->source.component ? r->source.component : "main",
+				  r->source.package, r->source.version, &stanza, err) < 0 ||
+	    bpo_dsc_from_para(&d, &stanza, "Sources", err) < 0)
+		goto out;
+	if (json) {
+		struct bpo_buf b;
+		bpo_buf_init(&b, 1u << 20);
+		if (bpo_buf_puts(&b, "{\"source\":", NULL) == 0 && json_str(&b, d.source) == 0 &&
+		    bpo_buf_puts(&b, ",\"version\":", NULL) == 0 && json_str(&b, d.version) == 0 &&
+		    bpo_buf_puts(&b, ",\"directory\":", NULL) == 0 &&
+		    json_str(&b, d.directory) == 0 && bpo_buf_puts(&b, ",\"signer\":", NULL) == 0 &&
+		    json_str(&b, rel.signer_fpr) == 0 && bpo_buf_puts(&b, ",\"files\":[", NULL) == 0) {
+			for (size_t i = 0; i < d.n_files; i++)
+				if (bpo_buf_puts(&b, i ? ",{\"name\":" : "{\"name\":", NULL) < 0 ||
+				    json_str(&b, d.files[i].name) < 0 ||
+				    bpo_buf_printf(&b, NULL, ",\"sha256\":\"%s\",\"size\":%" PRIu64 "}",
+						   d.files[i].sha256, d.files[i].size) < 0)
+					break;
+			if (bpo_buf_puts(&b, "]}\n", NULL) == 0)
+				fwrite(b.data, 1, b.len, stdout);
+		}
+		bpo_buf_destroy(&b);
+	} else {
+		printf("source: %s\nversion: %s\ndirectory: %s\nsigner: %s\n", d.source, d.version,
+		       d.directory ? d.directory : "", rel.signer_fpr);
+		for (size_t i = 0; i < d.n_files; i++)
+			printf("%s  %" PRIu64 "  %s\n", d.files[i].sha256, d.files[i].size,
+			       d.files[i].name);
+	}
+	rc = 0;
+out:
+	bpo_dsc_destroy(&d);
+	bpo_deb822_para_destroy(&stanza);
+	bpo_release_destroy(&rel);
+	return rc;
+}
+
 static int run(struct bpo_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"dest", required_argument, NULL, 'd'},
 		{"json", no_argument, NULL, 'j'},
+		{"resolve", no_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *dest = NULL;
-	bool json = false;
+	bool json = false, only_resolve = false;
 	struct bpo_recipe r;
 	struct bpo_config cfg;
 	struct bpo_fetched out;
@@ -149,6 +216,9 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'r':
+			only_resolve = true;
 			break;
 		default:
 			fprintf(stderr, "Try 'bpo fetch --help'.\n");
@@ -164,8 +234,17 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	bpo_config_init(&cfg);
 	bpo_fetched_init(&out);
 	if (bpo_config_load(&cfg, ctx->config_path, &err) < 0 ||
-	    bpo_recipe_load(&r, argv[optind], &err) < 0 ||
-	    bpo_fetch_recipe(&r, &cfg, dest, &out, &err) < 0) {
+	    bpo_recipe_load(&r, argv[optind], &err) < 0) {
+		status = bpo_cmd_fail(&err);
+		goto out;
+	}
+	if (only_resolve) {
+		status = resolve(&r, &cfg, json, &err) < 0 ? bpo_cmd_fail(&err) : BPO_EXIT_OK;
+		if (fflush(stdout) != 0 && status == BPO_EXIT_OK)
+			status = BPO_EXIT_FAIL;
+		goto out;
+	}
+	if (bpo_fetch_recipe(&r, &cfg, dest, &out, &err) < 0) {
 		status = bpo_cmd_fail(&err);
 		goto out;
 	}
