@@ -244,12 +244,16 @@ static int query_suite(const char *archive, const char *suite, const char *keyri
 		}
 		goto out;
 	}
+	/* The index sorts what it pushed with qsort(vs.v + before, ...), which must
+	 * not see a NULL array even when nothing matched: give it one. */
+	BPO_GROW(vs.v, vs.cap, 1);
 	if (bpo_index_source_versions(&rel, component, source, &vs, err) < 0)
 		goto out;
 	for (size_t i = 0; i < vs.n; i++)
 		found_add(found, vs.v[i], suite, "source", source);
 	for (size_t b = 0; b < binaries->n; b++) {
 		bpo_strv_destroy(&vs);
+		BPO_GROW(vs.v, vs.cap, 1);
 		if (bpo_index_binary_versions(&rel, component, arch, binaries->v[b], &vs, err) < 0)
 			goto out;
 		for (size_t i = 0; i < vs.n; i++)
