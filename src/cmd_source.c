@@ -24,7 +24,7 @@ static const struct bpo_cmd cmd_source = {
 		"                  [--target-archive URL] [--target-keyring FILE]\n"
 		"                  [--target-suites LIST] [--arch ARCH] [--no-index-check]\n"
 		"\n"
-		"Fetch and verify the recipe's source package, unpack it (dpkg-source -x),\n"
+		"Fetch and verify the recipe's source package, unpack it (as dpkg-source -x),\n"
 		"check the recipe's patch series all or nothing, give the package its\n"
 		"backport version, add a changelog entry, and build the new source package\n"
 		"(dpkg-source -b) and its source .changes (dpkg-genchanges -S -v<version of\n"

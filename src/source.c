@@ -18,6 +18,7 @@
 #include "policy.h"
 #include "proc.h"
 #include "source.h"
+#include "srcpkg.h"
 #include "version.h"
 
 /* Longest time dpkg-source / dpkg-genchanges may take. */
@@ -599,15 +600,11 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	}
 	if (place_origs(&f, o->dest, res, err) < 0)
 		goto out;
-	{
-		/* --no-check: bpo_fetch_recipe verified every file (signed Release or
-		 * .dsc, then sha256), which dpkg-source cannot know. */
-		const char *argv[] = {"dpkg-source", "--no-check", "-x", f.dsc_path, tree_name,
-				      NULL};
-		tree_made = true;
-		if (run_tool(argv, o->dest, err) < 0)
-			goto out;
-	}
+	/* As dpkg-source -x (with .pc/ for 3.0 (quilt)); bpo_fetch_recipe verified
+	 * the signature, srcpkg checks every file's sha256 again. */
+	if (bpo_srcpkg_unpack(f.dsc_path, res->tree, NULL, err) < 0)
+		goto out;
+	tree_made = true;
 
 	/* 3. Patches. */
 	if (apply_patches(r, &f, res->tree, quilt, res, err) < 0)

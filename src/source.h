@@ -2,9 +2,9 @@
 /*
  * source: make the backport's source package from a recipe.
  *
- *   fetch + verify (bpo_fetch_recipe) -> unpack (dpkg-source -x of the
- *   verified .dsc) -> the recipe's patch series, checked all or nothing
- *   (bpo_patch_refit: a dry run that also regenerates each patch at fuzz 0)
+ *   fetch + verify (bpo_fetch_recipe) -> unpack (bpo_srcpkg_unpack, as
+ *   dpkg-source -x does, .pc/ included) -> the recipe's patch series,
+ *   checked all or nothing (bpo_patch_refit: a dry run that also regenerates each patch at fuzz 0)
  *   -> for "3.0 (quilt)": patches touching only upstream files are written
  *   (refitted) to debian/patches/ and appended to debian/patches/series, left
  *   for dpkg-source -b to apply (it records them in .pc/); patches touching
