@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# recipe-check: `bpo recipe check` on the committed good and bad recipes and
+# on recipes/*.yaml: exit codes 0/2, the exact error line of each bad recipe,
+# normalised YAML that checks again to the same text, JSON lines, several
+# files at once, usage errors.
+set -euo pipefail
+: "${BPO:?}" "${BPO_SRCDIR:?}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/bpo-recipe-check.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+data=$BPO_SRCDIR/tests/data/recipes
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# run EXPECTED-EXIT ARGS...: output in $T/out and $T/err
+run() {
+	local want=$1 rc=0
+	shift
+	"$BPO" "$@" >"$T/out" 2>"$T/err" || rc=$?
+	if [ "$rc" != "$want" ]; then
+		echo "stdout:"; cat "$T/out"; echo "stderr:"; cat "$T/err"
+		fail "bpo $* exited $rc, expected $want"
+	fi
+}
+
+# Good recipes: exit 0, a YAML document, and the output checks again to itself.
+n=0
+for f in "$data"/good/*.yaml; do
+	run 0 recipe check "$f"
+	head -n1 "$T/out" | grep -qx -- '---' || fail "$f: output does not start with ---"
+	[ ! -s "$T/err" ] || fail "$f: unexpected stderr: $(cat "$T/err")"
+	cp "$T/out" "$T/norm.yaml"
+	run 0 recipe check "$T/norm.yaml"
+	cmp -s "$T/out" "$T/norm.yaml" || { diff -u "$T/norm.yaml" "$T/out"; fail "$f: not a fixed point"; }
+	n=$((n + 1))
+done
+[ "$n" -ge 5 ] || fail "only $n good recipes"
+echo "ok: $n good recipes check and normalise to a fixed point"
+
+# Bad recipes: exit 2 and exactly the committed error line.
+n=0
+for f in "$data"/bad/*.yaml; do
+	run 2 recipe check "$f"
+	want="bpo: error: $data/bad/$(cat "${f%.yaml}.err")"
+	got=$(cat "$T/err")
+	[ "$got" = "$want" ] || fail "$(basename "$f"):"$'\n'" got: $got"$'\n'"want: $want"
+	[ ! -s "$T/out" ] || fail "$f: printed output for a bad recipe"
+	n=$((n + 1))
+done
+[ "$n" -ge 10 ] || fail "only $n bad recipes"
+echo "ok: $n bad recipes fail with exit 2 and their exact error line"
+
+# Relative paths resolve against the recipe's directory, wherever bpo runs.
+(cd "$data/good" && "$BPO" recipe check full.yaml) >"$T/rel.yaml"
+real=$(cd "$data/good" && pwd -P)
+grep -qx "  keyring: $real/keys/archive.gpg" "$T/rel.yaml" || fail "keyring not resolved"
+grep -qx -- "- path: $real/patches/0001-fix-build.patch" "$T/rel.yaml" || fail "patch not resolved"
+(cd / && "$BPO" recipe check "$data/good/full.yaml") | cmp -s - "$T/rel.yaml" ||
+	fail "output depends on the working directory"
+echo "ok: relative paths resolve against the recipe directory"
+
+# JSON: one line per file, with the derived fields.
+run 0 recipe check --json "$data/good/full.yaml" "$data/good/minimal.yaml"
+[ "$(wc -l <"$T/out")" -eq 2 ] || fail "expected 2 JSON lines"
+python3 - "$T/out" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+full, minimal = (json.loads(l) for l in lines)
+assert full["name"] == "full" and full["source"]["kind"] == "archive", full
+assert full["target"]["release-number"] == 11 and full["target"]["policy"] == "local", full
+assert [p["name"] for p in full["patches"]] == [
+    "0001-fix-build.patch", "0002-second.patch", "0003-from-url.patch"], full["patches"]
+assert full["build"]["timeout"] == 1800 and full["fuzz"] == 0, full["build"]
+assert minimal["target"]["distribution"] == "bookworm-backports", minimal
+assert minimal["source"]["version"] is None and minimal["publish"]["repo"] is None, minimal
+assert minimal["changelog"]["text"] == "Rebuild for bookworm-backports.", minimal
+PY
+echo "ok: --json prints one object per file"
+
+# Several files: all are checked, each error is one line, exit 2.
+run 2 recipe check "$data/good/minimal.yaml" "$data/bad/unknown-key.yaml" \
+	"$data/bad/bad-cve.yaml" "$data/good/dsc-url.yaml"
+[ "$(grep -c -- '^---$' "$T/out")" -eq 2 ] || fail "expected both good recipes printed"
+[ "$(wc -l <"$T/err")" -eq 2 ] || fail "expected two error lines: $(cat "$T/err")"
+grep -q "unknown-key.yaml:4:3: unknown key 'pakage' in source" "$T/err" || fail "unknown-key"
+grep -q "bad-cve.yaml:9:7: changelog.cves" "$T/err" || fail "bad-cve"
+run 0 recipe check --quiet "$data/good/minimal.yaml" "$data/good/full.yaml"
+[ ! -s "$T/out" ] || fail "--quiet printed output"
+echo "ok: several files, --quiet"
+
+# The shipped examples are valid.
+run 0 recipe check -q "$BPO_SRCDIR"/recipes/*.yaml
+echo "ok: recipes/*.yaml are valid"
+
+# Usage: no subcommand, unknown subcommand, no file, unknown option, a missing file.
+run 2 recipe
+grep -q '^Usage: bpo recipe check' "$T/err" || fail "bpo recipe: no usage text"
+run 2 recipe frobnicate
+grep -q "unknown subcommand 'frobnicate'" "$T/err" || fail "unknown subcommand"
+run 2 recipe check
+grep -q "no recipe file given" "$T/err" || fail "no file"
+run 2 recipe check --bogus "$data/good/minimal.yaml"
+run 2 recipe check "$T/does-not-exist.yaml"
+grep -q "$T/does-not-exist.yaml" "$T/err" || fail "missing file not named"
+run 0 recipe --help
+grep -q -- '--json' "$T/out" || fail "help lacks --json"
+echo "ok: usage errors exit 2"
