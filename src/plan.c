@@ -146,7 +146,7 @@ int bpo_plan_write_make(const struct bpo_plan *plan, const struct bpo_plan_node 
 	if (bpo_buf_puts(out, "\n.PHONY: all", err) < 0)
 		return -1;
 	for (size_t k = 0; k < plan->n; k++)
-		if (bpo_buf_printf(out, err, " %s", nodes[k].name) < 0)
+		if (bpo_buf_printf(out, err, " %s", nodes[plan->order[k]].name) < 0)
 			return -1;
 	return bpo_buf_puts(out, "\n", err);
 }
