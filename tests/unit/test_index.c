@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for index: Release parsing, Date/Valid-Until/Suite checks. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "index.h"
+#include "xmem.h"
+
+#define H1 "aee01b7e860005a22e23195295c33c1fa1dfb05549fef39418f5ca112b081f5f"
+#define H2 "DCBAEB47C7498957C2667984A1F05F2166C5F06FB99D1A2F16B2A03FE2B96CC1"
+
+static const struct {
+	const char *s;
+	long long t; /* -1: invalid */
+} dates[] = {
+	{"Sat, 09 Nov 2024 09:48:01 UTC", 1731145681},
+	{"Sat, 9 Nov 2024 09:48:01 UTC", 1731145681},
+	{"09 Nov 2024 09:48:01 GMT", 1731145681},
+	{"Sat, 09 Nov 2024 09:48:01 +0000", 1731145681},
+	{"Sat, 09 Nov 2024 10:48:01 +0100", 1731145681},
+	{"Sat, 09 Nov 2024 08:18:01 -0130", 1731145681},
+	{"Thu, 01 Jan 1970 00:00:00 UTC", 0},
+	{"Sat, 09 Nov 2024 09:48:01", -1},
+	{"Sat, 09 Foo 2024 09:48:01 UTC", -1},
+	{"Sat, 32 Nov 2024 09:48:01 UTC", -1},
+	{"Sat, 09 Nov 24 09:48:01 UTC", -1},
+	{"Sat, 09 Nov 2024 24:48:01 UTC", -1},
+	{"Sat, 09 Nov 2024 09:48:01 CEST", -1},
+	{"Sat, 09 Nov 2024 09:48:01 UTC trailing", -1},
+	{"", -1},
+	{"Sat 09 Nov 2024 09:48:01 UTC", -1},
+};
+
+static void test_dates(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		time_t t = 0;
+		int rc = bpo_release_parse_date(dates[i].s, &t);
+		if (dates[i].t < 0) {
+			if (rc != -1)
+				fail_msg("'%s' should be invalid", dates[i].s);
+		} else if (rc != 0 || (long long)t != dates[i].t) {
+			fail_msg("'%s': rc %d, %lld != %lld", dates[i].s, rc, (long long)t, dates[i].t);
+		}
+	}
+}
+
+static char *release_text(const char *suite, const char *codename, const char *date,
+			  const char *valid_until)
+{
+	return bpo_xasprintf("Origin: Debian\nSuite: %s\nCodename: %s\nDate: %s\n%s%s%s"
+			     "Acquire-By-Hash: yes\nSHA256:\n " H1 " 1208 main/source/Sources.gz\n"
+			     " " H2 " 1228 main/source/Sources.xz\n",
+			     suite, codename, date, valid_until ? "Valid-Until: " : "",
+			     valid_until ? valid_until : "", valid_until ? "\n" : "");
+}
+
+static void test_parse(void **state)
+{
+	struct bpo_release rel;
+	struct bpo_error err;
+	const struct bpo_release_file *f;
+	char *t = release_text("testing", "trixie", "Sat, 09 Nov 2024 09:48:01 UTC",
+			       "Sat, 16 Nov 2024 09:48:01 UTC");
+	(void)state;
+	bpo_release_init(&rel);
+	assert_int_equal(bpo_release_parse(&rel, t, strlen(t), "InRelease", &err), 0);
+	assert_int_equal(rel.n_files, 2);
+	assert_true(rel.by_hash);
+	assert_int_equal((long long)rel.date, 1731145681);
+	assert_int_equal((long long)rel.valid_until, 1731145681 + 7 * 86400);
+	f = bpo_release_find(&rel, "main/source/Sources.xz");
+	assert_non_null(f);
+	assert_int_equal(f->size, 1228);
+	/* upper-case hex in the file is normalised */
+	assert_string_equal(f->sha256, "dcbaeb47c7498957c2667984a1f05f2166c5f06fb99d1a2f16b2a03fe2b96cc1");
+	assert_null(bpo_release_find(&rel, "main/source/Sources"));
+	bpo_release_destroy(&rel);
+	free(t);
+}
+
+static void test_check(void **state)
+{
+	const time_t date = 1731145681; /* Sat, 09 Nov 2024 09:48:01 UTC */
+	struct bpo_release rel;
+	struct bpo_error err;
+	char *t = release_text("testing", "trixie", "Sat, 09 Nov 2024 09:48:01 UTC",
+			       "Sat, 16 Nov 2024 09:48:01 UTC");
+	(void)state;
+	bpo_release_init(&rel);
+	assert_int_equal(bpo_release_parse(&rel, t, strlen(t), "InRelease", &err), 0);
+	/* Suite or Codename must be the one asked for. */
+	assert_int_equal(bpo_release_check(&rel, "trixie", date + 60, "InRelease", &err), 0);
+	assert_int_equal(bpo_release_check(&rel, "testing", date + 60, "InRelease", &err), 0);
+	assert_int_equal(bpo_release_check(&rel, "bookworm", date + 60, "InRelease", &err), -1);
+	assert_int_equal(err.kind, BPO_E_VERIFY);
+	assert_non_null(strstr(err.msg, "InRelease: is for suite 'testing' (codename 'trixie')"));
+	/* Date: up to the slack in the future is clock skew; more is refused. */
+	assert_int_equal(bpo_release_check(&rel, "trixie", date - BPO_RELEASE_DATE_SLACK, "InRelease",
+					   &err), 0);
+	assert_int_equal(bpo_release_check(&rel, "trixie", date - BPO_RELEASE_DATE_SLACK - 1,
+					   "InRelease", &err), -1);
+	assert_non_null(strstr(err.msg, "is in the future"));
+	/* Valid-Until: valid up to and including the second, expired after. */
+	assert_int_equal(bpo_release_check(&rel, "trixie", rel.valid_until, "InRelease", &err), 0);
+	assert_int_equal(bpo_release_check(&rel, "trixie", rel.valid_until + 1, "InRelease", &err), -1);
+	assert_int_equal(err.kind, BPO_E_VERIFY);
+	assert_non_null(strstr(err.msg, "InRelease: expired: Valid-Until Sat, 16 Nov 2024 09:48:01 UTC"));
+	bpo_release_destroy(&rel);
+	free(t);
+
+	/* No Valid-Until: never expires. */
+	t = release_text("stable", "bookworm", "Sat, 09 Nov 2024 09:48:01 UTC", NULL);
+	bpo_release_init(&rel);
+	assert_int_equal(bpo_release_parse(&rel, t, strlen(t), "Release", &err), 0);
+	assert_int_equal(bpo_release_check(&rel, "bookworm", date + 10 * 365 * 86400, "Release", &err), 0);
+	bpo_release_destroy(&rel);
+	free(t);
+}
+
+static const struct {
+	const char *text, *needle;
+	enum bpo_errkind kind;
+} bad[] = {
+	{"Suite: x\nDate: Sat, 09 Nov 2024 09:48:01 UTC\nMD5Sum:\n d41d8cd98f00b204e9800998ecf8427e 1 a\n",
+	 "no SHA256 field", BPO_E_VERIFY},
+	{"Suite: x\nDate: yesterday\nSHA256:\n " H1 " 1 a\n", "cannot parse Date", BPO_E_SYNTAX},
+	{"Suite: x\nDate: Sat, 09 Nov 2024 09:48:01 UTC\nValid-Until: soon\nSHA256:\n " H1 " 1 a\n",
+	 "cannot parse Valid-Until", BPO_E_SYNTAX},
+	{"Suite: x\nSHA256:\n " H1 " 1 ../../etc/passwd\n", "bad entry", BPO_E_SYNTAX},
+	{"Suite: x\nSHA256:\n " H1 " 1 /etc/passwd\n", "bad entry", BPO_E_SYNTAX},
+	{"Suite: x\nSHA256:\n " H1 " x main/Sources\n", "bad entry", BPO_E_SYNTAX},
+	{"Suite: x\nSHA256:\n abc 1 main/Sources\n", "expected '<sha256> <size> <path>'", BPO_E_SYNTAX},
+	{"Suite: x\nSHA256:\n " H1 " 1 main/Sources extra\n", "expected", BPO_E_SYNTAX},
+	{"", "empty Release", BPO_E_SYNTAX},
+};
+
+static void test_parse_bad(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct bpo_release rel;
+		struct bpo_error err;
+		bpo_release_init(&rel);
+		bpo_error_init(&err);
+		if (bpo_release_parse(&rel, bad[i].text, strlen(bad[i].text), "R", &err) == 0)
+			fail_msg("case %zu parsed", i);
+		if (!strstr(err.msg, bad[i].needle) || err.kind != bad[i].kind)
+			fail_msg("case %zu: '%s' (kind %d) lacks '%s'", i, err.msg, err.kind,
+				 bad[i].needle);
+		bpo_release_destroy(&rel);
+	}
+}
+
+static void test_missing_date_fails_check(void **state)
+{
+	static const char t[] = "Suite: x\nSHA256:\n " H1 " 1 main/Sources\n";
+	struct bpo_release rel;
+	struct bpo_error err;
+	(void)state;
+	bpo_release_init(&rel);
+	assert_int_equal(bpo_release_parse(&rel, t, strlen(t), "R", &err), 0);
+	assert_int_equal(bpo_release_check(&rel, "x", 0, "R", &err), -1);
+	assert_non_null(strstr(err.msg, "R: no Date field"));
+	bpo_release_destroy(&rel);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_missing_date_fails_check),
+	};
+	return cmocka_run_group_tests_name("index", tests, NULL, NULL);
+}
