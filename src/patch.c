@@ -577,9 +577,9 @@ void bpo_patch_destroy(struct bpo_patch *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Parse a quilt series file; see patch.h. */
-int bpo_patch_series_parse(const char *text, size_t len, const char *name,
-			   struct bpo_patch_series *out, struct bpo_error *err)
+/* The series parser proper: on failure out holds what was read so far. */
+static int series_parse(const char *text, size_t len, const char *name,
+			struct bpo_patch_series *out, struct bpo_error *err)
 {
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
@@ -651,6 +651,16 @@ int bpo_patch_series_parse(const char *text, size_t len, const char *name,
 		free(line);
 	}
 	return 0;
+}
+
+/* Parse a quilt series file; see patch.h. */
+int bpo_patch_series_parse(const char *text, size_t len, const char *name,
+			   struct bpo_patch_series *out, struct bpo_error *err)
+{
+	int rc = series_parse(text, len, name, out, err);
+	if (rc < 0)
+		bpo_patch_series_destroy(out);
+	return rc;
 }
 
 /* Free a parsed series (NULL is fine). */

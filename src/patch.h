@@ -90,7 +90,8 @@ struct bpo_patch {
  * Parse a unified diff of len bytes (at most BPO_MAX_PATCH). name is used in
  * messages ("name:line: ..."). Garbage between files is ignored, as GNU patch
  * does; a malformed or truncated hunk, a git binary patch, a symlink mode, or
- * a patch without any file is a BPO_E_SYNTAX error. out is initialised here.
+ * a patch without any file is a BPO_E_SYNTAX error. out is initialised here;
+ * call bpo_patch_destroy(out) afterwards, after a failure too.
  */
 int bpo_patch_parse(const char *text, size_t len, const char *name, struct bpo_patch *out,
 		    struct bpo_error *err);
@@ -194,7 +195,7 @@ struct bpo_patch_series {
  * Parse a quilt series file: one patch a line, '#' starts a comment (whole
  * line, or after whitespace), options after the name: -pN (others are an
  * error, as dpkg-source allows only -p). Names must be relative paths
- * without ".." (BPO_E_SYNTAX "name:line: ...").
+ * without ".." (BPO_E_SYNTAX "name:line: ..."). On failure out is left empty.
  */
 int bpo_patch_series_parse(const char *text, size_t len, const char *name,
 			   struct bpo_patch_series *out, struct bpo_error *err);
