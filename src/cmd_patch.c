@@ -232,16 +232,14 @@ static int edit_tree(const char *tree, const char *dest, char **paths, int n, un
 	}
 	state = bpo_path_join(dest, ".bpo-edit");
 	pristine = bpo_path_join(state, "pristine");
-	if (copy_tree(tree, dest, err) < 0)
+	if (copy_tree(tree, dest, err) < 0 || copy_tree(tree, pristine, err) < 0)
 		goto out;
 	if (fail > 0) {
 		struct bpo_patch_opts o2 = {.fuzz = fuzz, .strip = strip};
-		if (bpo_patch_apply_series(dest, pp, NULL, fail, &o2, NULL, err) < 0)
+		if (bpo_patch_apply_series(dest, pp, NULL, fail, &o2, NULL, err) < 0 ||
+		    bpo_patch_apply_series(pristine, pp, NULL, fail, &o2, NULL, err) < 0)
 			goto out;
 	}
-	if (copy_tree(dest, pristine, err) < 0)
-		goto out;
-	/* the pristine copy of a copy includes no .bpo-edit: it did not exist yet */
 	if (bpo_patch_apply_series(dest, &pp[fail], NULL, 1, &o, &rep, err) < 0)
 		goto out;
 	abs = realpath(paths[fail], NULL);

@@ -1442,7 +1442,7 @@ static int apply_file(struct run *r, const struct bpo_patch *p, int strip,
 			size_t k = 0;
 			while (fr->hunks[k].status != BPO_HUNK_FAILED)
 				k++;
-			note_fail(r, pr, fr, "%s: hunk %zu of %zu fails at line %lu", target, k + 1,
+			note_fail(r, pr, NULL, "%s: hunk %zu of %zu fails at line %lu", target, k + 1,
 				  pf->n_hunks, fr->hunks[k].line);
 			if (!r->opts->partial_rejects)
 				break;
@@ -1985,8 +1985,7 @@ int bpo_patch_report_text(const struct bpo_patch_report *rep, struct bpo_buf *ou
 			return -1;
 		for (size_t j = 0; j < p->n_files; j++) {
 			const struct bpo_patch_file_result *f = &p->files[j];
-			if (f->error && bpo_buf_printf(out, err, "  %s: %s\n",
-						       f->path ? f->path : "?", f->error) < 0)
+			if (f->error && bpo_buf_printf(out, err, "  error: %s\n", f->error) < 0)
 				return -1;
 			for (size_t k = 0; k < f->n_hunks; k++) {
 				const struct bpo_patch_hunk_result *h = &f->hunks[k];
