@@ -620,16 +620,23 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	} else {
 		if (collect_target(r, cfg, o, distribution, f.source, &binaries, &found, err) < 0)
 			goto out;
+		/* -v: the highest source version of the release's own suites; when the
+		 * distribution is the release itself (local fixes), of that suite. */
+		const char *since_dist = NULL;
 		older = bpo_xcalloc(found.n + 1, sizeof(*older));
 		for (size_t i = 0; i < found.n; i++) {
-			older[n_older++] = (struct bpo_policy_ref){found.v[i].version, found.v[i].suite,
-								   found.v[i].what};
-			if (strcmp(found.v[i].suite, distribution) == 0)
-				bpo_strv_push(&published, found.v[i].version);
-			else if (bpo_str_has_prefix(found.v[i].what, "source ") &&
-				 (!since || bpo_version_compare_str(found.v[i].version, since) > 0))
-				since = found.v[i].version;
+			const struct found *fv = &found.v[i];
+			bool in_dist = strcmp(fv->suite, distribution) == 0;
+			const char **best = in_dist ? &since_dist : &since;
+			older[n_older++] = (struct bpo_policy_ref){fv->version, fv->suite, fv->what};
+			if (in_dist)
+				bpo_strv_push(&published, fv->version);
+			if (bpo_str_has_prefix(fv->what, "source ") &&
+			    (!*best || bpo_version_compare_str(fv->version, *best) > 0))
+				*best = fv->version;
 		}
+		if (!since)
+			since = since_dist;
 	}
 	{
 		struct bpo_policy_in in = {
