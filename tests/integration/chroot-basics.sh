@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bpo chroot list/exec/shell/remove against the prepared bookworm image:
+# namespaces (pid, mount, net), bind mounts, exit status, clean-up, errors.
+set -euo pipefail
+. "$BPO_SRCDIR/tests/integration/chroot-lib.bash"
+need_root
+need_image
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+touch "$tmp/stamp"
+before=$(mounts)
+
+# list: the table and JSON name the image
+grep -Eq '^bookworm +[a-z0-9]+ ' <<<"$("$BPO" chroot list)" || fail "chroot list: no bookworm row"
+"$BPO" chroot list --json >"$tmp/list.json"
+python3 - "$tmp/list.json" <<'PY' || fail "chroot list --json is wrong"
+import json, sys
+v = json.load(open(sys.argv[1]))
+b = [x for x in v if x["release"] == "bookworm"]
+assert len(b) == 1, v
+assert len(b[0]["sha256"]) == 64 and b[0]["size"] > 10**6, b
+assert b[0]["tarball"].endswith(".tar.zst"), b
+PY
+
+# exec: the release's root, pid 1 is ours, a private /proc, /dev and /tmp
+out=$("$BPO" chroot exec bookworm -- /bin/sh -c 'cat /etc/debian_version; echo pids=$(ls /proc | grep -c "^[0-9]"); ls /dev | tr "\n" " "; echo; stat -c %F /tmp')
+echo "$out" | grep -q '^12\.' || fail "not a bookworm root: $out"
+pids=$(echo "$out" | sed -n 's/^pids=//p')
+[ "$pids" -le 5 ] || fail "the root sees $pids processes: not a private pid namespace"
+for n in null zero full random urandom tty ptmx pts shm; do
+	echo "$out" | grep -qw "$n" || fail "/dev/$n missing in the root: $out"
+done
+
+# the exit status comes through
+set +e
+"$BPO" chroot exec bookworm -- /bin/sh -c 'exit 7'
+st=$?
+set -e
+[ "$st" = 7 ] || fail "exit status $st, expected 7"
+
+# --no-network: only lo, and it is up
+ifs=$("$BPO" chroot exec bookworm --no-network -- /bin/sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "')
+[ "$ifs" = lo ] || fail "--no-network: interfaces are: $ifs"
+
+# --bind: read-write, at the given path; the root's changes are thrown away
+mkdir "$tmp/shared"
+echo from-host >"$tmp/shared/in"
+"$BPO" chroot exec bookworm --bind "$tmp/shared:/mnt/shared" -- \
+	/bin/sh -c 'cat /mnt/shared/in > /mnt/shared/out; echo scratch > /etc/bpo-scratch'
+[ "$(cat "$tmp/shared/out")" = from-host ] || fail "--bind did not work"
+"$BPO" chroot exec bookworm -- /bin/sh -c 'test ! -e /etc/bpo-scratch' ||
+	fail "a change inside one root is visible in the next"
+
+# shell with a command (stdin inherited)
+[ "$(echo hi | "$BPO" chroot shell bookworm -- /bin/cat)" = hi ] || fail "chroot shell -- cat"
+
+# nothing left behind: mounts, temporary roots
+[ "$(mounts)" = "$before" ] || fail "the host's mount table changed"
+assert_no_tmp "$tmp/stamp"
+
+# errors: usage (2), missing image (1) with the command to make it
+set +e
+"$BPO" chroot frobnicate 2>"$tmp/err"; st=$?
+[ "$st" = 2 ] || fail "unknown subcommand: exit $st"
+"$BPO" chroot exec 2>"$tmp/err"; st=$?
+[ "$st" = 2 ] && grep -q "no RELEASE" "$tmp/err" || fail "exec without release: exit $st"
+"$BPO" chroot exec bookworm -- bin/true 2>"$tmp/err"; st=$?
+[ "$st" = 2 ] || fail "relative command: exit $st"
+BPO_CACHE_DIR="$tmp/empty" "$BPO" chroot exec bookworm -- /bin/true 2>"$tmp/err"; st=$?
+[ "$st" = 1 ] && grep -q "bpo chroot create bookworm" "$tmp/err" ||
+	fail "missing image: exit $st: $(cat "$tmp/err")"
+BPO_CHROOT_DIR="$tmp" "$BPO" chroot create no-such-release 2>"$tmp/err"; st=$?
+[ "$st" = 1 ] && grep -q "no-such-release.yaml" "$tmp/err" ||
+	fail "unknown release: exit $st: $(cat "$tmp/err")"
+set -e
+
+# remove: on a copy of the image's metadata (the tarball linked)
+arch=$(dpkg --print-architecture)
+mkdir -p "$tmp/cache/chroots"
+cp "$BPO_CACHE_DIR/chroots/bookworm-$arch.meta" "$tmp/cache/chroots/"
+ln -s "$BPO_CACHE_DIR/chroots/bookworm-$arch.tar.zst" "$tmp/cache/chroots/"
+grep -q '^bookworm' <<<"$(BPO_CACHE_DIR="$tmp/cache" "$BPO" chroot list)" || fail "copy not listed"
+BPO_CACHE_DIR="$tmp/cache" "$BPO" chroot remove bookworm
+[ ! -e "$tmp/cache/chroots/bookworm-$arch.meta" ] || fail "remove left the metadata"
+[ -e "$BPO_CACHE_DIR/chroots/bookworm-$arch.tar.zst" ] || fail "remove followed the symlink"
+! grep -q '^bookworm' <<<"$(BPO_CACHE_DIR="$tmp/cache" "$BPO" chroot list)" || fail "still listed"
+echo "PASS: chroot basics"

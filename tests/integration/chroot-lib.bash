@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers of the chroot-*.sh and build-*.sh tests (sourced, not run).
+# The bookworm image comes from tests/prepare.d/20-chroot-image.sh, in
+# $BPO_TEST_CACHE/bpo-cache (BPO_CACHE_DIR), made once and reused.
+
+: "${BPO:?BPO (the bpo binary) must be set}"
+: "${BPO_SRCDIR:?BPO_SRCDIR must be set}"
+: "${BPO_TEST_CACHE:=/var/tmp/bpo-test-cache}"
+export BPO_CACHE_DIR="$BPO_TEST_CACHE/bpo-cache"
+export BPO_CHROOT_DIR="$BPO_SRCDIR/chroot"
+export LC_ALL=C.UTF-8
+
+# Skip (exit 77), but under CI=true a skip is a failure.
+skip() {
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: would skip, but CI=true: $*" >&2
+		exit 1
+	fi
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+slow_test() {
+	if [ "${BPO_SLOW_TESTS:-1}" = 0 ]; then
+		echo "SKIP: slow test (real chroot builds), BPO_SLOW_TESTS=0" >&2
+		exit 77
+	fi
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root (namespaces as root, runuser)"
+}
+
+need_image() {
+	[ -f "$BPO_CACHE_DIR/chroots/bookworm-$(dpkg --print-architecture).meta" ] ||
+		skip "no bookworm image in $BPO_CACHE_DIR (tests/prepare.d/20-chroot-image.sh makes it)"
+}
+
+# Mount table of this mount namespace without the per-mount ids that change.
+mounts() {
+	awk '{ $1 = ""; $2 = ""; print }' /proc/self/mountinfo | sort
+}
+
+# make_dsc DIR [EXTRA-FILE...]: the fixture package in DIR with the named
+# debian/ marker files added (see tests/data/build/README.md); prints the .dsc.
+make_dsc() {
+	local dir=$1
+	shift
+	cp -r "$BPO_SRCDIR/tests/data/build/bpo-hello" "$dir/"
+	chmod -R u+w "$dir/bpo-hello"
+	chmod +x "$dir/bpo-hello/debian/rules"
+	local f
+	for f in "$@"; do
+		case "$f" in
+		*=*) printf '%s\n' "${f#*=}" >"$dir/bpo-hello/debian/${f%%=*}" ;;
+		*) : >"$dir/bpo-hello/debian/$f" ;;
+		esac
+	done
+	(cd "$dir" && dpkg-source -q -b bpo-hello >/dev/null 2>&1) || fail "dpkg-source -b failed"
+	echo "$dir/bpo-hello_1.0.dsc"
+}
+
+# No temporary directory of a finished run may be left in the cache.
+assert_no_tmp() {
+	local left
+	left=$(find "$BPO_CACHE_DIR/chroots/tmp" -mindepth 1 -maxdepth 1 -newer "$1" 2>/dev/null || true)
+	[ -z "$left" ] || fail "temporary directories left behind: $left"
+}
