@@ -10,12 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpoconf.h"
 #include "buf.h"
 #include "cmd.h"
+#include "dsc.h"
 #include "fsutil.h"
+#include "index.h"
 #include "log.h"
 #include "patch.h"
 #include "proc.h"
+#include "recipe.h"
+#include "srcpkg.h"
 #include "xmem.h"
 
 static int run(struct bpo_ctx *ctx, int argc, char **argv);
@@ -191,8 +196,8 @@ static int copy_tree(const char *src, const char *dst, struct bpo_error *err)
  * one (partially, with .rej files); DEST/.bpo-edit/pristine is the tree
  * before that patch and DEST/.bpo-edit/patch names the patch file.
  */
-static int edit_tree(const char *tree, const char *dest, char **paths, int n, unsigned fuzz,
-		       int strip, struct bpo_error *err)
+static int edit_tree(const char *tree, const char *dest, char **paths, char **record, int n,
+		     unsigned fuzz, int strip, struct bpo_error *err)
 {
 	struct bpo_patch *ps = NULL;
 	struct bpo_patch **pp = NULL;
@@ -242,9 +247,15 @@ static int edit_tree(const char *tree, const char *dest, char **paths, int n, un
 	}
 	if (bpo_patch_apply_series(dest, &pp[fail], NULL, 1, &o, &rep, err) < 0)
 		goto out;
-	abs = realpath(paths[fail], NULL);
+	if (record && !record[fail]) {
+		bpo_error_set(err, BPO_E_USAGE, "patch %s comes from a URL: bpo cannot refresh it in "
+			      "place; make it a local patch of the recipe first", ps[fail].name);
+		goto out;
+	}
+	abs = realpath(record ? record[fail] : paths[fail], NULL);
 	if (!abs) {
-		bpo_error_set(err, BPO_E_IO, "%s: %s", paths[fail], strerror(errno));
+		bpo_error_set(err, BPO_E_IO, "%s: %s", record ? record[fail] : paths[fail],
+			      strerror(errno));
 		goto out;
 	}
 	pfile = bpo_path_join(state, "patch");
@@ -424,9 +435,94 @@ static int parse_args(int argc, char **argv, struct args *a)
 /* The RECIPE forms: fetch + verify, unpack to a scratch tree, then as --tree. */
 static int recipe_mode(struct bpo_ctx *ctx, const struct args *a, struct bpo_error *err)
 {
-	(void)ctx;
-	return bpo_error_set(err, BPO_E_USAGE, "bpo patch %s RECIPE is not in this build yet; "
-			     "use --tree DIR PATCH...", a->mode == M_CHECK ? "--check" : "--edit");
+	struct bpo_recipe r;
+	struct bpo_config cfg;
+	struct bpo_fetched fetched;
+	struct bpo_dsc dsc;
+	char *scratch = NULL, *tree = NULL, *dest = NULL;
+	char **paths = NULL, **record = NULL;
+	struct bpo_patch *ps = NULL;
+	struct bpo_patch **pp = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	bpo_recipe_init(&r);
+	bpo_config_init(&cfg);
+	bpo_fetched_init(&fetched);
+	bpo_dsc_init(&dsc);
+	if (a->mode == M_APPLY) {
+		bpo_error_set(err, BPO_E_USAGE, "--apply works on a --tree (bpo source applies a "
+			      "recipe's series)");
+		goto out;
+	}
+	if (a->quilt) {
+		bpo_error_set(err, BPO_E_USAGE, "give either RECIPE or --tree DIR --quilt");
+		goto out;
+	}
+	if (bpo_recipe_load(&r, a->recipe, err) < 0)
+		goto out;
+	dest = a->dest ? bpo_xstrdup(a->dest) : bpo_xasprintf("%s-edit", r.name);
+	if (a->mode == M_REFRESH) {
+		rc = refresh_tree(dest, NULL, err);
+		goto out;
+	}
+	if (r.n_patches == 0) {
+		bpo_error_set(err, BPO_E_USAGE, "%s: the recipe has no patches", a->recipe);
+		goto out;
+	}
+	if (bpo_config_load(&cfg, ctx->config_path, err) < 0 ||
+	    bpo_fetch_recipe(&r, &cfg, NULL, &fetched, err) < 0 ||
+	    bpo_dsc_load(&dsc, fetched.dsc_path, err) < 0)
+		goto out;
+	scratch = bpo_mkdtemp(fetched.dir, "patch-scratch", err);
+	if (!scratch)
+		goto out;
+	tree = bpo_path_join(scratch, "tree");
+	if (bpo_srcpkg_unpack_dsc(&dsc, fetched.dir, tree, NULL, err) < 0)
+		goto out;
+	while (fetched.patch_paths && fetched.patch_paths[n])
+		n++;
+	paths = fetched.patch_paths;
+	record = bpo_xcalloc(n + 1, sizeof(*record));
+	for (size_t i = 0; i < n && i < r.n_patches; i++)
+		record[i] = r.patches[i].path;
+	if (a->mode == M_EDIT) {
+		rc = edit_tree(tree, dest, paths, record, (int)n, a->fuzz_set ? a->fuzz : r.fuzz, -1,
+			       err);
+		goto out;
+	}
+	/* --check */
+	{
+		struct bpo_patch_report rep;
+		struct bpo_patch_opts o = {.fuzz = a->fuzz_set ? a->fuzz : r.fuzz, .strip = -1,
+					   .dry_run = true};
+		if (load_patches(paths, (int)n, &ps, err) < 0)
+			goto out;
+		pp = bpo_xcalloc(n ? n : 1, sizeof(*pp));
+		for (size_t i = 0; i < n; i++)
+			pp[i] = &ps[i];
+		bpo_patch_report_init(&rep);
+		rc = bpo_patch_apply_series(tree, pp, NULL, n, &o, &rep, err);
+		print_report(&rep, a->json);
+		bpo_patch_report_destroy(&rep);
+	}
+out:
+	if (scratch) {
+		struct bpo_error e2;
+		if (bpo_rm_rf(scratch, &e2) < 0)
+			bpo_warn("%s", e2.msg);
+	}
+	free(scratch);
+	free(tree);
+	free(dest);
+	free(record);
+	free(pp);
+	free_patches(ps, (int)n);
+	bpo_dsc_destroy(&dsc);
+	bpo_fetched_destroy(&fetched);
+	bpo_config_destroy(&cfg);
+	bpo_recipe_destroy(&r);
+	return rc;
 }
 
 static int run(struct bpo_ctx *ctx, int argc, char **argv)
@@ -456,8 +552,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 			return bpo_cmd_usage_error(&cmd_patch, "--edit --tree needs --dest DEST");
 		if (a.quilt)
 			return bpo_cmd_usage_error(&cmd_patch, "--edit does not take --quilt");
-		return edit_tree(a.tree, a.dest, a.patches, a.n_patches, a.fuzz, a.strip,
-					  &err) < 0 ? bpo_cmd_fail(&err) : BPO_EXIT_OK;
+		return edit_tree(a.tree, a.dest, a.patches, NULL, a.n_patches, a.fuzz, a.strip,
+				 &err) < 0 ? bpo_cmd_fail(&err) : BPO_EXIT_OK;
 	}
 	return tree_check_apply(&a);
 }

@@ -13,6 +13,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
 n=0
+if ! command -v patch >/dev/null; then
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: GNU patch (the reference) is not installed; CI must have it (.ci/packages)"
+		exit 1
+	fi
+	echo "# GNU patch not installed: comparisons with it are skipped"
+fi
 
 snapshot() { # list every path with type, mode and content hash
 	(cd "$1" && find . -mindepth 1 -printf '%y %m %p\n' | sort &&
