@@ -379,12 +379,21 @@ out:
 	return rc;
 }
 
-/* "[epoch:]upstream[-revision]" (epoch only when non-zero); owned by the caller. */
+/*
+ * "[epoch:]upstream[-revision]", owned by the caller. The epoch is written when
+ * it is not 0, or when a ':' follows (else the string would not parse back);
+ * an upstream part with a '-' but no revision (only possible in a struct built
+ * by hand) gets "-0", which compares equal to no revision.
+ */
 char *bpo_version_format(const struct bpo_version *v)
 {
 	const char *up = v->upstream ? v->upstream : "";
 	const char *rev = v->revision ? v->revision : "";
-	if (v->epoch)
+	bool epoch = v->epoch || strchr(up, ':') || strchr(rev, ':');
+
+	if (!rev[0] && strchr(up, '-'))
+		rev = "0";
+	if (epoch)
 		return bpo_xasprintf("%u:%s%s%s", v->epoch, up, rev[0] ? "-" : "", rev);
 	return bpo_xasprintf("%s%s%s", up, rev[0] ? "-" : "", rev);
 }

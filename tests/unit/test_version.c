@@ -141,6 +141,7 @@ static void test_parse_fields(void **state)
 		{"2147483647:1", 2147483647u, "1", "", "2147483647:1"},
 		{"1.0-1-2", 0, "1.0-1", "2", "1.0-1-2"},
 		{"1:2:3", 1, "2:3", "", "1:2:3"},
+		{"0:1:2", 0, "1:2", "", "0:1:2"}, /* the epoch stays: upstream has a ':' */
 		{"3.0~rc1+dfsg-1~bpo12+1", 0, "3.0~rc1+dfsg", "1~bpo12+1",
 		 "3.0~rc1+dfsg-1~bpo12+1"},
 	};
@@ -212,6 +213,15 @@ static void test_hostile(void **state)
 	assert_int_equal(bpo_version_compare_str("1:", "1:"), 0);
 	assert_int_equal(bpo_version_compare_str("\x01\xff", "1"), 1);
 	assert_int_equal(bpo_version_compare_str("1.\x80", "1.+"), -1); /* amd64 dpkg */
+	/* A hand-built version formats to something that parses back equal. */
+	struct bpo_version h = {0, bpo_xstrdup("1-2"), bpo_xstrdup("")}, back;
+	char *f = bpo_version_format(&h);
+	assert_string_equal(f, "1-2-0");
+	assert_int_equal(bpo_version_parse(&back, f, &e), 0);
+	assert_int_equal(bpo_version_compare(&h, &back), 0);
+	bpo_version_destroy(&back);
+	bpo_version_destroy(&h);
+	free(f);
 	free(big);
 }
 
