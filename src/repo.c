@@ -924,20 +924,21 @@ static int write_index(struct bpo_repo *r, const struct suite *s, struct index *
 		}
 	} else {
 		free(oldidx);
-		qsort(ix->e, ix->n, sizeof(ix->e[0]), entry_cmp);
+		if (ix->n > 1)
+			qsort(ix->e, ix->n, sizeof(ix->e[0]), entry_cmp);
 		/* each stanza ends with a blank line, as dpkg-scanpackages writes it */
 		for (size_t i = 0; i < ix->n; i++)
 			if (bpo_buf_puts(&data, ix->e[i].text, err) < 0 ||
 			    bpo_buf_puts(&data, "\n", err) < 0)
 				goto out;
 		for (size_t i = 0; i < 3; i++) {
-			const char *p = data.data;
+			const char *p = data.data ? data.data : "";
 			size_t len = data.len;
 			free(rel);
 			rel = bpo_xasprintf("%s/%s%s", reldir, base, ext[i]);
 			if (i) {
 				bpo_buf_reset(&z);
-				if (compress_buf(data.data, data.len, i == 2, &z, err) < 0)
+				if (compress_buf(data.data ? data.data : "", data.len, i == 2, &z, err) < 0)
 					goto out;
 				p = z.data;
 				len = z.len;
@@ -997,7 +998,8 @@ static int make_release(struct bpo_repo *r, const struct suite *s, struct relfil
 			now = (time_t)t;
 	}
 	fmt_date(now, date, sizeof(date));
-	qsort(rf->f, rf->n, sizeof(rf->f[0]), relfile_cmp);
+	if (rf->n > 1)
+		qsort(rf->f, rf->n, sizeof(rf->f[0]), relfile_cmp);
 	bpo_buf_printf(out, NULL, "Origin: %s\nLabel: %s\nSuite: %s\nCodename: %s\nDate: %s\n",
 		       r->cfg.origin, r->cfg.label, s->name, s->name, date);
 	if (r->cfg.valid_days) {
@@ -1991,7 +1993,9 @@ int bpo_repo_list(struct bpo_repo *r, const char *suite, bool json, FILE *out,
 			rc = -1;
 		} else {
 			for (size_t k = 0; k < s.n; k++) {
-				qsort(s.idx[k].e, s.idx[k].n, sizeof(s.idx[k].e[0]), entry_cmp);
+				if (s.idx[k].n > 1)
+					qsort(s.idx[k].e, s.idx[k].n, sizeof(s.idx[k].e[0]),
+					      entry_cmp);
 				for (size_t j = 0; j < s.idx[k].n; j++) {
 					const struct entry *e = &s.idx[k].e[j];
 					if (!json) {
