@@ -549,7 +549,7 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	int ret = -1;
 	struct bpo_fetched f;
 	struct bpo_dsc dsc;
-	struct found_list found = {0};
+	struct found_list found = {0}, newer_found = {0};
 	struct bpo_strv binaries = {0}, published = {0};
 	struct bpo_policy_ref *older = NULL;
 	size_t n_older = 0;
@@ -650,10 +650,29 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 			goto out;
 	}
 	{
+		/* Below the newer release: the highest version of the source in the
+		 * suite it comes from (re-read from its verified, cached index; a
+		 * pinned older V must stay below it), else V itself. */
 		struct bpo_policy_ref newer = {f.version, r->source.suite ? r->source.suite
 						: "the source's suite", NULL};
 		tmp = bpo_xasprintf("source %s", f.source);
 		newer.what = tmp;
+		if (!o->no_index_check && r->target.policy == BPO_POLICY_BPO &&
+		    r->source.kind == BPO_SOURCE_ARCHIVE && r->source.suite) {
+			const char *sa = r->source.archive;
+			struct bpo_strv none = {0};
+			if (!sa || strcmp(sa, "mirror") == 0)
+				sa = cfg->mirror;
+			if (query_suite(sa, r->source.suite,
+					r->source.keyring ? r->source.keyring : cfg->keyring, cfg,
+					r->source.component ? r->source.component : "main", "",
+					f.source, &none, false, &newer_found, err) < 0)
+				goto out;
+			for (size_t i = 0; i < newer_found.n; i++)
+				if (bpo_version_compare_str(newer_found.v[i].version,
+							    newer.version) > 0)
+					newer.version = newer_found.v[i].version;
+		}
 		size_t n_newer = r->target.policy == BPO_POLICY_BPO ? 1 : 0;
 		if (bpo_policy_check(res->version, older, n_older, &newer, n_newer,
 				     o->force_version, err) < 0)
@@ -779,6 +798,7 @@ out:
 	free(clp);
 	free(older);
 	found_destroy(&found);
+	found_destroy(&newer_found);
 	bpo_strv_destroy(&binaries);
 	bpo_strv_destroy(&published);
 	bpo_dsc_destroy(&dsc);
