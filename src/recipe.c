@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "version.h"
 #include "xmem.h"
 #include "yamldoc.h"
 
@@ -358,8 +359,7 @@ static int parse_source(struct parse *p, const yaml_node_t *m)
 		  &r->source.component) < 0 ||
 	    field(p, m, "keyring", "source", valid_path, "a keyring file path",
 		  &r->source.keyring) < 0 ||
-	    field(p, m, "version", "source", valid_version,
-		  "a Debian version like 2.10-3 or 1:2.0-1", &r->source.version) < 0 ||
+	    field(p, m, "version", "source", NULL, NULL, &r->source.version) < 0 ||
 	    field(p, m, "dsc", "source", valid_path, "a .dsc URL or file", &r->source.dsc) < 0 ||
 	    bpo_yaml_bool(y, bpo_yaml_get(&p->y, m, "allow-unsigned"), "source.allow-unsigned",
 			  &r->source.allow_unsigned, p->err) < 0)
@@ -369,6 +369,21 @@ static int parse_source(struct parse *p, const yaml_node_t *m)
 	if (dsc && !r->source.dsc)
 		return bpo_yaml_error(y, dsc, p->err, "source.dsc: expected a .dsc URL or file, found null");
 
+	if (r->source.version) {
+		/* dpkg's rules first (their reason is the clearest), then ours: no
+		 * white space or sign that dpkg's strtol would let through */
+		struct bpo_version v;
+		struct bpo_error verr;
+		yaml_node_t *vn = bpo_yaml_get(&p->y, m, "version");
+		if (bpo_version_parse(&v, r->source.version, &verr) < 0)
+			return bpo_yaml_error(y, vn, p->err, "source.version: %s", verr.msg);
+		bpo_version_destroy(&v);
+		if (!valid_version(r->source.version))
+			return bpo_yaml_error(y, vn, p->err,
+					      "source.version: expected a Debian version like 2.10-3 "
+					      "or 1:2.0-1, found '%.40s'",
+					      r->source.version);
+	}
 	if (r->source.package) {
 		r->source.kind = BPO_SOURCE_ARCHIVE;
 		if (r->source.allow_unsigned)

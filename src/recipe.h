@@ -3,7 +3,14 @@
  * recipe: a backport recipe (YAML, see bpo-recipe(5)) read with libyaml into
  * struct bpo_recipe. Unknown keys, wrong types and missing required fields are
  * errors "file:line:column: message" (BPO_E_SYNTAX). Relative paths (patches,
- * keyrings) are resolved against the recipe's directory when parsed.
+ * keyrings, a local .dsc, publish.repo) are resolved against the recipe's
+ * directory when parsed, so every path in the struct is absolute.
+ *
+ * After a successful parse every default is filled in: the string lists
+ * (changelog.cves, build.profiles, build.extra_packages, each extra source's
+ * components) are never NULL (maybe empty), and the fields marked "or NULL"
+ * below are the only ones that may be NULL. A failed parse leaves the struct
+ * as bpo_recipe_init() does.
  *
  * Ownership: the recipe owns every string; free with bpo_recipe_destroy().
  */
@@ -20,18 +27,20 @@ enum bpo_source_kind { BPO_SOURCE_ARCHIVE, BPO_SOURCE_DSC };
 enum bpo_version_policy { BPO_POLICY_BPO, BPO_POLICY_LOCAL };
 
 struct bpo_recipe_patch {
-	char *path;   /* local file (absolute after parsing), or NULL */
-	char *url;    /* or a URL ... */
-	char *sha256; /* ... pinned by sha256 (required with url, optional with path) */
-	char *name;   /* file name used in debian/patches (basename of path/url) */
-	unsigned line, column;
+	char *path;   /* local file (absolute, exists at parse time), or NULL */
+	char *url;    /* or an http(s) URL (exactly one of path/url is set) ... */
+	char *sha256; /* ... pinned by sha256, 64 lower-case hex digits (required
+			 with url, optional with path: else NULL) */
+	char *name;   /* file name used in debian/patches (last component of
+			 path/url; unique in the recipe, never "series") */
+	unsigned line, column; /* of the item in the recipe, for messages */
 };
 
 struct bpo_recipe_apt_source {
-	char *uri;
+	char *uri;         /* http(s) base URL */
 	char *suite;
-	char **components; /* NULL-terminated */
-	char *keyring;     /* signed-by file */
+	char **components; /* NULL-terminated, default {"main"} */
+	char *keyring;     /* signed-by file (absolute), required */
 };
 
 struct bpo_recipe {
@@ -41,54 +50,63 @@ struct bpo_recipe {
 
 	struct {
 		enum bpo_source_kind kind;
-		char *package;   /* required for archive sources */
-		char *archive;   /* archive base URL ("mirror" = the configured mirror) */
+		/* BPO_SOURCE_ARCHIVE: package, archive, suite, component set;
+		   BPO_SOURCE_DSC: dsc set, and those four NULL */
+		char *package;   /* source package name */
+		char *archive;   /* archive base URL without trailing '/', or
+				    "mirror" (the default) = the configured mirror */
 		char *suite;
 		char *component; /* default "main" */
-		char *keyring;   /* OpenPGP keyring file that signs the archive / .dsc */
-		char *dsc;       /* .dsc URL for BPO_SOURCE_DSC */
-		char *version;   /* pinned version, or NULL for the highest */
-		bool allow_unsigned;
+		char *keyring;   /* OpenPGP keyring file that signs the archive / .dsc,
+				    or NULL: the config's keyring (archive "mirror"
+				    only) / none (a dsc with allow_unsigned) */
+		char *dsc;       /* an http(s) URL or an absolute path, ends in .dsc */
+		char *version;   /* pinned version (valid for dpkg), or NULL for the highest */
+		bool allow_unsigned; /* only ever true for BPO_SOURCE_DSC without keyring */
 	} source;
 
 	struct {
 		char *release;        /* codename, e.g. bookworm */
-		unsigned release_number; /* 12 for bookworm; from chroot/ configs or known list */
+		unsigned release_number; /* 12 for bookworm, from the known list
+					    (bpo_recipe_release_number) */
 		enum bpo_version_policy policy;
-		char *local_suffix;   /* for BPO_POLICY_LOCAL, e.g. "+acme1" */
+		char *local_suffix;   /* for BPO_POLICY_LOCAL (required), e.g. "+acme1";
+					 NULL with BPO_POLICY_BPO */
 		char *distribution;   /* changelog distribution, default <release>-backports */
 	} target;
 
 	struct {
 		char *text;  /* changelog text, default "Rebuild for <distribution>." */
 		char **cves; /* NULL-terminated */
-		char *maintainer; /* "Name <email>", overrides config */
+		char *maintainer; /* "Name <email>", overrides config, or NULL */
 	} changelog;
 
 	struct bpo_recipe_patch *patches;
 	size_t n_patches;
-	unsigned fuzz; /* max fuzz, default 2 */
+	unsigned fuzz; /* max fuzz, 0..3, default 2 */
 
 	struct {
 		char **profiles;       /* NULL-terminated, e.g. nocheck */
 		char **extra_packages; /* NULL-terminated */
-		unsigned timeout;      /* seconds, default 0 = from config */
-		char *arch;            /* default: host architecture */
+		unsigned timeout;      /* seconds (at most 7 days), default 0 = from config */
+		char *arch;            /* or NULL: the host architecture */
 		struct bpo_recipe_apt_source *extra_sources;
 		size_t n_extra_sources;
 	} build;
 
 	struct {
-		char *repo;      /* repository directory, or NULL: no publishing */
+		char *repo;      /* repository directory (absolute), or NULL: no publishing */
 		char *suite;     /* default target.distribution */
 		char *component; /* default main */
-		char *key;       /* signing key fingerprint, default the repository's */
+		char *key;       /* signing key fingerprint (40 or 64 upper-case hex),
+				    or NULL: the repository's */
 	} publish;
 };
 
 void bpo_recipe_init(struct bpo_recipe *r);
 void bpo_recipe_destroy(struct bpo_recipe *r);
-/* Parse a recipe file. */
+/* Read (at most BPO_MAX_RECIPE bytes) and parse a recipe file; a missing file
+ * is BPO_E_SYNTAX too (bad input, exit 2). */
 int bpo_recipe_load(struct bpo_recipe *r, const char *path, struct bpo_error *err);
 /* Parse recipe text (name is used in messages and to resolve relative paths). */
 int bpo_recipe_parse(struct bpo_recipe *r, const char *data, size_t len, const char *name,

@@ -357,7 +357,11 @@ static const struct {
 	 "1:19: source.package: expected a Debian source package name (a-z, 0-9, '+', '-', '.'), "
 	 "found 'Hello'"},
 	{"source: {package: hello, suite: sid, version: 'a1.0'}\ntarget: {release: trixie}\n",
-	 "1:47: source.version: expected a Debian version like 2.10-3 or 1:2.0-1, found 'a1.0'"},
+	 "1:47: source.version: invalid version 'a1.0': version number does not start with digit"},
+	{"source: {package: hello, suite: sid, version: '1.0-'}\ntarget: {release: trixie}\n",
+	 "1:47: source.version: invalid version '1.0-': revision number is empty"},
+	{"source: {package: hello, suite: sid, version: '+1:1.0'}\ntarget: {release: trixie}\n",
+	 "1:47: source.version: expected a Debian version like 2.10-3 or 1:2.0-1, found '+1:1.0'"},
 	{"source: {package: hello}\ntarget: {release: trixie}\n",
 	 "1:9: source: missing required key 'suite'"},
 	{"source: {package: hello, suite: sid}\ntarget: {release: trixie, local-suffix: +x1}\n",
