@@ -52,7 +52,8 @@ static const struct bpo_cmd cmd_unpack = {
 		"The tree is built aside and renamed into place when complete.\n"
 		"\n"
 		"Options:\n"
-		"  --dest DIR          the tree to create (must not exist unless --force)\n"
+		"  --dest DIR          the tree to create (must not exist unless --force;\n"
+		"                      missing parent directories are made)\n"
 		"  --force             remove an existing DIR first\n"
 		"  --keyring FILE      OpenPGP keyring the local .dsc must be signed by\n"
 		"  --allow-unsigned    accept a local .dsc without checking a signature\n"
@@ -283,6 +284,14 @@ static int run_unpack(struct bpo_ctx *ctx, int argc, char **argv)
 	if (force) {
 		struct stat st;
 		if (lstat(tree, &st) == 0 && bpo_rm_rf(tree, &err) < 0)
+			goto fail;
+	}
+	{
+		/* The tree's parent is made when missing (the tree itself must not exist). */
+		char *parent = dir_of(tree);
+		int rc = bpo_mkdir_p(parent, 0755, &err);
+		free(parent);
+		if (rc < 0)
 			goto fail;
 	}
 	if (bpo_srcpkg_unpack_dsc(&dsc, dir, tree, &sopts, &err) < 0)
