@@ -268,6 +268,8 @@ static int compress_buf(const char *data, size_t len, bool xz, struct bpo_buf *o
 	    archive_write_set_format_raw(a) != ARCHIVE_OK ||
 	    /* no time stamp in the gzip header: same input, same bytes */
 	    (!xz && archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK) ||
+	    /* xz -1: a 10,000-package index in a fraction of the time of -6, ~20% larger */
+	    (xz && archive_write_set_filter_option(a, "xz", "compression-level", "1") != ARCHIVE_OK) ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open(a, &w, NULL, buf_writer, NULL) != ARCHIVE_OK) {
 		bpo_error_set(err, BPO_E_FAIL, "compression: %s", archive_error_string(a));
@@ -1795,6 +1797,70 @@ out:
 	return rc;
 }
 
+/*
+ * Copy src to dst through a temporary name and rename(2), without fsync: the
+ * caller makes the whole pool durable at once with syncfs(2) before any index
+ * names the files (one flush instead of two per file).
+ */
+static int copy_to_pool(const char *src, const char *dst, struct bpo_error *err)
+{
+	char *tmp = bpo_xasprintf("%s.tmp-XXXXXX", dst);
+	char chunk[65536];
+	int in = -1, out = -1, rc = -1;
+	ssize_t n;
+
+	in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (in < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: %s", src, strerror(errno));
+		goto out;
+	}
+	out = mkostemp(tmp, O_CLOEXEC);
+	if (out < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: cannot create: %s", tmp, strerror(errno));
+		goto out;
+	}
+	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write(out, chunk, (size_t)n) != n) {
+			bpo_error_set(err, BPO_E_IO, "%s: copy to %s: %s", src, tmp, strerror(errno));
+			goto out;
+		}
+	}
+	if (fchmod(out, 0644) < 0 || close(out) < 0) {
+		out = -1;
+		bpo_error_set(err, BPO_E_IO, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	out = -1;
+	if (rename(tmp, dst) < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: rename: %s", dst, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* Make everything written to the repository's file system so far durable. */
+static int sync_repo(const struct bpo_repo *r, struct bpo_error *err)
+{
+	int fd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
+	if (fd < 0 || syncfs(fd) < 0)
+		rc = bpo_error_set(err, BPO_E_IO, "%s: syncfs: %s", r->dir, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 /* Copy the upload's files that a stanza names into the pool (atomically, before the indices). */
 static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo_error *err)
 {
@@ -1810,7 +1876,7 @@ static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo
 			}
 			d = bpo_xstrndup(dst, (size_t)(strrchr(dst, '/') - dst));
 			src = bpo_path_join(u->dir, base);
-			if (bpo_mkdir_p(d, 0755, err) < 0 || bpo_file_copy(src, dst, 0644, err) < 0)
+			if (bpo_mkdir_p(d, 0755, err) < 0 || copy_to_pool(src, dst, err) < 0)
 				x = -1;
 			free(src);
 			free(d);
@@ -1862,6 +1928,9 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 			}
 		}
 	}
+	/* the pool files are durable before any index names them */
+	if (sync_repo(r, err) < 0)
+		goto out;
 	for (size_t i = 0; i < n; i++)
 		retain(&s, ups[i].source, k, &removed);
 	if (suite_commit(r, &s, err) < 0)

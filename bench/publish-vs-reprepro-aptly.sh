@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Publishing benchmark: bpo against reprepro and aptly, same machine, same run.
+# For each N in $BENCH_N (default "1000 10000") tiny generated .debs are
+# published into an empty signed suite by each tool; then one more package is
+# added to the N-package suite (the incremental case). Prints wall times and
+# the ratios to bpo. Every tool signs with the same throwaway ed25519 key.
+#
+#   BPO=build/bpo bench/publish-vs-reprepro-aptly.sh
+#
+# Needs: reprepro, aptly, gnupg, python3 (apt-get install reprepro aptly gnupg).
+set -euo pipefail
+: "${BPO:=$(cd "$(dirname "$0")/.." && pwd)/build/bpo}"
+: "${BENCH_N:=1000 10000}"
+for t in "$BPO" reprepro aptly gpg python3; do
+	command -v "$t" >/dev/null 2>&1 || { echo "missing: $t" >&2; exit 2; }
+done
+w=$(mktemp -d "${TMPDIR:-/tmp}/bpo-bench.XXXXXX")
+cleanup() {
+	gpgconf --homedir "$w/gnupg" --kill all >/dev/null 2>&1 || true
+	rm -rf "$w"
+}
+trap cleanup EXIT
+export GNUPGHOME=$w/gnupg
+mkdir -m 700 "$GNUPGHOME"
+gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
+	--quick-gen-key 'bench <bench@example.invalid>' ed25519 sign never 2>/dev/null
+fpr=$(gpg --with-colons --list-secret-keys | awk -F: '/^fpr/ { print $10; exit }')
+
+# gen DIR SOURCE COUNT: COUNT tiny .debs of source SOURCE (ar + tar.gz written by
+# python: dpkg-deb takes ~10 ms a package) and a .changes per 1000 of them.
+gen() {
+	python3 - "$@" <<'PY'
+import hashlib, io, os, sys, tarfile, time, gzip
+out, src, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(out, exist_ok=True)
+def targz(members):
+    bio = io.BytesIO()
+    with gzip.GzipFile(fileobj=bio, mode="wb", mtime=0) as gz:
+        with tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as tf:
+            for name, data in members:
+                ti = tarfile.TarInfo(name); ti.size = len(data); ti.mtime = 0
+                tf.addfile(ti, io.BytesIO(data))
+    return bio.getvalue()
+def ar(members):
+    b = b"!<arch>\n"
+    for name, data in members:
+        b += b"%-16s%-12d%-6d%-6d%-8s%-10d`\n" % (name.encode(), 0, 0, 0, b"100644", len(data))
+        b += data + (b"\n" if len(data) % 2 else b"")
+    return b
+files = []
+for i in range(count):
+    pkg = "%s-%05d" % (src, i)
+    ctl = ("Package: %s\nSource: %s\nVersion: 1.0\nArchitecture: amd64\n"
+           "Maintainer: Bench <bench@example.invalid>\nInstalled-Size: 1\nSection: misc\n"
+           "Priority: optional\nDescription: benchmark package %d\n generated.\n" % (pkg, src, i))
+    deb = ar([("debian-binary", b"2.0\n"), ("control.tar.gz", targz([("./control", ctl.encode())])),
+              ("data.tar.gz", targz([("./usr/share/doc/%s/x" % pkg, b"x\n")]))])
+    name = "%s_1.0_amd64.deb" % pkg
+    open(os.path.join(out, name), "wb").write(deb)
+    files.append((name, deb))
+for c in range(0, len(files), 1000):
+    chunk = files[c:c + 1000]
+    lines = {"md5": [], "sha256": []}
+    for name, data in chunk:
+        lines["md5"].append(" %s %d misc optional %s" % (hashlib.md5(data).hexdigest(), len(data), name))
+        lines["sha256"].append(" %s %d %s" % (hashlib.sha256(data).hexdigest(), len(data), name))
+    ch = ("Format: 1.8\nDate: Thu, 01 Jan 2026 00:00:00 +0000\nSource: %s\nBinary: %s\n"
+          "Architecture: amd64\nVersion: 1.0\nDistribution: bench\nMaintainer: Bench <b@example.invalid>\n"
+          "Changes:\n bench\nChecksums-Sha256:\n%s\nFiles:\n%s\n"
+          % (src, src, "\n".join(lines["sha256"]), "\n".join(lines["md5"])))
+    open(os.path.join(out, "%s-%04d.changes" % (src, c // 1000)), "w").write(ch)
+PY
+}
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
+ratio() { python3 -c "import sys; print('%.1fx' % (float(sys.argv[1]) / max(float(sys.argv[2]), 0.001)))" "$1" "$2"; }
+
+gen "$w/extra" extra 1
+printf '%-8s %-12s %10s %10s %10s   %s\n' N case bpo reprepro aptly "ratio (reprepro/bpo, aptly/bpo)"
+for n in $BENCH_N; do
+	d=$w/debs-$n
+	gen "$d" bench "$n"
+	declare -A T=()
+
+	# bpo
+	"$BPO" -q repo init "$w/bpo-$n" --origin bench --label bench --suite bench --arch amd64 \
+		--key "$fpr" --gnupghome "$GNUPGHOME"
+	s=$(now)
+	"$BPO" -q publish "$d"/*.changes --repo "$w/bpo-$n" --suite bench
+	T[bpo_full]=$(elapsed "$s" "$(now)")
+	s=$(now)
+	"$BPO" -q publish "$w/extra"/*.changes --repo "$w/bpo-$n" --suite bench
+	T[bpo_one]=$(elapsed "$s" "$(now)")
+	[ "$(grep -c '^Package:' "$w/bpo-$n/dists/bench/main/binary-amd64/Packages")" = $((n + 1)) ]
+
+	# reprepro
+	mkdir -p "$w/rr-$n/conf"
+	printf 'Codename: bench\nArchitectures: amd64\nComponents: main\nSignWith: %s\n' "$fpr" \
+		>"$w/rr-$n/conf/distributions"
+	s=$(now)
+	reprepro -s -b "$w/rr-$n" includedeb bench "$d"/*.deb >/dev/null 2>&1
+	T[rr_full]=$(elapsed "$s" "$(now)")
+	s=$(now)
+	reprepro -s -b "$w/rr-$n" includedeb bench "$w/extra"/*.deb >/dev/null 2>&1
+	T[rr_one]=$(elapsed "$s" "$(now)")
+
+	# aptly
+	printf '{"rootDir": "%s", "gpgProvider": "gpg2", "architectures": ["amd64"]}\n' \
+		"$w/aptly-$n" >"$w/aptly-$n.conf"
+	a=(aptly -config="$w/aptly-$n.conf")
+	s=$(now)
+	"${a[@]}" repo create -distribution=bench -component=main bench >/dev/null
+	"${a[@]}" repo add bench "$d" >/dev/null 2>&1
+	"${a[@]}" publish repo -gpg-key="$fpr" -batch bench >/dev/null 2>&1
+	T[ap_full]=$(elapsed "$s" "$(now)")
+	s=$(now)
+	"${a[@]}" repo add bench "$w/extra" >/dev/null 2>&1
+	"${a[@]}" publish update -gpg-key="$fpr" -batch bench >/dev/null 2>&1
+	T[ap_one]=$(elapsed "$s" "$(now)")
+
+	for c in full one; do
+		label=$([ $c = full ] && echo "publish $n" || echo "add 1")
+		printf '%-8s %-12s %9ss %9ss %9ss   %s, %s\n' "$n" "$label" "${T[bpo_$c]}" \
+			"${T[rr_$c]}" "${T[ap_$c]}" "$(ratio "${T[rr_$c]}" "${T[bpo_$c]}")" \
+			"$(ratio "${T[ap_$c]}" "${T[bpo_$c]}")"
+	done
+	unset T
+	rm -rf "$d" "$w/bpo-$n" "$w/rr-$n" "$w/aptly-$n"
+done
