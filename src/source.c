@@ -585,32 +585,7 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		goto out;
 	}
 
-	/* 2. Unpack next to the orig tarball(s). */
-	upstream = upstream_of(f.version);
-	tree_name = bpo_xasprintf("%s-%s", f.source, upstream);
-	if (!bpo_path_component_ok(tree_name)) {
-		bpo_error_set(err, BPO_E_SYNTAX, "%s: bad source name or version", f.dsc_path);
-		goto out;
-	}
-	res->tree = bpo_path_join(o->dest, tree_name);
-	if (bpo_path_exists(res->tree)) {
-		bpo_error_set(err, BPO_E_FAIL, "%s already exists: remove it or use another --dest",
-			      res->tree);
-		goto out;
-	}
-	if (place_origs(&f, o->dest, res, err) < 0)
-		goto out;
-	/* As dpkg-source -x (with .pc/ for 3.0 (quilt)); bpo_fetch_recipe verified
-	 * the signature, srcpkg checks every file's sha256 again. */
-	if (bpo_srcpkg_unpack(f.dsc_path, res->tree, NULL, err) < 0)
-		goto out;
-	tree_made = true;
-
-	/* 3. Patches. */
-	if (apply_patches(r, &f, res->tree, quilt, res, err) < 0)
-		goto out;
-
-	/* 4. Version. */
+	/* 2. Version (before any work on the tree). */
 	distribution = r->target.distribution ? bpo_xstrdup(r->target.distribution)
 		       : bpo_xasprintf("%s-backports", r->target.release ? r->target.release : "");
 	split_list(dsc.binary, &binaries);
@@ -680,6 +655,31 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	}
 	if (since)
 		res->since = bpo_xstrdup(since);
+
+	/* 3. Unpack next to the orig tarball(s). */
+	upstream = upstream_of(f.version);
+	tree_name = bpo_xasprintf("%s-%s", f.source, upstream);
+	if (!bpo_path_component_ok(tree_name)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: bad source name or version", f.dsc_path);
+		goto out;
+	}
+	res->tree = bpo_path_join(o->dest, tree_name);
+	if (bpo_path_exists(res->tree)) {
+		bpo_error_set(err, BPO_E_FAIL, "%s already exists: remove it or use another --dest",
+			      res->tree);
+		goto out;
+	}
+	if (place_origs(&f, o->dest, res, err) < 0)
+		goto out;
+	/* As dpkg-source -x (with .pc/ for 3.0 (quilt)); bpo_fetch_recipe verified
+	 * the signature, srcpkg checks every file's sha256 again. */
+	if (bpo_srcpkg_unpack(f.dsc_path, res->tree, NULL, err) < 0)
+		goto out;
+	tree_made = true;
+
+	/* 4. Patches. */
+	if (apply_patches(r, &f, res->tree, quilt, res, err) < 0)
+		goto out;
 
 	/* 5. Changelog. */
 	{

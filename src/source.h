@@ -2,19 +2,26 @@
 /*
  * source: make the backport's source package from a recipe.
  *
- *   fetch + verify (bpo_fetch_recipe) -> unpack (bpo_srcpkg_unpack, as
- *   dpkg-source -x does, .pc/ included) -> the recipe's patch series,
- *   checked all or nothing (bpo_patch_refit: a dry run that also regenerates each patch at fuzz 0)
- *   -> for "3.0 (quilt)": patches touching only upstream files are written
- *   (refitted) to debian/patches/ and appended to debian/patches/series, left
- *   for dpkg-source -b to apply (it records them in .pc/); patches touching
- *   only debian/ are applied to the tree; a patch touching both is an error.
+ *   fetch + verify (bpo_fetch_recipe)
+ *   -> version (policy.h), before any work on the tree: the versions of the
+ *   source and its binaries in the verified indices of the target release
+ *   (release, -updates, -security, and the backports distribution, whose
+ *   versions count as published rebuilds) and of the source's own suite
+ *   -> unpack (bpo_srcpkg_unpack, as dpkg-source -x does, .pc/ included)
+ *   -> the recipe's patch series, checked all or nothing (bpo_patch_refit: a
+ *   dry run that also regenerates each patch at fuzz 0); for "3.0 (quilt)":
+ *   patches touching only upstream files are written (refitted) to
+ *   debian/patches/ and appended to debian/patches/series, left for
+ *   dpkg-source -b to apply (it records them in .pc/); patches touching only
+ *   debian/ are applied to the tree; a patch touching both is an error.
  *   Other formats: every patch is applied to the tree.
- *   -> version (policy.h) from the verified indices of the target release
- *   (release, -updates, -security, and the backports suite whose versions
- *   count as published rebuilds) -> changelog entry -> dpkg-source -b with
- *   the fetched orig tarball(s) byte for byte -> dpkg-genchanges -S
- *   -v<target release version> writing <source>_<version>_source.changes.
+ *   -> changelog entry -> dpkg-source -b with the fetched orig tarball(s)
+ *   byte for byte -> dpkg-genchanges -S [-sa] -v<target release version>
+ *   writing <source>_<version>_source.changes (-sa when the backports
+ *   distribution has no version of this upstream yet).
+ *
+ * A failure removes the tree it made; the orig tarball(s) copied into dest
+ * (verified, unchanged) stay.
  *
  * Output in opts->dest: <source>-<upstream>/ (the tree), the orig
  * tarball(s), the new .dsc, .debian.tar.* (or .diff.gz / .tar.*), and the
