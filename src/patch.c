@@ -1103,7 +1103,7 @@ static int vfile_load(struct vtree *t, struct vfile *f, struct bpo_error *err)
 		}
 	}
 	f->existed = f->exists = true;
-	f->orig_mode = f->mode = st.st_mode & 07777;
+	f->orig_mode = f->mode = st.st_mode & 0777;
 	f->data = bpo_buf_steal(&b, &f->len);
 	rc = 0;
 out:
@@ -1324,7 +1324,7 @@ static int apply_file(struct run *r, const struct bpo_patch *p, int strip,
 		      const struct bpo_patch_file *pf, struct bpo_patch_result *pr,
 		      struct bpo_patch_file_result *fr, struct bpo_error *err)
 {
-	char *oldp = NULL, *newp = NULL, *target;
+	char *oldp = NULL, *newp = NULL, *target, *src_path = NULL;
 	struct vfile *src = NULL, *dst = NULL;
 	struct bpo_buf out, rej;
 	enum bpo_patch_op op = pf->op;
@@ -1355,6 +1355,23 @@ static int apply_file(struct run *r, const struct bpo_patch *p, int strip,
 	fr->path = bpo_xstrdup(target);
 	for (size_t i = 0; i < pf->n_hunks; i++)
 		fr->hunks[i].line = pf->hunks[i].old_start;
+	/* diff -N and dpkg-source 1.0 diffs: "@@ -0,0 +1,N @@" on a missing file
+	 * creates it; "@@ -1,N +0,0 @@" deletes it (dpkg-source runs patch -E) */
+	if (op == BPO_PATCH_MODIFY && !pf->git && pf->n_hunks > 0) {
+		const struct bpo_patch_hunk *h0 = &pf->hunks[0], *hl = &pf->hunks[pf->n_hunks - 1];
+		if (pf->n_hunks == 1 && h0->old_start == 0 && h0->old_count == 0) {
+			/* an existing empty file is patched; a missing one created; a
+			 * non-empty one is "file to create exists" (or already applied) */
+			struct vfile *t = vtree_get(&r->t, target, err);
+			if (!t)
+				goto out;
+			if (!t->exists || t->len > 0)
+				op = BPO_PATCH_CREATE;
+		} else if (hl->new_start == 0 && hl->new_count == 0) {
+			op = BPO_PATCH_DELETE;
+		}
+		fr->op = op;
+	}
 
 	switch (op) {
 	case BPO_PATCH_CREATE:
@@ -1395,7 +1412,8 @@ static int apply_file(struct run *r, const struct bpo_patch *p, int strip,
 	case BPO_PATCH_MODIFY:
 	case BPO_PATCH_RENAME:
 	case BPO_PATCH_COPY:
-		src = vtree_get(&r->t, op == BPO_PATCH_MODIFY ? target : oldp, err);
+		src_path = oldp && op != BPO_PATCH_MODIFY && op != BPO_PATCH_DELETE ? oldp : target;
+		src = vtree_get(&r->t, src_path, err);
 		if (!src)
 			goto out;
 		if (op == BPO_PATCH_RENAME || op == BPO_PATCH_COPY) {
@@ -1419,8 +1437,7 @@ static int apply_file(struct run *r, const struct bpo_patch *p, int strip,
 		if (!src->exists) {
 			for (size_t i = 0; i < pf->n_hunks; i++)
 				fr->hunks[i].status = BPO_HUNK_FAILED;
-			note_fail(r, pr, fr, "%s: file to %s does not exist",
-				  op == BPO_PATCH_MODIFY ? target : oldp,
+			note_fail(r, pr, fr, "%s: file to %s does not exist", src->path,
 				  op == BPO_PATCH_DELETE ? "delete" : op == BPO_PATCH_MODIFY ? "patch"
 				  : op == BPO_PATCH_RENAME ? "rename" : "copy");
 			if (r->opts->partial_rejects && pf->n_hunks > 0) {
@@ -1449,7 +1466,7 @@ static int apply_file(struct run *r, const struct bpo_patch *p, int strip,
 			if (add_rej(r, target, &rej, err) < 0)
 				goto out;
 			/* add_rej may have grown the array: look the files up again */
-			src = vtree_get(&r->t, op == BPO_PATCH_MODIFY ? target : oldp, err);
+			src = vtree_get(&r->t, src_path, err);
 			dst = newp ? vtree_get(&r->t, newp, err) : NULL;
 			if (!src || (newp && !dst))
 				goto out;

@@ -120,7 +120,8 @@ echo 0 >$c/status; echo "-p1 --fuzz 0" >$c/gnu
 
 # empty files: an existing empty file filled; a file created from /dev/null
 c=case-empty; mk $c
-: >$c/in/empty.txt; printf 'now\nfull\n' >$c/out/empty.txt; printf 'new\n' >$c/out/sub/dir/new.txt 2>/dev/null || { mkdir -p $c/out/sub/dir; printf 'new\n' >$c/out/sub/dir/new.txt; }
+: >$c/in/empty.txt; printf 'now\nfull\n' >$c/out/empty.txt
+mkdir -p $c/out/sub/dir; printf 'new\n' >$c/out/sub/dir/new.txt
 udiff $c 01-empty.diff $c/in/empty.txt $c/out/empty.txt empty.txt
 printf -- '--- /dev/null\n+++ b/sub/dir/new.txt\n@@ -0,0 +1 @@\n+new\n' >>$c/01-empty.diff
 echo 0 >$c/status; echo "-p1 --fuzz 0" >$c/gnu
@@ -177,3 +178,20 @@ printf '# the series\n01-p1.patch\n\n02-p0.patch -p0   # top level\n' >$c/in/deb
 cp -r $c/in/. $c/out/; cp /tmp/gen-a2 $c/out/src/a.c; cp /tmp/gen-t2 $c/out/top.txt
 echo 0 >$c/status; echo "--quilt" >$c/args
 rm -f /tmp/gen-*
+
+# diff -N / dpkg-source 1.0 style: no /dev/null, "@@ -0,0" creates, "+0,0" deletes
+c=case-diff-N; mk $c
+mkdir -p $c/in/pkg $c/out/pkg/debian
+printf 'keep\n' >$c/in/pkg/keep.txt; printf 'old\nfile\n' >$c/in/pkg/old.txt
+cp $c/in/pkg/keep.txt $c/out/pkg/; printf '#!/usr/bin/make -f\n%%:\n\tdh $@\n' >$c/out/pkg/debian/rules
+( cd $c && mkdir -p /tmp/gen-a /tmp/gen-b && cp -r in/pkg /tmp/gen-a/pkg-1.0.orig && cp -r out/pkg /tmp/gen-b/pkg-1.0 &&
+  cd /tmp && mkdir -p gen-ab && mv gen-a/pkg-1.0.orig gen-b/pkg-1.0 gen-ab/ &&
+  cd gen-ab && { diff -Naur pkg-1.0.orig pkg-1.0 || true; } | sed -E '/^(---|\+\+\+) /s/\t.*//' >"$here/$c/01-diff-N.diff" )
+rm -rf /tmp/gen-a /tmp/gen-b /tmp/gen-ab
+mv $c/in/pkg/* $c/in/; rmdir $c/in/pkg; mkdir -p $c/out/debian; mv $c/out/pkg/keep.txt $c/out/; mv $c/out/pkg/debian/rules $c/out/debian/; rm -rf $c/out/pkg
+echo 0 >$c/status; echo "-p1 --fuzz 0 -E" >$c/gnu
+
+# the same creation when the file is there already with other content: an error
+c=case-diff-N-exists; mkdir -p $c/in/debian; printf 'mine\n' >$c/in/debian/rules
+cp case-diff-N/01-diff-N.diff $c/; printf 'keep\n' >$c/in/keep.txt; printf 'old\nfile\n' >$c/in/old.txt
+echo 1 >$c/status
