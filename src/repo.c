@@ -1195,37 +1195,55 @@ static int hash_file3(const char *path, struct fhash *fh, struct bpo_error *err)
 	return 0;
 }
 
-static bool pool_referenced(struct bpo_repo *r, const char *rel);
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-/* Remove pool files that no suite names any more. */
+static void strv_sort(struct bpo_strv *sv)
+{
+	if (sv->n > 1)
+		qsort(sv->v, sv->n, sizeof(sv->v[0]), str_cmp);
+}
+
+static bool strv_sorted_has(const struct bpo_strv *sv, const char *s)
+{
+	return sv->n && bsearch(&s, sv->v, sv->n, sizeof(sv->v[0]), str_cmp) != NULL;
+}
+
+/* Remove the candidate pool files that no suite names any more (one pass over all suites). */
 static void pool_gc(struct bpo_repo *r, const struct bpo_strv *cands)
 {
+	struct bpo_strv refs = {0};
+
+	if (cands->n == 0)
+		return;
+	for (size_t i = 0; i < r->cfg.suites.n; i++) {
+		struct suite s;
+		if (suite_load(r, r->cfg.suites.v[i], &s, NULL) < 0) {
+			suite_destroy(&s);
+			bpo_warn("%s: cannot read suite %s; pool clean-up skipped", r->dir,
+				 r->cfg.suites.v[i]);
+			bpo_strv_destroy(&refs);
+			return;
+		}
+		for (size_t k = 0; k < s.n; k++)
+			for (size_t j = 0; j < s.idx[k].n; j++)
+				for (size_t f = 0; f < s.idx[k].e[j].files.n; f++)
+					bpo_strv_push(&refs, s.idx[k].e[j].files.v[f]);
+		suite_destroy(&s);
+	}
+	strv_sort(&refs);
 	for (size_t i = 0; i < cands->n; i++) {
 		char *p;
-		if (pool_referenced(r, cands->v[i]))
+		if (strv_sorted_has(&refs, cands->v[i]))
 			continue;
 		p = bpo_path_join(r->dir, cands->v[i]);
 		if (unlink(p) == 0)
 			bpo_verbose("removed %s from the pool", cands->v[i]);
 		free(p);
 	}
-}
-
-static bool pool_referenced(struct bpo_repo *r, const char *rel)
-{
-	bool found = false;
-	for (size_t i = 0; i < r->cfg.suites.n && !found; i++) {
-		struct suite s;
-		if (suite_load(r, r->cfg.suites.v[i], &s, NULL) < 0) {
-			found = true; /* cannot tell: keep the file */
-		} else {
-			for (size_t k = 0; k < s.n && !found; k++)
-				for (size_t j = 0; j < s.idx[k].n && !found; j++)
-					found = strv_has(&s.idx[k].e[j].files, rel);
-		}
-		suite_destroy(&s);
-	}
-	return found;
+	bpo_strv_destroy(&refs);
 }
 
 /* Drop entries e of every index for which drop() says so; their files go to removed. */
@@ -2149,8 +2167,7 @@ static void verify_index(struct bpo_repo *r, const char *ipath, bool source, str
 				 strcasecmp(sha, h.sha256) != 0)
 				problem(v, "%s: %s: size or SHA256 differs from the index", ipath,
 					en.files.v[0]);
-			if (!strv_has(&v->seen, en.files.v[0]))
-				bpo_strv_push(&v->seen, en.files.v[0]);
+			bpo_strv_push(&v->seen, en.files.v[0]);
 			free(fp);
 		} else {
 			const char *sums = bpo_deb822_get(&para, "Checksums-Sha256");
@@ -2176,8 +2193,7 @@ static void verify_index(struct bpo_repo *r, const char *ipath, bool source, str
 				else if (h.size != size || strcmp(h.sha256, hash) != 0)
 					problem(v, "%s: %s: size or SHA256 differs from the index", ipath,
 						rel);
-				if (!strv_has(&v->seen, rel))
-					bpo_strv_push(&v->seen, rel);
+				bpo_strv_push(&v->seen, rel);
 				free(rel);
 				free(fp);
 				free(fn);
@@ -2295,7 +2311,7 @@ static void verify_pool(struct bpo_repo *r, const char *rel, struct vstate *v, u
 		}
 		if (S_ISDIR(st.st_mode)) {
 			verify_pool(r, crel, v, depth + 1);
-		} else if (!strv_has(&v->seen, crel)) {
+		} else if (!strv_sorted_has(&v->seen, crel)) {
 			fprintf(v->report, "warning: %s: in the pool but named by no index%s\n", crel,
 				strstr(de->d_name, ".tmp-") ? " (left by an interrupted copy)" : "");
 			v->warnings++;
@@ -2318,6 +2334,7 @@ int bpo_repo_verify(struct bpo_repo *r, const char *keyring, FILE *report, struc
 		goto out;
 	for (size_t i = 0; i < r->cfg.suites.n; i++)
 		verify_suite(r, keyring ? sig : r->signer, r->cfg.suites.v[i], &v);
+	strv_sort(&v.seen);
 	verify_pool(r, "pool", &v, 0);
 	if (v.problems) {
 		bpo_error_set(err, BPO_E_VERIFY, "%s: %u problem%s found", r->dir, v.problems,
