@@ -15,6 +15,10 @@
  * fuzz level: so with fuzz 0, only cleanly) is reported "already applied"
  * and skipped.
  *
+ * Without git headers, as `diff -N` and dpkg-source 1.0 diffs say it, a
+ * single "@@ -0,0 +1,N @@" hunk for a missing file creates it, and a file
+ * whose last hunk ends "+0,0" is removed (dpkg-source runs patch -E).
+ *
  * Paths in patches are hostile: absolute paths, ".." components, paths
  * through symlinks (every component is checked with openat(O_NOFOLLOW)
  * under the tree's directory fd), symlink targets, non-regular files and
