@@ -340,8 +340,13 @@ static int parse_source(struct parse *p, const yaml_node_t *m)
 	if (bpo_yaml_expect_mapping(y, m, "source", p->err) < 0 ||
 	    bpo_yaml_check_keys(&p->y, m, source_keys, "source", p->err) < 0)
 		return -1;
+	/* a null value is the same as a missing key */
 	pkg = bpo_yaml_get(&p->y, m, "package");
 	dsc = bpo_yaml_get(&p->y, m, "dsc");
+	if (bpo_yaml_is_null(pkg))
+		pkg = NULL;
+	if (bpo_yaml_is_null(dsc))
+		dsc = NULL;
 	if (pkg && dsc)
 		return bpo_yaml_error(y, dsc, p->err,
 				      "source: give either 'package' (an archive source) or 'dsc' "
@@ -364,11 +369,6 @@ static int parse_source(struct parse *p, const yaml_node_t *m)
 	    bpo_yaml_bool(y, bpo_yaml_get(&p->y, m, "allow-unsigned"), "source.allow-unsigned",
 			  &r->source.allow_unsigned, p->err) < 0)
 		return -1;
-	if (pkg && !r->source.package)
-		return bpo_yaml_error(y, pkg, p->err, "source.package: expected a package name, found null");
-	if (dsc && !r->source.dsc)
-		return bpo_yaml_error(y, dsc, p->err, "source.dsc: expected a .dsc URL or file, found null");
-
 	if (r->source.version) {
 		/* dpkg's rules first (their reason is the clearest), then ours: no
 		 * white space or sign that dpkg's strtol would let through */
@@ -416,7 +416,7 @@ static int parse_source(struct parse *p, const yaml_node_t *m)
 		r->source.kind = BPO_SOURCE_DSC;
 		for (size_t i = 0; archive_only[i]; i++) {
 			yaml_node_t *v = bpo_yaml_get(&p->y, m, archive_only[i]);
-			if (v)
+			if (v && !bpo_yaml_is_null(v))
 				return bpo_yaml_error(y, v, p->err,
 						      "source.%s: only for archive sources "
 						      "('package'), not with 'dsc'",

@@ -404,6 +404,17 @@ static const struct {
 	 "3:3: the recipe: expected a string key, found a list"},
 	{"source: {package: hello, suite: sid}\ntarget: {release: trixie}\npublish: {key: null}\n",
 	 NULL},
+	/* null is the same as leaving a key out */
+	{"source: {package: ~, dsc: x.dsc, suite: null, allow-unsigned: true}\n"
+	 "target: {release: trixie}\n",
+	 NULL},
+	{"source: {package: ~, suite: sid}\ntarget: {release: trixie}\n",
+	 "1:9: source: missing 'package' (an archive source) or 'dsc' (a .dsc URL or file); give "
+	 "exactly one"},
+	{"source: {package: hello, suite: sid}\ntarget: {release: }\n",
+	 "2:19: target: missing required key 'release'"},
+	{"source: {package: hello, suite: sid}\ntarget: {release: ''}\n",
+	 "2:19: target.release: expected a release codename, found ''"},
 	{"source: {package: hello, suite: sid}\ntarget: {release: trixie}\n"
 	 "publish: {key: 'null'}\n",
 	 "3:16: publish.key: expected a full OpenPGP fingerprint (40 or 64 hexadecimal digits, "
