@@ -24,7 +24,6 @@
 
 #define SRC_IN_ROOT "/srv/bpo-src"
 #define DEPS_TIMEOUT 3600u
-#define MAX_LOG_TAIL (64u << 10)
 
 static const char *const phase_names[] = {"setup", "deps", "build", "collect", "done"};
 
@@ -335,7 +334,7 @@ out:
 
 static char *sde_digits(struct bpo_buf *b)
 {
-	char *s = b->data;
+	const char *s = b->data ? b->data : "";
 	size_t n = strspn(s, "0123456789");
 	if (n == 0 || n > 19)
 		return NULL;
@@ -496,7 +495,7 @@ static void explain_deps(struct ctx *c, const char *const *lower, const char *up
 				bpo_buf_init(&pol, 65536);
 				if (in_root(c, lower, 1, upper, false, false, NULL, argv, NULL, 0, &pol,
 					    60, &st, NULL) == 0) {
-					const char *cand = strstr(pol.data, "Candidate: ");
+					const char *cand = pol.data ? strstr(pol.data, "Candidate: ") : NULL;
 					if (cand) {
 						size_t cl = strcspn(cand + 11, "\n");
 						bpo_buf_printf(why, NULL, "\n    %s in %s: %.*s", name,
@@ -516,24 +515,27 @@ static void explain_deps(struct ctx *c, const char *const *lower, const char *up
 	free(unmet);
 }
 
-/* Read the tail (at most MAX_LOG_TAIL) of the log for parsing. */
-static char *log_tail_bytes(const char *path)
+/* apt-get build-dep for the build type and profiles; simulate: -q -s (apt's
+ * explanation of unmet dependencies, no download), else -qq (no URLs in the log). */
+static void builddep_argv(struct ctx *c, const char *dsc_in, bool simulate, struct bpo_strv *argv)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	char *buf = NULL;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0) {
-		off_t from = st.st_size > (off_t)MAX_LOG_TAIL ? st.st_size - (off_t)MAX_LOG_TAIL : 0;
-		size_t n = (size_t)(st.st_size - from);
-		buf = bpo_xmalloc(n + 1);
-		ssize_t got = pread(fd, buf, n, from);
-		buf[got > 0 ? (size_t)got : 0] = '\0';
+	bpo_strv_push(argv, "/usr/bin/apt-get");
+	bpo_strv_push(argv, simulate ? "-q" : "-qq");
+	bpo_strv_push(argv, simulate ? "-s" : "-y");
+	bpo_strv_push(argv, "--no-install-recommends");
+	if (c->o->type == BPO_BUILD_ANY)
+		bpo_strv_push(argv, "--arch-only");
+	else if (c->o->type == BPO_BUILD_ALL)
+		bpo_strv_push(argv, "--indep-only");
+	if (c->o->profiles && *c->o->profiles) {
+		char *prof = bpo_xasprintf("-P%s", c->o->profiles);
+		for (char *q = prof; *q; q++)
+			if (*q == ' ')
+				*q = ',';
+		bpo_strv_push_owned(argv, prof);
 	}
-	close(fd);
-	return buf;
+	bpo_strv_push(argv, "build-dep");
+	bpo_strv_push(argv, dsc_in);
 }
 
 static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const struct bpo_dsc *d,
@@ -547,7 +549,6 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 	size_t nfiles = 0;
 	struct bpo_strv owned = {0};
 	struct bpo_buf pk;
-	off_t log_mark;
 	int rc = -1, st = 0;
 	const char *lower[1] = {c->unpacked};
 
@@ -588,7 +589,7 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 	env_build(c, false, NULL);
 	bpo_info("[deps] installing build dependencies with apt");
 	{
-		const char *argv[] = {"/usr/bin/apt-get", "-q", "update", NULL};
+		const char *argv[] = {"/usr/bin/apt-get", "-qq", "update", NULL};
 		if (in_root(c, lower, 1, dupper, true, false, NULL, argv, files, nfiles, NULL,
 			    DEPS_TIMEOUT, &st, err) < 0)
 			goto out;
@@ -598,42 +599,29 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 			goto out;
 		}
 	}
-	log_mark = lseek(c->log_fd, 0, SEEK_END);
 	{
 		struct bpo_strv argv = {0};
-		char *prof = NULL;
-		bpo_strv_push(&argv, "/usr/bin/apt-get");
-		bpo_strv_push(&argv, "-q");
-		bpo_strv_push(&argv, "-y");
-		bpo_strv_push(&argv, "--no-install-recommends");
-		if (c->o->type == BPO_BUILD_ANY)
-			bpo_strv_push(&argv, "--arch-only");
-		else if (c->o->type == BPO_BUILD_ALL)
-			bpo_strv_push(&argv, "--indep-only");
-		if (c->o->profiles && *c->o->profiles) {
-			prof = bpo_xasprintf("-P%s", c->o->profiles);
-			for (char *q = prof; *q; q++)
-				if (*q == ' ')
-					*q = ',';
-			bpo_strv_push(&argv, prof);
-		}
-		bpo_strv_push(&argv, "build-dep");
-		bpo_strv_push(&argv, dsc_in);
+		builddep_argv(c, dsc_in, false, &argv);
 		int r = in_root(c, lower, 1, dupper, true, false, NULL, (const char *const *)argv.v,
 				NULL, 0, NULL, DEPS_TIMEOUT, &st, err);
 		bpo_strv_destroy(&argv);
-		free(prof);
 		if (r < 0)
 			goto out;
 	}
 	if (st != 0) {
-		char *tail = log_tail_bytes(c->r->log_path);
-		const char *since = tail;
-		struct bpo_buf why;
-		(void)log_mark;
+		/* ask again, simulating, for apt's explanation (-qq keeps mirror
+		   URLs out of the log, but also the list of unmet dependencies) */
+		struct bpo_buf sim, why;
+		struct bpo_strv argv = {0};
+		builddep_argv(c, dsc_in, true, &argv);
+		bpo_buf_init(&sim, 1u << 20);
 		bpo_buf_init(&why, 65536);
-		explain_deps(c, lower, dupper, since ? since : "", &why);
-		free(tail);
+		in_root(c, lower, 1, dupper, false, false, NULL, (const char *const *)argv.v, NULL, 0,
+			&sim, 600, &st, NULL);
+		bpo_strv_destroy(&argv);
+		logf_line(c->log_fd, "%s", sim.data ? sim.data : "");
+		explain_deps(c, lower, dupper, sim.data ? sim.data : "", &why);
+		bpo_buf_destroy(&sim);
 		bpo_error_set(err, BPO_E_FAIL, "%s", why.data);
 		c->r->detail = bpo_buf_steal(&why, NULL);
 		goto out;
@@ -669,7 +657,7 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 		int r = -1;
 		if (rename(dupper, up) < 0)
 			bpo_error_set(err, BPO_E_IO, "rename %s: %s", up, strerror(errno));
-		else if (bpo_file_write_atomic(pkf, pk.data, pk.len, 0644, err) == 0 &&
+		else if (bpo_file_write_atomic(pkf, pk.data ? pk.data : "", pk.len, 0644, err) == 0 &&
 			 bpo_file_write_atomic(cf, meta, strlen(meta), 0644, err) == 0)
 			r = 0;
 		free(up);

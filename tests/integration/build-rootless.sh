@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Rootless bpo build: as the ordinary user made by .ci/setup.d/20-build-user.sh
+# (runuser -u USER -- bpo build ...), through a user namespace mapped with
+# newuidmap/newgidmap from /etc/subuid and /etc/subgid. And a user without
+# subordinate ids is told which lines to add.
+set -euo pipefail
+. "$BPO_SRCDIR/tests/integration/chroot-lib.bash"
+slow_test
+need_root
+need_image
+user=${BPO_TEST_USER:-bpo-rootless}
+getent passwd "$user" >/dev/null || skip "no user $user (run .ci/setup.d/20-build-user.sh)"
+grep -q "^$user:" /etc/subuid && grep -q "^$user:" /etc/subgid ||
+	skip "$user has no /etc/subuid and /etc/subgid ranges (run .ci/setup.d/20-build-user.sh)"
+command -v newuidmap >/dev/null || skip "newuidmap missing (package uidmap)"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+arch=$(dpkg --print-architecture)
+# what the user needs, where the user can reach it: the binary, the release
+# configuration, a cache of its own that links the prepared image
+install -m 0755 "$BPO" "$tmp/bpo"
+mkdir -p "$tmp/chroot" "$tmp/cache/chroots"
+cp "$BPO_SRCDIR/chroot/bookworm.yaml" "$tmp/chroot/"
+cp "$BPO_CACHE_DIR/chroots/bookworm-$arch.meta" "$tmp/cache/chroots/"
+ln -s "$BPO_CACHE_DIR/chroots/bookworm-$arch.tar.zst" "$tmp/cache/chroots/"
+mkdir "$tmp/src"
+dsc=$(make_dsc "$tmp/src")
+chown -R "$user" "$tmp/cache" "$tmp/src"
+before=$(mounts)
+
+as_user() {
+	runuser -u "$user" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/nonexistent \
+		BPO_CACHE_DIR="$tmp/cache" BPO_CHROOT_DIR="$tmp/chroot" "$@"
+}
+as_user "$tmp/bpo" build "$dsc" --release bookworm --result "$tmp/src/out" \
+	>"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; fail "rootless bpo build failed"; }
+deb="$tmp/src/out/bpo-hello_1.0_$arch.deb"
+log="$tmp/src/out/bpo-hello_1.0_$arch.build"
+[ -f "$deb" ] || fail "no .deb: $(ls "$tmp/src/out")"
+[ "$(stat -c %U "$deb")" = "$user" ] || fail "the .deb is not owned by $user"
+info=$(dpkg-deb -I "$deb")
+grep -q '^ Package: bpo-hello$' <<<"$info" || fail "dpkg-deb -I: wrong package"
+grep -q 'rootless, user namespace' "$log" || fail "the log does not say rootless"
+grep -q '^BPO-PROBE uid=1000$' "$log" || fail "not uid 1000 inside"
+grep -q '^BPO-PROBE interfaces=lo $' "$log" || fail "interfaces other than lo"
+grep -q '^BPO-PROBE self-connect=ok$' "$log" || fail "no loopback inside the build"
+left=$(find "$tmp/cache/chroots/tmp" -mindepth 1 -maxdepth 1 2>/dev/null)
+[ -z "$left" ] || fail "temporary directories left: $left"
+[ "$(mounts)" = "$before" ] || fail "the host's mount table changed"
+
+# a user without subordinate ids: a clear error naming the lines to add
+nobody=nobody
+if grep -q "^$nobody:" /etc/subuid; then
+	echo "note: $nobody has sub-ids; not checking the missing-range message"
+else
+	set +e
+	runuser -u "$nobody" -- env BPO_CACHE_DIR="$tmp/nobody" BPO_CHROOT_DIR="$tmp/chroot" \
+		"$tmp/bpo" build "$dsc" --release bookworm --result "$tmp/nobody-out" 2>"$tmp/err2"
+	st=$?
+	set -e
+	[ "$st" = 1 ] || fail "no sub-ids: exit $st, expected 1: $(cat "$tmp/err2")"
+	grep -q "/etc/subuid" "$tmp/err2" && grep -q "$nobody:100000:65536" "$tmp/err2" &&
+		grep -q "/etc/subgid" "$tmp/err2" || fail "unclear sub-id message: $(cat "$tmp/err2")"
+fi
+echo "PASS: rootless build as $user"
