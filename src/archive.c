@@ -338,6 +338,8 @@ static int extract_members(struct archive *a, struct archive *w, const char *pat
 			goto out;
 		}
 		name = archive_entry_pathname(e);
+		if (!name)
+			name = archive_entry_pathname_utf8(e); /* not convertible to the locale */
 		if (!name) {
 			bpo_error_set(err, BPO_E_SYNTAX, "%s: member %llu: unreadable name", path,
 				      (unsigned long long)count);
