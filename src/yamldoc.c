@@ -672,8 +672,9 @@ static void yscalar(struct bpo_ywriter *w, const char *s, yaml_scalar_style_t st
  * (null, boolean or number to a YAML 1.1 reader)? Then quote it. */
 static bool ambiguous(const char *s)
 {
-	static const char *const words[] = {"", "~", "null", "true", "false", "yes", "no", "on",
-					    "off", "y", "n", NULL};
+	static const char *const words[] = {"",	   "~",	   "null", "true", "false", "yes",
+					    "no",  "on",   "off",  "y",	   "n",	    ".inf",
+					    "-.inf", "+.inf", ".nan", NULL};
 	bool digit = false, other = false;
 	for (size_t i = 0; words[i]; i++)
 		if (strcasecmp(s, words[i]) == 0)
