@@ -158,9 +158,9 @@ static void build_arena(const struct bpo_deb822_parser *p, struct bpo_deb822_par
 	for (i = 0; i < para->n; i++) {
 		struct bpo_deb822_field *f = &para->fields[i];
 		const char *src = f->raw, *end = f->raw + f->raw_len;
-		const char *colon = memchr(src, ':', f->raw_len);
+		const char *colon = src + f->name_len;
 		const char *s, *e;
-		size_t nlen = (size_t)(colon - src);
+		size_t nlen = f->name_len;
 
 		memcpy(a, src, f->raw_len);
 		a[f->raw_len] = '\0';
@@ -282,8 +282,7 @@ static int next_para(struct bpo_deb822_parser *p, struct bpo_deb822_para *para,
 			}
 			for (i = 0; i < para->n; i++) {
 				const struct bpo_deb822_field *o = &para->fields[i];
-				const char *oc = memchr(o->raw, ':', o->raw_len);
-				if (name_eq(o->raw, (size_t)(oc - o->raw), d + pos, nlen)) {
+				if (name_eq(o->raw, o->name_len, d + pos, nlen)) {
 					quote(q, sizeof(q), d + pos, nlen);
 					return bpo_error_set(err, BPO_E_SYNTAX,
 							     "%s:%u: duplicate field '%s' "
@@ -296,6 +295,7 @@ static int next_para(struct bpo_deb822_parser *p, struct bpo_deb822_para *para,
 			memset(f, 0, sizeof(*f));
 			f->raw = (char *)(d + pos); /* into the input until build_arena() */
 			f->raw_len = next_pos(len, eol) - pos;
+			f->name_len = nlen;
 			f->line = line;
 		}
 		pos = next_pos(len, eol);
@@ -343,7 +343,7 @@ const struct bpo_deb822_field *bpo_deb822_find(const struct bpo_deb822_para *par
 {
 	size_t nlen = strlen(name);
 	for (size_t i = 0; i < para->n; i++)
-		if (name_eq(para->fields[i].name, strlen(para->fields[i].name), name, nlen))
+		if (name_eq(para->fields[i].name, para->fields[i].name_len, name, nlen))
 			return &para->fields[i];
 	return NULL;
 }
@@ -364,6 +364,7 @@ static void field_new(struct bpo_deb822_field *f, const char *name, const char *
 {
 	memset(f, 0, sizeof(*f));
 	f->name = bpo_xstrdup(name);
+	f->name_len = strlen(name);
 	f->value = bpo_xstrdup(value);
 	f->own = OWN_NAME | OWN_VALUE;
 }

@@ -23,6 +23,7 @@
 
 struct bpo_deb822_field {
 	char *name;     /* as written */
+	size_t name_len; /* strlen(name) */
 	char *value;    /* first line stripped of surrounding blanks; continuation lines
 			   follow after '\n' verbatim (leading space kept), no final '\n' */
 	char *raw;      /* the exact bytes of the field, name to final newline, comments in
