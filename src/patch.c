@@ -1592,7 +1592,7 @@ static int write_tmp(int pfd, const char *tmp, const struct vfile *f, struct bpo
 		p += n;
 		left -= (size_t)n;
 	}
-	if (fchmod(fd, f->mode) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, f->mode) < 0) {
 		bpo_error_set(err, BPO_E_IO, "%s: %s", f->path, strerror(errno));
 		close(fd);
 		return -1;
@@ -1633,7 +1633,12 @@ static int commit(struct vtree *t, struct bpo_error *err)
 		}
 		close(pfd);
 	}
-	/* every temp file is written: now the renames and removals */
+	/* every temp file is written: one syncfs for all of them (rather than an
+	 * fsync each), then the renames and removals, then one more */
+	if (syncfs(t->fd) < 0) {
+		bpo_error_set(err, BPO_E_IO, "syncfs: %s", strerror(errno));
+		goto rollback;
+	}
 	rc = 0;
 	for (size_t i = 0; i < np; i++) {
 		struct vfile *f = &t->v[pend[i].vi];
@@ -1650,11 +1655,10 @@ static int commit(struct vtree *t, struct bpo_error *err)
 			rc = bpo_error_set(err, BPO_E_IO, "%s: cannot remove: %s", f->path,
 					   strerror(errno));
 		}
-		if (fsync(pfd) < 0 && errno != EINVAL)
-			rc = bpo_error_set(err, BPO_E_IO, "%s: fsync of directory: %s", f->path,
-					   strerror(errno));
 		close(pfd);
 	}
+	if (np > 0 && syncfs(t->fd) < 0)
+		rc = bpo_error_set(err, BPO_E_IO, "syncfs: %s", strerror(errno));
 	goto out;
 rollback:
 	for (size_t i = 0; i < np; i++) {
