@@ -29,6 +29,7 @@ static const struct bpo_cmd cmd_repo = {
 		"       bpo repo promote DIR SOURCE [VERSION] --from S1 --to S2 [--keep N]\n"
 		"                [--lock-timeout SEC]\n"
 		"       bpo repo verify DIR [--keyring FILE]\n"
+		"       bpo repo refresh DIR [--suite S] [--lock-timeout SEC]\n"
 		"\n"
 		"Maintain a signed apt repository in DIR (pool/, dists/, conf/repo, key.asc,\n"
 		"log/audit.log); 'bpo publish' adds uploads to it.\n"
@@ -56,7 +57,12 @@ static const struct bpo_cmd cmd_repo = {
 		"         hash in Release, and every pool file's size and SHA-256 named by an\n"
 		"         index. Problems are printed one a line; pool files that no index\n"
 		"         names are printed as warnings.\n"
+		"refresh  write suite S (default: all) anew from its indices with a new Date,\n"
+		"         Valid-Until and signatures; run it (e.g. daily from cron) when\n"
+		"         --valid-days is set.\n"
 		"\n"
+		"Every change first checks that the suite is as bpo signed it (signatures\n"
+		"and the hashes in Release) and refuses to build on an edited suite (exit 3).\n"
 		"Writers take the lock DIR/conf/lock and wait for it at most --lock-timeout\n"
 		"seconds (default 300). Every change is a line in DIR/log/audit.log.\n"
 		"\n"
@@ -230,6 +236,7 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		{"remove", "cr", true},
 		{"promote", "lpqr", true},
 		{"verify", "rs", true},
+		{"refresh", "cr", true},
 	};
 	struct args a;
 	struct bpo_repo *r = NULL;
@@ -247,7 +254,7 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	if (which < 0)
 		return bpo_cmd_usage_error(&cmd_repo,
 					   "unknown subcommand '%s'; expected init, list, remove, "
-					   "promote or verify",
+					   "promote, verify or refresh",
 					   argv[1]);
 	optind = 0;
 	rc = parse(argc - 1, argv + 1, subs[which].allowed, &a);
@@ -260,7 +267,7 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	bpo_error_init(&err);
 	if ((which == 2 && (!a.suite || a.npos < 2 || a.npos > 3)) ||
 	    (which == 3 && (!a.from || !a.to || a.npos < 2 || a.npos > 3)) ||
-	    ((which == 1 || which == 4) && a.npos != 1)) {
+	    ((which == 1 || which >= 4) && a.npos != 1)) {
 		rc = bpo_cmd_usage_error(&cmd_repo, "%s: wrong arguments", subs[which].name);
 		goto out;
 	}
@@ -279,8 +286,11 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		rc = bpo_repo_promote(r, a.pos[1], a.npos > 2 ? a.pos[2] : NULL, a.from, a.to, a.keep,
 				      &err);
 		break;
-	default:
+	case 4:
 		rc = bpo_repo_verify(r, a.keyring, stdout, &err);
+		break;
+	default:
+		rc = bpo_repo_refresh(r, a.suite, &err);
 		break;
 	}
 	if (fflush(stdout) != 0 && rc == 0)

@@ -1375,6 +1375,9 @@ static int check_suite(const struct bpo_repo *r, const char *suite, struct bpo_e
 	return -1;
 }
 
+static int suite_load_checked(struct bpo_repo *r, const char *name, struct suite *s,
+			      struct bpo_error *err);
+
 /* ------------------------------------------------------------------ uploads */
 
 struct upfile {
@@ -1931,7 +1934,7 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 	for (size_t i = 0; i < n; i++)
 		if (upload_load(r, keyring, changes[i], component, &ups[i], err) < 0)
 			goto out;
-	if (suite_load(r, suite, &s, err) < 0)
+	if (suite_load_checked(r, suite, &s, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (upload_to_pool(r, &ups[i], err) < 0)
@@ -1978,7 +1981,7 @@ int bpo_repo_remove(struct bpo_repo *r, const char *source, const char *version,
 	struct srcsel sel = {source, version, NULL};
 	int rc = -1;
 
-	if (check_suite(r, suite, err) < 0 || suite_load(r, suite, &s, err) < 0)
+	if (check_suite(r, suite, err) < 0 || suite_load_checked(r, suite, &s, err) < 0)
 		goto out;
 	if (suite_drop(&s, drop_source, &sel, &removed) == 0) {
 		bpo_error_set(err, BPO_E_NOTFOUND, "%s%s%s is not in suite %s", source,
@@ -2012,7 +2015,7 @@ int bpo_repo_promote(struct bpo_repo *r, const char *source, const char *version
 		bpo_error_set(err, BPO_E_USAGE, "--from and --to name the same suite");
 		goto out;
 	}
-	if (suite_load(r, from, &sf, err) < 0 || suite_load(r, to, &st, err) < 0)
+	if (suite_load_checked(r, from, &sf, err) < 0 || suite_load_checked(r, to, &st, err) < 0)
 		goto out;
 	source_versions(&sf, source, &vers);
 	v = version ? version : vers.n ? vers.v[0] : NULL;
@@ -2210,7 +2213,7 @@ out:
 }
 
 static void verify_suite(struct bpo_repo *r, struct bpo_signer *sig, const char *suite,
-			 struct vstate *v)
+			 struct vstate *v, bool deep)
 {
 	char *sdir = bpo_xasprintf("%s/dists/%s", r->dir, suite);
 	char *p_in = bpo_path_join(sdir, "InRelease"), *p_rel = bpo_path_join(sdir, "Release");
@@ -2271,9 +2274,9 @@ static void verify_suite(struct bpo_repo *r, struct bpo_signer *sig, const char 
 			problem(v, "%s", e.msg);
 		else if (fsize != size || strcmp(hex, hash) != 0)
 			problem(v, "%s: size or SHA256 differs from %s", fp, p_rel);
-		else if (bpo_str_has_suffix(fn, "/Packages"))
+		else if (deep && bpo_str_has_suffix(fn, "/Packages"))
 			verify_index(r, fp, false, v);
-		else if (bpo_str_has_suffix(fn, "/Sources"))
+		else if (deep && bpo_str_has_suffix(fn, "/Sources"))
 			verify_index(r, fp, true, v);
 		free(fp);
 		free(fn);
@@ -2333,7 +2336,7 @@ int bpo_repo_verify(struct bpo_repo *r, const char *keyring, FILE *report, struc
 	if (keyring ? bpo_sign_open_keyring(&sig, keyring, err) < 0 : get_signer(r, err) < 0)
 		goto out;
 	for (size_t i = 0; i < r->cfg.suites.n; i++)
-		verify_suite(r, keyring ? sig : r->signer, r->cfg.suites.v[i], &v);
+		verify_suite(r, keyring ? sig : r->signer, r->cfg.suites.v[i], &v, true);
 	strv_sort(&v.seen);
 	verify_pool(r, "pool", &v, 0);
 	if (v.problems) {
@@ -2349,6 +2352,78 @@ out:
 	bpo_strv_destroy(&v.seen);
 	bpo_sign_free(sig);
 	return rc;
+}
+
+/*
+ * The suite's current indices are the state a change starts from: check that
+ * they are what bpo signed (signatures, and every file Release lists) so that
+ * an edited index is refused rather than signed anew.
+ */
+static int suite_check(struct bpo_repo *r, const char *name, struct bpo_error *err)
+{
+	char *sdir = bpo_xasprintf("%s/dists/%s", r->dir, name), *txt = NULL;
+	size_t len = 0;
+	struct vstate v = {NULL, 0, 0, {0}};
+	int rc = -1;
+
+	if (!bpo_is_dir(sdir)) {
+		rc = 0; /* a new suite */
+		goto out;
+	}
+	if (get_signer(r, err) < 0)
+		goto out;
+	v.report = open_memstream(&txt, &len);
+	if (!v.report) {
+		bpo_error_set(err, BPO_E_IO, "open_memstream: %s", strerror(errno));
+		goto out;
+	}
+	verify_suite(r, r->signer, name, &v, false);
+	fclose(v.report);
+	if (v.problems) {
+		const char *first = txt && bpo_str_has_prefix(txt, "bad: ") ? txt + 5 : txt ? txt : "";
+		bpo_error_set(err, BPO_E_VERIFY,
+			      "suite %s is not as bpo signed it, refusing to build on it: %.*s "
+			      "(see 'bpo repo verify'; restore %s from a backup)",
+			      name, (int)strcspn(first, "\n"), first, sdir);
+		goto out;
+	}
+	rc = 0;
+out:
+	bpo_strv_destroy(&v.seen);
+	free(txt);
+	free(sdir);
+	return rc;
+}
+
+/* suite_load for a change: the state is checked first. */
+static int suite_load_checked(struct bpo_repo *r, const char *name, struct suite *s,
+			      struct bpo_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	if (suite_check(r, name, err) < 0)
+		return -1;
+	return suite_load(r, name, s, err);
+}
+
+/* Write suites anew from their state: new Date, Valid-Until and signatures. */
+int bpo_repo_refresh(struct bpo_repo *r, const char *suite, struct bpo_error *err)
+{
+	if (suite && check_suite(r, suite, err) < 0)
+		return -1;
+	for (size_t i = 0; i < r->cfg.suites.n; i++) {
+		struct suite s;
+		int x;
+		if (suite && strcmp(suite, r->cfg.suites.v[i]) != 0)
+			continue;
+		x = suite_load_checked(r, r->cfg.suites.v[i], &s, err);
+		if (x == 0)
+			x = suite_commit(r, &s, err);
+		suite_destroy(&s);
+		if (x < 0)
+			return -1;
+		audit(r, "refresh", NULL, NULL, r->cfg.suites.v[i], NULL);
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ create */

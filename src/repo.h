@@ -15,7 +15,9 @@
  * Sources, edits the stanzas it touches and writes the suite anew beside the
  * old one (dists/.new-<suite>-XXXXXX), indices whose stanzas did not change
  * hard-linked, then swaps it in with renameat2(RENAME_EXCHANGE): readers see
- * the old suite or the new, never a mix. Pool files are written (temp, fsync,
+ * the old suite or the new, never a mix. Before a change the suite's
+ * signatures and index hashes are checked, so an edited index is refused
+ * rather than signed anew. Pool files are written (temp, fsync,
  * rename) before any index names them. Stale temporary directories of an
  * interrupted run are removed by the next writer.
  */
@@ -81,6 +83,13 @@ int bpo_repo_remove(struct bpo_repo *r, const char *source, const char *version,
 /* Copy source (version, or the newest) with its binaries from one suite to another. */
 int bpo_repo_promote(struct bpo_repo *r, const char *source, const char *version,
 		     const char *from, const char *to, int keep, struct bpo_error *err);
+
+/*
+ * Write suite (NULL: every suite) anew from its current indices: a new Date,
+ * Valid-Until and signatures (run it before Valid-Until passes). Like every
+ * change it first checks that the suite is as bpo signed it.
+ */
+int bpo_repo_refresh(struct bpo_repo *r, const char *suite, struct bpo_error *err);
 
 /* List the packages of suite (NULL: all suites), as text or a JSON array. */
 int bpo_repo_list(struct bpo_repo *r, const char *suite, bool json, FILE *out,

@@ -216,12 +216,22 @@ expect 0 "$BPO" repo init "$t/kf" --origin o --label l --suite s --arch amd64 --
 expect 0 "$BPO" publish "$c5" --repo "$t/kf" --suite s
 expect 0 "$BPO" repo verify "$t/kf"
 
-# tampering is found by verify (exit 3)
+# tampering is found by verify (exit 3), and no change builds on it
+cp -a "$R/dists/staging" "$t/staging.saved"
 sed -i 's/^Maintainer: .*/Maintainer: Mallory <m@example.invalid>/' "$R/dists/staging/main/binary-amd64/Packages"
 expect 3 "$BPO" repo verify "$R"
 grep -q "main/binary-amd64/Packages: size or SHA256 differs" "$t/out" || fail "verify: $(cat "$t/out")"
-# a new publish rewrites the suite from its state and heals it
+before=$(repo_tree_hash "$R")
+expect 3 "$BPO" repo remove "$R" zed --suite staging
+grep -q "suite staging is not as bpo signed it" "$t/err" || fail "edited state: $(cat "$t/err")"
+expect 3 "$BPO" publish "$c5" --repo "$R" --suite staging
+expect 3 "$BPO" repo refresh "$R" --suite staging
+unchanged "a change on an edited suite"
+rm -rf "$R/dists/staging" && cp -a "$t/staging.saved" "$R/dists/staging"
+expect 0 "$BPO" repo verify "$R"
 expect 0 "$BPO" repo remove "$R" zed --suite staging
+expect 0 "$BPO" repo refresh "$R"
+grep -q "action=refresh source=- version=- suite=staging" "$R/log/audit.log" || fail "audit refresh"
 expect 0 "$BPO" repo verify "$R"
 # re-signed by another key
 cp "$R/dists/staging/InRelease" "$t/InRelease.saved"
