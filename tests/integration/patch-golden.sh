@@ -40,6 +40,7 @@ for c in "$data"/case-*/; do
 	t=$work/$name
 	mkdir -p "$t"
 	cp -a "$c/in" "$t/tree"
+	chmod -R u+w "$t/tree" # distcheck's source tree is read-only
 	if [ -e "$c/symlink-out" ]; then
 		mkdir -p "$work/outside-$name"
 		ln -s "$work/outside-$name" "$t/tree/$(cat "$c/symlink-out")"
@@ -82,6 +83,7 @@ for c in "$data"/case-*/; do
 	if [ -e "$c/gnu" ] && command -v patch >/dev/null; then
 		read -r -a gargs <<<"$(cat "$c/gnu")"
 		cp -a "$c/in" "$t/gnu"
+		chmod -R u+w "$t/gnu"
 		for p in "${patches[@]}"; do
 			patch -s -d "$t/gnu" -f "${gargs[@]}" -i "$p" >/dev/null
 		done
