@@ -83,3 +83,16 @@ echo "ok: --skip-patches"
 expect_exit 1 "already exists" "$BPO" unpack --allow-unsigned "$pk/nat_1.0.dsc" --dest "$T/json"
 expect_exit 0 "" "$BPO" unpack --force --allow-unsigned "$pk/nat_1.0.dsc" --dest "$T/json"
 echo "ok: existing target refused, --force"
+
+# Usage errors exit 2 with one clear line; --help prints the whole usage.
+expect_exit 0 "" "$BPO" unpack --help
+grep -q -- '--allow-unsigned' "$T/out" && grep -q -- '--max-members' "$T/out"
+expect_exit 2 "expected exactly one RECIPE or FILE.dsc" "$BPO" unpack
+expect_exit 2 "--dest DIR is required" "$BPO" unpack --allow-unsigned "$pk/nat_1.0.dsc"
+expect_exit 2 "exclude each other" "$BPO" unpack --allow-unsigned --keyring /dev/null \
+	"$pk/nat_1.0.dsc" --dest "$T/u"
+expect_exit 2 "--max-size: not a positive number: '0'" "$BPO" unpack --max-size 0 \
+	--allow-unsigned "$pk/nat_1.0.dsc" --dest "$T/u"
+expect_exit 2 "" "$BPO" unpack --no-such-option "$pk/nat_1.0.dsc"
+[ ! -e "$T/u" ]
+echo "ok: usage errors"
