@@ -1041,7 +1041,48 @@ struct vtree {
 	int fd;
 	struct vfile *v;
 	size_t n, cap;
+	size_t *slots; /* open-addressing index: vfile index + 1, 0 = empty */
+	size_t n_slots;
 };
+
+static size_t path_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Index of path in t->v, or SIZE_MAX; *slot gets where it is or would go. */
+static size_t vtree_find(const struct vtree *t, const char *path, size_t *slot)
+{
+	size_t i;
+	if (t->n_slots == 0)
+		return SIZE_MAX;
+	for (i = path_hash(path) & (t->n_slots - 1);; i = (i + 1) & (t->n_slots - 1)) {
+		if (t->slots[i] == 0) {
+			*slot = i;
+			return SIZE_MAX;
+		}
+		if (strcmp(t->v[t->slots[i] - 1].path, path) == 0) {
+			*slot = i;
+			return t->slots[i] - 1;
+		}
+	}
+}
+
+static void vtree_rehash(struct vtree *t)
+{
+	size_t n = t->n_slots ? t->n_slots * 2 : 64;
+	free(t->slots);
+	t->slots = bpo_xcalloc(n, sizeof(*t->slots));
+	t->n_slots = n;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t slot = 0;
+		vtree_find(t, t->v[i].path, &slot);
+		t->slots[slot] = i + 1;
+	}
+}
 
 static int vfile_load(struct vtree *t, struct vfile *f, struct bpo_error *err)
 {
@@ -1117,9 +1158,9 @@ out:
 static struct vfile *vtree_get(struct vtree *t, const char *path, struct bpo_error *err)
 {
 	struct vfile *f;
-	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->v[i].path, path) == 0)
-			return &t->v[i];
+	size_t slot = 0, i = vtree_find(t, path, &slot);
+	if (i != SIZE_MAX)
+		return &t->v[i];
 	BPO_GROW(t->v, t->cap, t->n + 1);
 	f = &t->v[t->n];
 	memset(f, 0, sizeof(*f));
@@ -1130,6 +1171,10 @@ static struct vfile *vtree_get(struct vtree *t, const char *path, struct bpo_err
 		return NULL;
 	}
 	t->n++;
+	if (t->n * 2 > t->n_slots)
+		vtree_rehash(t);
+	else
+		t->slots[slot] = t->n;
 	return f;
 }
 
@@ -1141,6 +1186,7 @@ static void vtree_destroy(struct vtree *t)
 		free(t->v[i].snap);
 	}
 	free(t->v);
+	free(t->slots);
 	if (t->fd >= 0)
 		close(t->fd);
 }
