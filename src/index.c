@@ -505,7 +505,8 @@ static int versions_of(const struct bpo_release *rel, const char *base, const ch
 	size_t before = versions->n;
 	if (each_stanza(rel, base, "Package", package, collect_version, versions, err) < 0)
 		return -1;
-	qsort(versions->v + before, versions->n - before, sizeof(char *), cmp_desc);
+	if (versions->n - before > 1)
+		qsort(versions->v + before, versions->n - before, sizeof(char *), cmp_desc);
 	return (int)(versions->n - before);
 }
 
@@ -594,7 +595,8 @@ int bpo_index_find_source(const struct bpo_release *rel, const char *component,
 	if (!pk.have) {
 		struct bpo_buf list;
 		bpo_buf_init(&list, 4096);
-		qsort(pk.all.v, pk.all.n, sizeof(char *), cmp_desc);
+		if (pk.all.n > 1)
+			qsort(pk.all.v, pk.all.n, sizeof(char *), cmp_desc);
 		for (size_t i = 0; i < pk.all.n; i++)
 			if (bpo_buf_printf(&list, NULL, "%s%s", i ? ", " : "", pk.all.v[i]) < 0)
 				break;
