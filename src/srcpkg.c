@@ -415,7 +415,12 @@ static int write_small(const char *dir, const char *name, const char *text, stru
 	return rc;
 }
 
-/* 3.0 (quilt): debian/patches/series at fuzz 0, and .pc/ as dpkg-source. */
+/* The vendor series file dpkg-source prefers to debian/patches/series (its
+ * vendor is the system's; bpo builds for Debian). */
+#define VENDOR_SERIES "debian.series"
+
+/* 3.0 (quilt): debian/patches/series (or debian.series) at fuzz 0, and .pc/
+ * as dpkg-source writes it. */
 static int apply_quilt(const char *tree, struct bpo_error *err)
 {
 	struct bpo_buf text, applied;
@@ -423,6 +428,9 @@ static int apply_quilt(const char *tree, struct bpo_error *err)
 	struct stat st;
 	char *pc = bpo_path_join(tree, ".pc");
 	char *series_path = bpo_path_join(tree, "debian/patches/series");
+	char *vendor_path = bpo_path_join(tree, "debian/patches/" VENDOR_SERIES);
+	const char *series_name = "debian/patches/series";
+	char *quilt_series = NULL;
 	int ret = -1;
 
 	bpo_buf_init(&text, MAX_SERIES_FILE);
@@ -431,9 +439,32 @@ static int apply_quilt(const char *tree, struct bpo_error *err)
 		bpo_error_set(err, BPO_E_IO, "%s: %s", pc, strerror(errno));
 		goto out;
 	}
+	if (lstat(vendor_path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			bpo_error_set(err, BPO_E_SYNTAX, "debian/patches/" VENDOR_SERIES
+				      ": not a regular file");
+			goto out;
+		}
+		/* dpkg-source: debian/patches/series becomes a symlink to it
+		 * (a regular file of that name is left alone) so quilt finds it. */
+		if (lstat(series_path, &st) == 0 && S_ISLNK(st.st_mode) && unlink(series_path) != 0) {
+			bpo_error_set(err, BPO_E_IO, "%s: %s", series_path, strerror(errno));
+			goto out;
+		}
+		if (lstat(series_path, &st) != 0 && symlink(VENDOR_SERIES, series_path) != 0) {
+			bpo_error_set(err, BPO_E_IO, "%s: cannot make a symlink: %s", series_path,
+				      strerror(errno));
+			goto out;
+		}
+		free(series_path);
+		series_path = vendor_path;
+		vendor_path = NULL;
+		series_name = "debian/patches/" VENDOR_SERIES;
+	}
+	quilt_series = bpo_xasprintf("%s\n", strrchr(series_name, '/') + 1);
 	if (write_small(pc, ".version", "2\n", err) < 0 ||
 	    write_small(pc, ".quilt_patches", "debian/patches\n", err) < 0 ||
-	    write_small(pc, ".quilt_series", "series\n", err) < 0)
+	    write_small(pc, ".quilt_series", quilt_series, err) < 0)
 		goto out;
 	if (lstat(series_path, &st) != 0) {
 		if (errno != ENOENT) {
@@ -442,13 +473,12 @@ static int apply_quilt(const char *tree, struct bpo_error *err)
 		}
 	} else {
 		if (!S_ISREG(st.st_mode)) {
-			bpo_error_set(err, BPO_E_SYNTAX, "debian/patches/series: not a regular file");
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: not a regular file", series_name);
 			goto out;
 		}
 		if (bpo_file_read(series_path, MAX_SERIES_FILE, &text, err) < 0)
 			goto out;
-		if (bpo_patch_series_parse(text.data, text.len, "debian/patches/series", &series,
-					   err) < 0)
+		if (bpo_patch_series_parse(text.data, text.len, series_name, &series, err) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < series.n; i++) {
@@ -461,10 +491,10 @@ static int apply_quilt(const char *tree, struct bpo_error *err)
 		memset(&p, 0, sizeof(p));
 		bpo_info("applying %s", e->name);
 		if (!bpo_path_relative_ok(e->name))
-			bpo_error_set(err, BPO_E_SYNTAX, "debian/patches/series:%u: bad name '%s'",
+			bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: bad name '%s'", series_name,
 				      e->line, e->name);
 		else if (lstat(ppath, &st) != 0)
-			bpo_error_set(err, BPO_E_SYNTAX, "debian/patches/series:%u: %s: %s", e->line,
+			bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: %s: %s", series_name, e->line,
 				      rel, strerror(errno));
 		else if (!S_ISREG(st.st_mode))
 			bpo_error_set(err, BPO_E_SYNTAX, "%s: not a regular file", rel);
@@ -489,6 +519,8 @@ out:
 	bpo_buf_destroy(&applied);
 	free(pc);
 	free(series_path);
+	free(vendor_path);
+	free(quilt_series);
 	return ret;
 }
 

@@ -16,9 +16,12 @@
  *                 .quilt_patches, .quilt_series, applied-patches, and per
  *                 patch the files before it: an empty file for a file it
  *                 creates). Upstream signatures (.asc) are accepted and not
- *                 checked. Vendor series files (debian/patches/<vendor>.series)
- *                 are not used. A series file or patch that is a symlink is
- *                 refused.
+ *                 checked. debian/patches/debian.series, when present, is used
+ *                 instead of series (dpkg-source's vendor series; the vendor
+ *                 is always "debian" here), and series is made a symlink to
+ *                 it as dpkg-source does. A series file or patch that is a
+ *                 symlink is refused. Files a git rename patch removes are not
+ *                 backed up in .pc/.
  *   1.0           <source>_<upstream>.orig.tar.gz plus <source>_<version>.diff.gz
  *                 (applied with the patch engine at fuzz 0, -p1), or one
  *                 native <source>_<version>.tar.gz.

@@ -14,7 +14,7 @@ pk=$T/pkgs
 mkdir "$pk"
 bash "$BPO_SRCDIR/tests/data/unpack/mkpkgs.sh" "$pk"
 
-for p in nat_1.0 qp_2.0-1 old_1.5-2 oldnat_0.9; do
+for p in nat_1.0 qp_2.0-1 old_1.5-2 oldnat_0.9 vs_1.0-1; do
 	dpkg-source -q -x --no-check "$pk/$p.dsc" "$T/ref-$p" >/dev/null 2>&1
 	expect_exit 0 "signature NOT checked" "$BPO" unpack --allow-unsigned "$pk/$p.dsc" \
 		--dest "$T/bpo-$p"
@@ -33,6 +33,8 @@ grep -qx 'component patched' "$T/bpo-qp_2.0-1/extra/comp.txt"
 [ "$(readlink "$T/bpo-nat_1.0/COPYING")" = doc/COPYING ]
 [ "$(stat -c %a "$T/bpo-nat_1.0/private")" = 644 ]
 grep -qx 'changed by the diff' "$T/bpo-old_1.5-2/src/data.txt"
+grep -qx 'GPL-2+' "$T/bpo-vs_1.0-1/doc/COPYING"
+[ "$(readlink "$T/bpo-vs_1.0-1/debian/patches/series")" = debian.series ]
 echo "ok: patches applied, .pc written, orig debian/ and .pc/ dropped"
 
 # The quilt package with its orig tarball in every compression.

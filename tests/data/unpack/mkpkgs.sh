@@ -8,6 +8,7 @@
 #                      debian.tar.xz with a two-patch series
 #   old_1.5-2.dsc      1.0: orig.tar.gz + diff.gz creating debian/
 #   oldnat_0.9.dsc     1.0 native: one .tar.gz
+#   vs_1.0-1.dsc       3.0 (quilt) whose series is debian/patches/debian.series
 set -euo pipefail
 out=$(cd "$1" && pwd)
 work=$(mktemp -d)
@@ -100,6 +101,17 @@ Description: add a file in a new directory
 EOP
 	printf '01-data.patch\n02-new.patch\n' > debian/patches/series)
 dpkg-source -q -Zxz -b qp-2.0 >/dev/null
+
+# 3.0 (quilt) with a vendor series (debian/patches/debian.series), which
+# dpkg-source prefers to debian/patches/series (here absent: it becomes a symlink)
+mkdir vs-1.0 && (cd vs-1.0 && upstream)
+tar --sort=name --owner=0 --group=0 -cJf vs_1.0.orig.tar.xz vs-1.0
+(cd vs-1.0 && control vs && changelog vs 1.0-1 && echo '3.0 (quilt)' > debian/source/format &&
+	mkdir -p debian/patches &&
+	printf -- '--- a/doc/COPYING\n+++ b/doc/COPYING\n@@ -1 +1 @@\n-GPL\n+GPL-2+\n' \
+		> debian/patches/vendor.patch &&
+	echo vendor.patch > debian/patches/debian.series)
+dpkg-source -q -b vs-1.0 >/dev/null
 
 # 1.0 with a .diff.gz
 mkdir old-1.5 && (cd old-1.5 && upstream)
