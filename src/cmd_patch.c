@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "dsc.h"
 #include "fsutil.h"
+#include "hash.h"
 #include "index.h"
 #include "log.h"
 #include "patch.h"
@@ -287,7 +288,8 @@ out:
 /* --refresh: write the patch named in DEST/.bpo-edit/patch from the diff of
  * DEST against DEST/.bpo-edit/pristine, keeping its header; when target is
  * not NULL write there instead. */
-static int refresh_tree(const char *dest, const char *target, struct bpo_error *err)
+static int refresh_tree(const char *dest, const char *target, char **written,
+			struct bpo_error *err)
 {
 	char *state = bpo_path_join(dest, ".bpo-edit");
 	char *pristine = bpo_path_join(state, "pristine");
@@ -337,6 +339,8 @@ static int refresh_tree(const char *dest, const char *target, struct bpo_error *
 	if (bpo_file_write_atomic(target ? target : ppath, diff.data, diff.len, 0644, err) < 0)
 		goto out;
 	bpo_info("refreshed %s", target ? target : ppath);
+	if (written)
+		*written = bpo_xstrdup(target ? target : ppath);
 	rc = 0;
 out:
 	bpo_patch_destroy(&old);
@@ -463,7 +467,23 @@ static int recipe_mode(struct bpo_ctx *ctx, const struct args *a, struct bpo_err
 		goto out;
 	dest = a->dest ? bpo_xstrdup(a->dest) : bpo_xasprintf("%s-edit", r.name);
 	if (a->mode == M_REFRESH) {
-		rc = refresh_tree(dest, NULL, err);
+		char *written = NULL;
+		rc = refresh_tree(dest, NULL, &written, err);
+		/* a pinned sha256 no longer matches: say so, with the new one */
+		for (size_t i = 0; rc == 0 && i < r.n_patches; i++) {
+			char hex[BPO_HASH_HEX_MAX];
+			if (!r.patches[i].sha256 || !r.patches[i].path ||
+			    strcmp(r.patches[i].path, written) != 0)
+				continue;
+			if (bpo_hash_file(written, BPO_HASH_SHA256, hex, NULL, err) < 0) {
+				rc = -1;
+				break;
+			}
+			bpo_warn("%s:%u:%u: patch %s is pinned by sha256: change it to %s",
+				 r.file, r.patches[i].line, r.patches[i].column, r.patches[i].name,
+				 hex);
+		}
+		free(written);
 		goto out;
 	}
 	if (r.n_patches == 0) {
@@ -540,7 +560,7 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		if (!a.dest || a.tree || a.n_patches)
 			return bpo_cmd_usage_error(&cmd_patch, "--refresh needs --dest DEST (made by "
 						   "--edit) or a RECIPE");
-		return refresh_tree(a.dest, NULL, &err) < 0 ? bpo_cmd_fail(&err)
+		return refresh_tree(a.dest, NULL, NULL, &err) < 0 ? bpo_cmd_fail(&err)
 								      : BPO_EXIT_OK;
 	}
 	if (!a.tree)

@@ -21,7 +21,8 @@ sed '10s/.*/LINE TEN CHANGED/' "$T/ref/data.txt" >"$T/data.new"
   printf -- '--- a/data.txt\n+++ b/data.txt\n@@ -99,3 +99,3 @@\n %s\n-NOT IN THE FILE\n+LINE 100\n %s\n' \
 	"$(sed -n 99p "$T/ref/data.txt")" "$(sed -n 101p "$T/ref/data.txt")"; } \
 	>"$CASE_DIR/patches/0002-hundred.patch"
-RECIPE_EXTRA=$'patches:\n  - patches/0001-ten.patch\n  - patches/0002-hundred.patch\nfuzz: 0'
+pin=$(sha256sum <"$CASE_DIR/patches/0002-hundred.patch" | cut -d' ' -f1)
+RECIPE_EXTRA=$'patches:\n  - patches/0001-ten.patch\n  - path: patches/0002-hundred.patch\n    sha256: '"$pin"$'\nfuzz: 0'
 recipe "package: hello" "archive: $CASE_URL" "suite: testing" "keyring: $KEY1/keyring.gpg"
 cp "$CASE_DIR/patches/0001-ten.patch" "$T/0001.before"
 
@@ -49,6 +50,11 @@ echo "ok: bpo patch --edit RECIPE: work tree with 0001 applied and 0002's reject
 sed -i '100s/.*/LINE 100/' "$T/ed/data.txt"
 rm "$T/ed/data.txt.rej"
 expect_exit 0 "" "$BPO" -c "$CASE_DIR/bpo.conf" patch --refresh "$CASE_DIR/recipe.yaml" --dest "$T/ed"
+newpin=$(sha256sum <"$CASE_DIR/patches/0002-hundred.patch" | cut -d' ' -f1)
+grep -q "recipe.yaml:[0-9]*:[0-9]*: patch 0002-hundred.patch is pinned by sha256: change it to $newpin" "$TEST_ERR"
+# the old pin no longer verifies; with the new one the series applies
+expect_exit 3 "" "$BPO" -c "$CASE_DIR/bpo.conf" patch --check "$CASE_DIR/recipe.yaml"
+sed -i "s/$pin/$newpin/" "$CASE_DIR/recipe.yaml"
 head -3 "$CASE_DIR/patches/0002-hundred.patch" | grep -q '^Last-Update: 2024-02-02$'
 grep -q '^+LINE 100$' "$CASE_DIR/patches/0002-hundred.patch"
 cmp -s "$T/0001.before" "$CASE_DIR/patches/0001-ten.patch"
