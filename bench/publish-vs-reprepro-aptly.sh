@@ -5,6 +5,8 @@
 # published into an empty signed suite by each tool; then one more package is
 # added to the N-package suite (the incremental case). Prints wall times and
 # the ratios to bpo. Every tool signs with the same throwaway ed25519 key.
+# bpo writes Packages, .gz and .xz by default; "bpo(gz)" is bpo with
+# --compress gz, the same index set as reprepro's default (plain + .gz).
 #
 #   BPO=build/bpo bench/publish-vs-reprepro-aptly.sh
 #
@@ -25,7 +27,7 @@ export GNUPGHOME=$w/gnupg
 mkdir -m 700 "$GNUPGHOME"
 gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
 	--quick-gen-key 'bench <bench@example.invalid>' ed25519 sign never 2>/dev/null
-fpr=$(gpg --with-colons --list-secret-keys | awk -F: '/^fpr/ { print $10; exit }')
+fpr=$(gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ { print $10; exit }')
 
 # gen DIR SOURCE COUNT: COUNT tiny .debs of source SOURCE (ar + tar.gz written by
 # python: dpkg-deb takes ~10 ms a package) and a .changes per 1000 of them.
@@ -78,7 +80,8 @@ elapsed() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(s
 ratio() { python3 -c "import sys; print('%.1fx' % (float(sys.argv[1]) / max(float(sys.argv[2]), 0.001)))" "$1" "$2"; }
 
 gen "$w/extra" extra 1
-printf '%-8s %-12s %10s %10s %10s   %s\n' N case bpo reprepro aptly "ratio (reprepro/bpo, aptly/bpo)"
+printf '%-7s %-14s %9s %10s %10s %10s   %s\n' N case bpo "bpo(gz)" reprepro aptly \
+	"reprepro/bpo, aptly/bpo, reprepro/bpo(gz)"
 for n in $BENCH_N; do
 	d=$w/debs-$n
 	gen "$d" bench "$n"
@@ -94,6 +97,15 @@ for n in $BENCH_N; do
 	"$BPO" -q publish "$w/extra"/*.changes --repo "$w/bpo-$n" --suite bench
 	T[bpo_one]=$(elapsed "$s" "$(now)")
 	[ "$(grep -c '^Package:' "$w/bpo-$n/dists/bench/main/binary-amd64/Packages")" = $((n + 1)) ]
+	# bpo with the index set reprepro writes by default (plain + .gz, no .xz)
+	"$BPO" -q repo init "$w/bpogz-$n" --origin bench --label bench --suite bench --arch amd64 \
+		--key "$fpr" --gnupghome "$GNUPGHOME" --compress gz
+	s=$(now)
+	"$BPO" -q publish "$d"/*.changes --repo "$w/bpogz-$n" --suite bench
+	T[bgz_full]=$(elapsed "$s" "$(now)")
+	s=$(now)
+	"$BPO" -q publish "$w/extra"/*.changes --repo "$w/bpogz-$n" --suite bench
+	T[bgz_one]=$(elapsed "$s" "$(now)")
 
 	# reprepro
 	mkdir -p "$w/rr-$n/conf"
@@ -122,10 +134,10 @@ for n in $BENCH_N; do
 
 	for c in full one; do
 		label=$([ $c = full ] && echo "publish $n" || echo "add 1")
-		printf '%-8s %-12s %9ss %9ss %9ss   %s, %s\n' "$n" "$label" "${T[bpo_$c]}" \
-			"${T[rr_$c]}" "${T[ap_$c]}" "$(ratio "${T[rr_$c]}" "${T[bpo_$c]}")" \
-			"$(ratio "${T[ap_$c]}" "${T[bpo_$c]}")"
+		printf '%-7s %-14s %8ss %9ss %9ss %9ss   %s, %s, %s\n' "$n" "$label" "${T[bpo_$c]}" \
+			"${T[bgz_$c]}" "${T[rr_$c]}" "${T[ap_$c]}" "$(ratio "${T[rr_$c]}" "${T[bpo_$c]}")" \
+			"$(ratio "${T[ap_$c]}" "${T[bpo_$c]}")" "$(ratio "${T[rr_$c]}" "${T[bgz_$c]}")"
 	done
 	unset T
-	rm -rf "$d" "$w/bpo-$n" "$w/rr-$n" "$w/aptly-$n"
+	rm -rf "$d" "$w/bpo-$n" "$w/bpogz-$n" "$w/rr-$n" "$w/aptly-$n"
 done

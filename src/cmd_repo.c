@@ -24,6 +24,7 @@ static const struct bpo_cmd cmd_repo = {
 		"                [--gnupghome DIR | --key-file FILE] [--valid-days N] [--by-hash]\n"
 		"                [--require-signed-uploads KEYRING] [--keep N]\n"
 		"                [--description TEXT] [--not-automatic yes|no]\n"
+		"                [--compress gz,xz|gz|xz|none]\n"
 		"       bpo repo list DIR [--suite S] [--json]\n"
 		"       bpo repo remove DIR SOURCE [VERSION] --suite S [--lock-timeout SEC]\n"
 		"       bpo repo promote DIR SOURCE [VERSION] --from S1 --to S2 [--keep N]\n"
@@ -44,7 +45,8 @@ static const struct bpo_cmd cmd_repo = {
 		"         --by-hash publishes indices under by-hash/SHA256 too. --keep N keeps\n"
 		"         the N newest versions of each source per suite (default 1, 0: all).\n"
 		"         --require-signed-uploads: publish only .changes signed by a key in\n"
-		"         KEYRING.\n"
+		"         KEYRING. --compress names the compressed indices written besides\n"
+		"         the plain Packages/Sources (default gz,xz; xz at level 1).\n"
 		"list     print one line per package: suite, component, package, version,\n"
 		"         architecture ('source' for source packages) and its source; --json\n"
 		"         prints a JSON array of objects instead.\n"
@@ -75,7 +77,7 @@ BPO_REGISTER_COMMAND(cmd_repo)
 enum {
 	O_ORIGIN = 1000, O_LABEL, O_SUITE, O_COMPONENT, O_ARCH, O_KEY, O_GNUPGHOME, O_KEYFILE,
 	O_VALID, O_BYHASH, O_REQSIGNED, O_KEEP, O_DESC, O_NOTAUTO, O_JSON, O_FROM, O_TO,
-	O_LOCKTIMEOUT, O_KEYRING,
+	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS,
 };
 
 static const struct option opts[] = {
@@ -98,6 +100,7 @@ static const struct option opts[] = {
 	{"to", required_argument, NULL, O_TO},
 	{"lock-timeout", required_argument, NULL, O_LOCKTIMEOUT},
 	{"keyring", required_argument, NULL, O_KEYRING},
+	{"compress", required_argument, NULL, O_COMPRESS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -146,6 +149,7 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 
 	memset(a, 0, sizeof(*a));
 	a->cfg.keep = 1;
+	a->cfg.compress = BPO_REPO_GZ | BPO_REPO_XZ;
 	a->keep = -1;
 	a->lock_timeout = BPO_REPO_LOCK_TIMEOUT;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -190,6 +194,11 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 				return BPO_EXIT_USAGE;
 			break;
 		case O_KEYRING: a->keyring = optarg; break;
+		case O_COMPRESS:
+			if (bpo_repo_parse_compressions(optarg, &a->cfg.compress) < 0)
+				return bpo_cmd_usage_error(&cmd_repo,
+							   "--compress: expected gz, xz, gz,xz or none");
+			break;
 		default:
 			fprintf(stderr, "Try 'bpo repo --help'.\n");
 			return BPO_EXIT_USAGE;
@@ -230,8 +239,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	} subs[] = {
 		/* a origin b label c suite d component e arch f key g gnupghome h key-file
 		 * i valid-days j by-hash k require-signed l keep m description n not-automatic
-		 * o json p from q to r lock-timeout s keyring */
-		{"init", "abcdefghijklmn", true},
+		 * o json p from q to r lock-timeout s keyring t compress */
+		{"init", "abcdefghijklmnt", true},
 		{"list", "co", false},
 		{"remove", "cr", true},
 		{"promote", "lpqr", true},

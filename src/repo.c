@@ -157,6 +157,28 @@ static bool version_ok(const char *v)
 	return true;
 }
 
+/* Parse "gz xz" / "gz,xz" / "none" into a mask (see repo.h). */
+int bpo_repo_parse_compressions(const char *s, unsigned *mask)
+{
+	struct bpo_strv sv = {0};
+	int rc = 0;
+
+	*mask = 0;
+	split_list(s, &sv);
+	for (size_t i = 0; i < sv.n; i++) {
+		if (strcmp(sv.v[i], "gz") == 0)
+			*mask |= BPO_REPO_GZ;
+		else if (strcmp(sv.v[i], "xz") == 0)
+			*mask |= BPO_REPO_XZ;
+		else if (strcmp(sv.v[i], "none") != 0 || sv.n != 1)
+			rc = -1;
+	}
+	if (sv.n == 0)
+		rc = -1;
+	bpo_strv_destroy(&sv);
+	return rc;
+}
+
 /* The pool directory prefix of a source (see repo.h). */
 char *bpo_repo_pool_prefix(const char *source)
 {
@@ -386,6 +408,12 @@ static int config_read(const char *dir, struct bpo_repo_config *c, struct bpo_er
 	split_list(bpo_deb822_get(&para, "Architectures"), &c->archs);
 	v = bpo_deb822_get(&para, "By-Hash");
 	c->by_hash = v && strcmp(v, "yes") == 0;
+	v = bpo_deb822_get(&para, "Compressions");
+	if (bpo_repo_parse_compressions(v ? v : "gz xz", &c->compress) < 0) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: Compressions: expected gz and/or xz, got '%s'",
+			      path, bpo_deb822_find(&para, "Compressions")->line, v);
+		goto out;
+	}
 	c->keep = 1;
 	for (int i = 0; i < 2; i++) {
 		const char *fname = i ? "Keep" : "Valid-Days";
@@ -440,7 +468,9 @@ static int config_write(const char *dir, const struct bpo_repo_config *c, struct
 		bpo_buf_printf(&b, NULL, "Key-File: %s\n", c->keyfile);
 	if (c->valid_days)
 		bpo_buf_printf(&b, NULL, "Valid-Days: %u\n", c->valid_days);
-	bpo_buf_printf(&b, NULL, "By-Hash: %s\nKeep: %u\n", c->by_hash ? "yes" : "no", c->keep);
+	bpo_buf_printf(&b, NULL, "By-Hash: %s\nKeep: %u\nCompressions:%s%s%s\n",
+		       c->by_hash ? "yes" : "no", c->keep, c->compress & 1 ? " gz" : "",
+		       c->compress & 2 ? " xz" : "", c->compress ? "" : " none");
 	if (c->upload_keyring)
 		bpo_buf_printf(&b, NULL, "Require-Signed-Uploads: %s\n", c->upload_keyring);
 	if (c->not_automatic)
@@ -897,6 +927,12 @@ static void by_hash_carry(const char *odir, const char *ndir, const char *reldir
 	free(d);
 }
 
+/* Whether the index variant ext[i] ("", ".gz", ".xz") is written. */
+static bool want_ext(const struct bpo_repo *r, size_t i)
+{
+	return i == 0 || (r->cfg.compress & (1u << (i - 1)));
+}
+
 static int write_index(struct bpo_repo *r, const struct suite *s, struct index *ix,
 		       const char *odir, const char *ndir, struct relfiles *rf,
 		       struct bpo_error *err)
@@ -916,9 +952,18 @@ static int write_index(struct bpo_repo *r, const struct suite *s, struct index *
 	if (bpo_mkdir_p(absdir, 0755, err) < 0)
 		goto out;
 	oldidx = bpo_xasprintf("%s/%s/%s", odir, reldir, base);
+	for (size_t i = 1; i < 3 && !ix->dirty; i++) {
+		/* an unchanged index is reused only when it has every compression wanted */
+		char *o = bpo_xasprintf("%s%s", oldidx, ext[i]);
+		if (want_ext(r, i) && !bpo_path_exists(o))
+			ix->dirty = true;
+		free(o);
+	}
 	if (!ix->dirty && bpo_path_exists(oldidx)) {
 		free(oldidx);
 		for (size_t i = 0; i < 3; i++) {
+			if (!want_ext(r, i))
+				continue;
 			free(rel);
 			rel = bpo_xasprintf("%s/%s%s", reldir, base, ext[i]);
 			if (link_file(odir, ndir, rel, rf, err) < 0)
@@ -936,6 +981,8 @@ static int write_index(struct bpo_repo *r, const struct suite *s, struct index *
 		for (size_t i = 0; i < 3; i++) {
 			const char *p = data.data ? data.data : "";
 			size_t len = data.len;
+			if (!want_ext(r, i))
+				continue;
 			free(rel);
 			rel = bpo_xasprintf("%s/%s%s", reldir, base, ext[i]);
 			if (i) {
@@ -951,6 +998,8 @@ static int write_index(struct bpo_repo *r, const struct suite *s, struct index *
 	}
 	if (r->cfg.by_hash) {
 		for (size_t i = 0; i < 3; i++) {
+			if (!want_ext(r, i))
+				continue;
 			char *src = bpo_xasprintf("%s/%s/%s%s", ndir, reldir, base, ext[i]);
 			char hex[BPO_HASH_HEX_MAX];
 			if (bpo_hash_file(src, BPO_HASH_SHA256, hex, NULL, err) < 0) {
@@ -2470,6 +2519,7 @@ int bpo_repo_create(const char *dir, const struct bpo_repo_config *in, struct bp
 	c.valid_days = in->valid_days;
 	c.by_hash = in->by_hash;
 	c.keep = in->keep;
+	c.compress = in->compress;
 	c.not_automatic = in->not_automatic ? bpo_xstrdup(in->not_automatic) : NULL;
 	for (size_t i = 0; i < 4; i++) {
 		free(sub);

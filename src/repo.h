@@ -43,7 +43,14 @@ struct bpo_repo_config {
 	char *upload_keyring;   /* NULL: uploads need no signature */
 	unsigned keep;          /* newest versions kept per source per suite; 0: all */
 	char *not_automatic;    /* "yes"/"no"/NULL (NULL: yes for *-backports) */
+	unsigned compress;      /* BPO_REPO_GZ | BPO_REPO_XZ: compressed indices besides the plain */
 };
+
+#define BPO_REPO_GZ 1u
+#define BPO_REPO_XZ 2u
+
+/* Parse a compression list ("gz xz", "gz,xz", "xz", "none") into a mask; -1 if bad. */
+int bpo_repo_parse_compressions(const char *s, unsigned *mask);
 
 void bpo_repo_config_destroy(struct bpo_repo_config *cfg);
 

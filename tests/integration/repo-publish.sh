@@ -208,6 +208,18 @@ gpg --homedir "$t/gh" --batch --yes --pinentry-mode loopback --passphrase '' \
 expect 0 "$BPO" publish "$t/up/zed_good.changes" --repo "$R2" --suite s
 grep -q "uploader=$fpr" "$R2/log/audit.log" || fail "audit lacks the uploader"
 
+# --compress gz: no .xz indices, Release lists what is there
+expect 0 "$BPO" repo init "$t/gz" --origin o --label l --suite s --arch amd64 --key "$fpr" \
+	--gnupghome "$t/gh" --compress gz
+grep -qx "Compressions: gz" "$t/gz/conf/repo" || fail "Compressions not in the configuration"
+expect 0 "$BPO" publish "$c5" --repo "$t/gz" --suite s
+[ -e "$t/gz/dists/s/main/binary-amd64/Packages.gz" ] || fail "--compress gz: no Packages.gz"
+[ -e "$t/gz/dists/s/main/binary-amd64/Packages.xz" ] && fail "--compress gz: Packages.xz written"
+grep -q "Packages.xz" "$t/gz/dists/s/Release" && fail "--compress gz: Release names .xz"
+expect 0 "$BPO" repo verify "$t/gz"
+expect 2 "$BPO" repo init "$t/gz2" --origin o --label l --suite s --arch amd64 --key "$fpr" \
+	--compress bz2
+
 # --key-file: the key imported into a private home
 gpg --homedir "$t/gh" --batch --pinentry-mode loopback --passphrase '' --armor \
 	--export-secret-keys "$fpr" >"$t/secret.asc"
