@@ -1851,6 +1851,8 @@ static int upload_load(struct bpo_repo *r, struct bpo_signer *keyring, const cha
 				goto out;
 			}
 			u->ne++;
+		} else if (bpo_str_has_suffix(f->name, ".udeb")) {
+			bpo_warn("%s: %s not published: udebs are not supported", path, f->name);
 		}
 	}
 	if (u->ne == 0) {
