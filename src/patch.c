@@ -521,6 +521,15 @@ int bpo_patch_parse(const char *text, size_t len, const char *name, struct bpo_p
 	sc.name = name;
 	while (sc.p < sc.end) {
 		if (!file_start(&sc)) {
+			const char *s;
+			size_t n;
+			peek_line(&sc, &s, &n);
+			n = chomp_cr(s, n);
+			if (header_done && starts(s, n, "Binary files ") && n > 7 &&
+			    memcmp(s + n - 7, " differ", 7) == 0)
+				return bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: binary files differ: "
+						     "bpo applies text patches only", name,
+						     sc.lineno);
 			next_line(&sc);
 			continue;
 		}

@@ -258,6 +258,10 @@ static void test_parse_errors(void **state)
 		{"diff --git a/p b/p\nindex 1..2 100644\nBinary files a/p and b/p differ\n",
 		 "binary patch"},
 		{"--- a/x\n+++ b/x\n", "no hunks for b/x"},
+		{"--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\nBinary files a/p.png and b/p.png differ\n",
+		 "bad.patch:6: binary"},
+		{"--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\nOnly in a: y\nBinary files a/p and b/p differ\n",
+		 "bad.patch:7: binary files differ"},
 		{"--- /dev/null\n+++ /dev/null\n@@ -0,0 +1 @@\n+a\n", "both file names are /dev/null"},
 	};
 	(void)state;
