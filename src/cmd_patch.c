@@ -168,8 +168,16 @@ static int tree_check_apply(const struct args *a)
 		status = bpo_cmd_fail(&err);
 	else
 		status = BPO_EXIT_OK;
-	if (rc == 0 && a->mode == M_APPLY)
+	if (rc == 0 && a->mode == M_APPLY) {
+		for (size_t i = 0; i < rep.n; i++) {
+			if (rep.patches[i].already)
+				bpo_warn("patch %s was already applied: skipped", rep.patches[i].name);
+			else if (rep.patches[i].inexact)
+				bpo_info("patch %s applied with offset or fuzz (see --check); "
+					 "dpkg-source needs it refreshed", rep.patches[i].name);
+		}
 		bpo_info("applied %zu patch%s to %s", rep.n, rep.n == 1 ? "" : "es", a->tree);
+	}
 	bpo_patch_report_destroy(&rep);
 	free(pp);
 	free_patches(ps, a->n_patches);
