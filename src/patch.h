@@ -150,8 +150,9 @@ struct bpo_patch_opts {
 	bool dry_run;    /* compute and report, write nothing */
 	bool refit;      /* fill bpo_patch_result.refit (see bpo_patch_refit) */
 	/* --edit: apply the series up to and including the first failing patch, of that patch
-	 * the hunks that apply, and write the failed hunks as FILE.rej files; stop there.
-	 * The report still says failed. */
+	 * the hunks that apply, and write the failed hunks as FILE.rej files (unified, with
+	 * "--- a/FILE" "+++ b/FILE" headers); stop there. apply_series then returns 0 when the
+	 * tree was written: the report says what failed (rep->failed). */
 	bool partial_rejects;
 };
 
@@ -165,7 +166,12 @@ void bpo_patch_report_destroy(struct bpo_patch_report *rep);
  * rep (may be NULL) gets every patch/file/hunk's result, even on failure.
  * On any failure (BPO_E_FAIL) nothing is written and err names the first:
  * "patch 0003-fix.patch: src/x.c: hunk 2 of 3 fails at line 120".
- * Hostile paths are BPO_E_SYNTAX; I/O trouble BPO_E_IO.
+ * Hostile paths are BPO_E_SYNTAX; I/O trouble BPO_E_IO. Already applied
+ * hunks are not failures (the report says BPO_HUNK_ALREADY, and
+ * bpo_patch_result.already when the whole patch was). Writing: every changed
+ * file goes to a temp file in its own directory, one syncfs, then renames
+ * and removals, one syncfs; if a temp file cannot be written, the temp files
+ * and directories made so far are removed and the tree is as it was.
  */
 int bpo_patch_apply_series(const char *tree, struct bpo_patch *const *patches, const int *strips,
 			   size_t n, const struct bpo_patch_opts *opts,
@@ -177,7 +183,11 @@ int bpo_patch_apply_series(const char *tree, struct bpo_patch *const *patches, c
  * run of bpo_patch_apply_series with opts.refit: texts[i] (malloc'd, caller
  * frees) is patch i's DEP-3 header followed by its diff (a/ b/ prefixes,
  * -p1, 3 lines of context, renames written as delete + create). A patch whose
- * hunks were all already applied gets just its header. Fails like apply.
+ * hunks were all already applied gets just its header (rep->patches[i].already:
+ * leave such a patch out of debian/patches, as patch(1) rejects a patch
+ * without a diff). Files emptied by a patch are written as removals (what
+ * dpkg-source's patch -E does anyway); mode changes are not carried over.
+ * Fails like apply.
  */
 int bpo_patch_refit(const char *tree, struct bpo_patch *const *patches, const int *strips,
 		    size_t n, unsigned fuzz, char **texts, struct bpo_patch_report *rep,
