@@ -125,6 +125,13 @@ native blockdev;              refused 2 "${member}pkg/sda': block device"
 native fifo;                  refused 2 "${member}pkg/fifo': FIFO"
 native huge-member;           refused 2 "${member}pkg/huge': the archive exceeds the size limit"
 native zeros;                 refused 2 "size limit of 1000000 bytes" --max-size 1000000
+# A real GNU sparse member: 64 GiB of holes in a tarball of a few hundred bytes.
+rm -rf "$T/pkg" "$T/sp" && mkdir -p "$T/pkg" "$T/sp/pkg"
+truncate -s 64G "$T/sp/pkg/sparse"
+tar -C "$T/sp" --sparse -czf "$T/pkg/evil_1.0.tar.gz" pkg
+rm -rf "$T/sp"
+mkdsc "$T/pkg/evil_1.0.dsc" "3.0 (native)" evil 1.0 evil_1.0.tar.gz
+refused 2 "${member}pkg/sparse': the archive exceeds the size limit"
 native many;                  refused 2 "more than 10 members" --max-members 10
 echo "ok: hostile tarball members refused, nothing written outside"
 
@@ -183,8 +190,8 @@ echo "ok: 1.0 diff confined to the tree"
 
 # The .dsc itself: checksums, sizes, formats, stray files, signatures.
 native modes
-sed -i '/^Checksums-Sha256:/{n;s/^ [0-9a-f]/ 0/}' "$T/pkg/evil_1.0.dsc"
-sed -i '0,/^ 0/{s/^ 0\([0-9a-f]\)/ f\1/}' "$T/pkg/evil_1.0.dsc"
+# Change the first hex digit of the SHA-256 (whatever it is).
+sed -i '/^Checksums-Sha256:/{n;s/^ 0/ X/;s/^ [1-9a-f]/ 0/;s/^ X/ 1/}' "$T/pkg/evil_1.0.dsc"
 refused 3 "evil_1.0.tar.gz: SHA-256 [0-9a-f]+ does not match"
 native modes
 echo x >> "$T/pkg/evil_1.0.tar.gz"
