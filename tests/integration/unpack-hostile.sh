@@ -125,13 +125,15 @@ native blockdev;              refused 2 "${member}pkg/sda': block device"
 native fifo;                  refused 2 "${member}pkg/fifo': FIFO"
 native huge-member;           refused 2 "${member}pkg/huge': the archive exceeds the size limit"
 native zeros;                 refused 2 "size limit of 1000000 bytes" --max-size 1000000
-# A real GNU sparse member: 64 GiB of holes in a tarball of a few hundred bytes.
+# A real GNU sparse member: 1 GiB of holes in a tarball of a few hundred bytes
+# (kept at 1 GiB so that tar stays fast where SEEK_HOLE is missing).
 rm -rf "$T/pkg" "$T/sp" && mkdir -p "$T/pkg" "$T/sp/pkg"
-truncate -s 64G "$T/sp/pkg/sparse"
+truncate -s 1G "$T/sp/pkg/sparse"
 tar -C "$T/sp" --sparse -czf "$T/pkg/evil_1.0.tar.gz" pkg
 rm -rf "$T/sp"
 mkdsc "$T/pkg/evil_1.0.dsc" "3.0 (native)" evil 1.0 evil_1.0.tar.gz
-refused 2 "${member}pkg/sparse': the archive exceeds the size limit"
+refused 2 "${member}pkg/sparse': the archive exceeds the size limit of 100000000" \
+	--max-size 100000000
 native many;                  refused 2 "more than 10 members" --max-members 10
 echo "ok: hostile tarball members refused, nothing written outside"
 
