@@ -1921,6 +1921,24 @@ out:
 	return rc;
 }
 
+/* Remove temporary copies an interrupted writer left in a pool directory (we hold the lock). */
+static void clean_pool_tmp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (strstr(de->d_name, ".tmp-") && de->d_name[0] != '.') {
+			char *p = bpo_path_join(dir, de->d_name);
+			bpo_verbose("removing stale %s", p);
+			unlink(p);
+			free(p);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Make everything written to the repository's file system so far durable. */
 static int sync_repo(const struct bpo_repo *r, struct bpo_error *err)
 {
@@ -1936,6 +1954,9 @@ static int sync_repo(const struct bpo_repo *r, struct bpo_error *err)
 /* Copy the upload's files that a stanza names into the pool (atomically, before the indices). */
 static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo_error *err)
 {
+	char *cleaned = NULL; /* the pool directory whose stale temporary files are gone */
+	int rc = -1;
+
 	for (size_t i = 0; i < u->ne; i++) {
 		const struct entry *e = &u->e[i];
 		for (size_t j = 0; j < e->files.n; j++) {
@@ -1948,16 +1969,26 @@ static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo
 			}
 			d = bpo_xstrndup(dst, (size_t)(strrchr(dst, '/') - dst));
 			src = bpo_path_join(u->dir, base);
-			if (bpo_mkdir_p(d, 0755, err) < 0 || copy_to_pool(src, dst, err) < 0)
+			if (bpo_mkdir_p(d, 0755, err) < 0)
+				x = -1;
+			if (x == 0 && (!cleaned || strcmp(cleaned, d) != 0)) {
+				clean_pool_tmp(d);
+				free(cleaned);
+				cleaned = bpo_xstrdup(d);
+			}
+			if (x == 0 && copy_to_pool(src, dst, err) < 0)
 				x = -1;
 			free(src);
 			free(d);
 			free(dst);
 			if (x < 0)
-				return -1;
+				goto out;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	free(cleaned);
+	return rc;
 }
 
 /* Publish .changes uploads (see repo.h). */
