@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "json.h"
 #include "xmem.h"
 
 /* A cursor over the patch text, line by line. */
@@ -2091,25 +2092,6 @@ int bpo_patch_report_text(const struct bpo_patch_report *rep, struct bpo_buf *ou
 	return 0;
 }
 
-static int json_str(struct bpo_buf *out, const char *s, struct bpo_error *err)
-{
-	if (bpo_buf_puts(out, "\"", err) < 0)
-		return -1;
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		int rc;
-		if (c == '"' || c == '\\')
-			rc = bpo_buf_printf(out, err, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			rc = bpo_buf_printf(out, err, "\\u%04x", c);
-		else
-			rc = bpo_buf_append(out, s, 1, err);
-		if (rc < 0)
-			return -1;
-	}
-	return bpo_buf_puts(out, "\"", err);
-}
-
 static const char *op_name(enum bpo_patch_op op)
 {
 	switch (op) {
@@ -2131,7 +2113,7 @@ int bpo_patch_report_json(const struct bpo_patch_report *rep, struct bpo_buf *ou
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct bpo_patch_result *p = &rep->patches[i];
 		if (bpo_buf_puts(out, i ? ",{\"name\":" : "{\"name\":", err) < 0 ||
-		    json_str(out, p->name, err) < 0 ||
+		    bpo_json_str(out, p->name, err) < 0 ||
 		    bpo_buf_printf(out, err, ",\"status\":\"%s\",\"files\":[",
 				   p->failed ? "fails" : p->already ? "already-applied"
 				   : p->inexact ? "inexact" : "clean") < 0)
@@ -2139,11 +2121,11 @@ int bpo_patch_report_json(const struct bpo_patch_report *rep, struct bpo_buf *ou
 		for (size_t j = 0; j < p->n_files; j++) {
 			const struct bpo_patch_file_result *f = &p->files[j];
 			if (bpo_buf_puts(out, j ? ",{\"path\":" : "{\"path\":", err) < 0 ||
-			    json_str(out, f->path ? f->path : "", err) < 0 ||
+			    bpo_json_str(out, f->path ? f->path : "", err) < 0 ||
 			    bpo_buf_printf(out, err, ",\"op\":\"%s\"", op_name(f->op)) < 0)
 				return -1;
 			if (f->error && (bpo_buf_puts(out, ",\"error\":", err) < 0 ||
-					 json_str(out, f->error, err) < 0))
+					 bpo_json_str(out, f->error, err) < 0))
 				return -1;
 			if (bpo_buf_puts(out, ",\"hunks\":[", err) < 0)
 				return -1;
