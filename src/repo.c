@@ -24,6 +24,7 @@
 #include "deb822.h"
 #include "debfile.h"
 #include "fsutil.h"
+#include "gpg.h"
 #include "hash.h"
 #include "log.h"
 #include "sign.h"
@@ -1704,7 +1705,7 @@ out:
 }
 
 /* Read, (signature-)check and hash-check one .changes; build its stanzas. */
-static int upload_load(struct bpo_repo *r, struct bpo_signer *keyring, const char *path,
+static int upload_load(struct bpo_repo *r, struct bpo_gpg *keyring, const char *path,
 		       const char *comp, struct upload *u, struct bpo_error *err)
 {
 	struct bpo_buf raw, text;
@@ -1712,7 +1713,6 @@ static int upload_load(struct bpo_repo *r, struct bpo_signer *keyring, const cha
 	struct bpo_deb822_para para;
 	const char *files, *sha256, *src, *ver, *cur, *line;
 	char *pooldir = NULL, *pooldir_abs = NULL, *slash;
-	char fpr[BPO_FPR_MAX] = "";
 	bool is_signed = false;
 	size_t len;
 	int rc = -1, x;
@@ -1732,9 +1732,9 @@ static int upload_load(struct bpo_repo *r, struct bpo_signer *keyring, const cha
 	if (bpo_file_read(path, BPO_MAX_CONTROL, &raw, err) < 0)
 		goto out;
 	if (keyring) {
-		if (bpo_sign_verify(keyring, path, raw.data, raw.len, NULL, 0, NULL, &text, fpr, err) < 0)
+		/* the fetch module's verifier: every gpgme status its own message */
+		if (bpo_gpg_verify_inline(keyring, raw.data, raw.len, path, &text, &u->signer, err) < 0)
 			goto out;
-		u->signer = bpo_xstrdup(fpr);
 	} else if (bpo_deb822_clearsign_strip(raw.data, raw.len, path, &text, &is_signed, err) < 0) {
 		goto out;
 	}
@@ -1996,7 +1996,7 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 		     const char *component, int keep, struct bpo_error *err)
 {
 	struct upload *ups = bpo_xcalloc(n ? n : 1, sizeof(*ups));
-	struct bpo_signer *keyring = NULL;
+	struct bpo_gpg keyring_store, *keyring = NULL;
 	struct bpo_strv removed = {0};
 	struct suite s = {0};
 	unsigned k = keep < 0 ? r->cfg.keep : (unsigned)keep;
@@ -2010,9 +2010,12 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 		bpo_error_set(err, BPO_E_USAGE, "unknown component '%s'", component);
 		goto out;
 	}
-	if (r->cfg.upload_keyring &&
-	    bpo_sign_open_keyring(&keyring, r->cfg.upload_keyring, err) < 0)
-		goto out;
+	if (r->cfg.upload_keyring) {
+		memset(&keyring_store, 0, sizeof(keyring_store));
+		if (bpo_gpg_open(&keyring_store, r->cfg.upload_keyring, err) < 0)
+			goto out;
+		keyring = &keyring_store;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (upload_load(r, keyring, changes[i], component, &ups[i], err) < 0)
 			goto out;
@@ -2048,7 +2051,8 @@ out:
 	for (size_t i = 0; i < n; i++)
 		upload_destroy(&ups[i]);
 	free(ups);
-	bpo_sign_free(keyring);
+	if (keyring)
+		bpo_gpg_close(keyring);
 	bpo_strv_destroy(&removed);
 	suite_destroy(&s);
 	return rc;

@@ -201,7 +201,7 @@ grep -q "no valid OpenPGP signature\|no OpenPGP signature" "$t/err" || fail "uns
 gpg --homedir "$t/other" --batch --yes --pinentry-mode loopback --passphrase '' \
 	--clearsign -o "$t/up/zed_other.changes" "$c5" 2>/dev/null
 expect 3 "$BPO" publish "$t/up/zed_other.changes" --repo "$R2" --suite s
-grep -q "unknown key" "$t/err" || fail "foreign signer: $(cat "$t/err")"
+grep -q "which is not in the keyring" "$t/err" || fail "foreign signer: $(cat "$t/err")"
 [ "$(repo_tree_hash "$R2")" = "$before2" ] || fail "refused uploads changed the repository"
 gpg --homedir "$t/gh" --batch --yes --pinentry-mode loopback --passphrase '' \
 	--clearsign -o "$t/up/zed_good.changes" "$c5" 2>/dev/null
