@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "gpg.h"
 #include "index.h"
+#include "json.h"
 #include "log.h"
 #include "recipe.h"
 #include "srcpkg.h"
@@ -75,20 +76,7 @@ BPO_REGISTER_COMMAND(cmd_unpack)
 
 static void json_str(struct bpo_buf *b, const char *s)
 {
-	if (!s) {
-		bpo_buf_puts(b, "null", NULL);
-		return;
-	}
-	bpo_buf_puts(b, "\"", NULL);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			bpo_buf_printf(b, NULL, "\\%c", *p);
-		else if (*p < 0x20)
-			bpo_buf_printf(b, NULL, "\\u%04x", *p);
-		else
-			bpo_buf_append(b, p, 1, NULL);
-	}
-	bpo_buf_puts(b, "\"", NULL);
+	bpo_json_str(b, s, NULL);
 }
 
 static void print_result(const struct bpo_dsc *dsc, const char *tree, const char *signer,
