@@ -11,7 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fsutil.h"
 #include "index.h"
+#include "proc.h"
 #include "xmem.h"
 
 #define H1 "aee01b7e860005a22e23195295c33c1fa1dfb05549fef39418f5ca112b081f5f"
@@ -174,6 +176,91 @@ static void test_missing_date_fails_check(void **state)
 	bpo_release_destroy(&rel);
 }
 
+/*
+ * The whole walk against a real signed archive made by
+ * tests/integration/lib/archive.sh and read through file:// (no network):
+ * one verified Release answers source and binary version queries.
+ */
+static void test_walk_file_archive(void **state)
+{
+	const char *srcdir = getenv("BPO_SRCDIR");
+	struct bpo_error err;
+	char *dir = bpo_mkdtemp(NULL, "bpo-indextest", &err), *script, *url, *kr;
+	struct bpo_config cfg;
+	struct bpo_release rel;
+	struct bpo_strv v = {0};
+	struct bpo_deb822_para st;
+	struct bpo_proc_opts o;
+	(void)state;
+	assert_non_null(dir);
+	script = bpo_xasprintf(". '%s/tests/integration/lib/archive.sh' && T='%s' && "
+			       "archive_key \"$T/key\" 2>/dev/null && "
+			       "archive_source \"$T/r\" hello 1.0-1 quilt >/dev/null && "
+			       "archive_source \"$T/r\" hello 1.2-1 quilt >/dev/null && "
+			       "archive_deb \"$T/r\" hello 1.0-1 amd64 && "
+			       "archive_deb \"$T/r\" hello 1.2-1 amd64 && "
+			       "archive_deb \"$T/r\" hello-doc 1.2-1 amd64 && "
+			       "archive_indices \"$T/r\" stable bookworm && "
+			       "archive_sign \"$T/r\" stable \"$T/key\" && "
+			       "GNUPGHOME=\"$T/key/gnupg\" gpgconf --kill all",
+			       srcdir ? srcdir : ".", dir);
+	{
+		const char *argv[] = {"bash", "-c", script, NULL};
+		memset(&o, 0, sizeof(o));
+		o.log_fd = -1;
+		o.quiet_stderr = true;
+		o.timeout = 300;
+		if (bpo_proc_run_ok(argv, &o, &err) < 0)
+			fail_msg("making the test archive: %s", err.msg);
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.cache_dir = bpo_path_join(dir, "cache");
+	url = bpo_xasprintf("file://%s/r", dir);
+	kr = bpo_xasprintf("%s/key/keyring.gpg", dir);
+	assert_int_equal(bpo_index_fetch_release(url, "stable", kr, &cfg, &rel, &err), 0);
+	assert_int_equal(strlen(rel.signer_fpr), 40);
+	assert_string_equal(rel.suite, "stable");
+	/* source versions, highest first */
+	assert_int_equal(bpo_index_source_versions(&rel, "main", "hello", &v, &err), 2);
+	assert_string_equal(v.v[0], "1.2-1");
+	assert_string_equal(v.v[1], "1.0-1");
+	bpo_strv_destroy(&v);
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(bpo_index_source_versions(&rel, "main", "nosuch", &v, &err), 0);
+	bpo_strv_destroy(&v);
+	memset(&v, 0, sizeof(v));
+	/* binary versions from Packages */
+	assert_int_equal(bpo_index_binary_versions(&rel, "main", "amd64", "hello", &v, &err), 2);
+	assert_string_equal(v.v[0], "1.2-1");
+	assert_int_equal(bpo_index_binary_versions(&rel, "main", "amd64", "hello-doc", &v, &err), 1);
+	assert_int_equal(v.n, 3);
+	bpo_strv_destroy(&v);
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(bpo_index_binary_versions(&rel, "main", "arm64", "hello", &v, &err), -1);
+	assert_int_equal(err.kind, BPO_E_NOTFOUND);
+	bpo_strv_destroy(&v);
+	/* the stanza: highest, pinned, and a missing version listing the others */
+	assert_int_equal(bpo_index_find_source(&rel, "main", "hello", NULL, &st, &err), 0);
+	assert_string_equal(bpo_deb822_get(&st, "Version"), "1.2-1");
+	bpo_deb822_para_destroy(&st);
+	assert_int_equal(bpo_index_find_source(&rel, "main", "hello", "1.0-1", &st, &err), 0);
+	assert_string_equal(bpo_deb822_get(&st, "Version"), "1.0-1");
+	bpo_deb822_para_destroy(&st);
+	assert_int_equal(bpo_index_find_source(&rel, "main", "hello", "9-1", &st, &err), -1);
+	assert_int_equal(err.kind, BPO_E_NOTFOUND);
+	assert_non_null(strstr(err.msg, "(available: 1.2-1, 1.0-1)"));
+	bpo_release_destroy(&rel);
+	/* no such suite: neither InRelease nor Release */
+	assert_int_equal(bpo_index_fetch_release(url, "bookworm", kr, &cfg, &rel, &err), -1);
+	assert_int_equal(err.kind, BPO_E_NOTFOUND);
+	bpo_rm_rf(dir, &err);
+	free(cfg.cache_dir);
+	free(url);
+	free(kr);
+	free(script);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_missing_date_fails_check),
+		cmocka_unit_test(test_walk_file_archive),
 	};
 	return cmocka_run_group_tests_name("index", tests, NULL, NULL);
 }
