@@ -195,3 +195,17 @@ echo 0 >$c/status; echo "-p1 --fuzz 0 -E" >$c/gnu
 c=case-diff-N-exists; mkdir -p $c/in/debian; printf 'mine\n' >$c/in/debian/rules
 cp case-diff-N/01-diff-N.diff $c/; printf 'keep\n' >$c/in/keep.txt; printf 'old\nfile\n' >$c/in/old.txt
 echo 1 >$c/status
+
+# a hunk at the end of the file (less context after than before) must match
+# at the end, as GNU patch anchors it: here it does, 4 lines further down
+c=case-eof-anchor; mk $c
+gen 20 >/tmp/gen-base; { cat /tmp/gen-base; echo "appended"; } >/tmp/gen-new
+udiff $c 01-append.diff /tmp/gen-base /tmp/gen-new f.c
+{ printf 'top %s\n' 1 2 3 4; cat /tmp/gen-base; } >$c/in/f.c
+{ printf 'top %s\n' 1 2 3 4; cat /tmp/gen-new; } >$c/out/f.c
+echo 0 >$c/status; echo "-p1 --fuzz 0" >$c/gnu
+# ... and when the file goes on after that context, it fails at fuzz 0
+c=case-eof-anchor-fail; mkdir -p $c/in
+cp case-eof-anchor/01-append.diff $c/; { cat /tmp/gen-base; echo "more"; } >$c/in/f.c
+echo 1 >$c/status
+rm -f /tmp/gen-*
