@@ -6,7 +6,7 @@
 # (extra bpo patch options, optional) and gnu (present when GNU patch, run
 # with the options in gnu, gives out/ too). Run from this directory.
 set -euo pipefail
-export LC_ALL=C TZ=UTC
+export LC_ALL=C TZ=UTC GIT_AUTHOR_DATE=2024-01-01T00:00:00Z GIT_COMMITTER_DATE=2024-01-01T00:00:00Z
 here=$(pwd)
 rm -rf case-*
 gen() { seq -f "line %g" 1 "$1"; }
