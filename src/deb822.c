@@ -512,12 +512,26 @@ static bool line_is(const char *s, const char *e, const char *what)
 int bpo_deb822_clearsign_strip(const char *data, size_t len, const char *name,
 			       struct bpo_buf *out, bool *is_signed, struct bpo_error *err)
 {
+	unsigned first_line;
+	return bpo_deb822_clearsign_strip_at(data, len, name, out, is_signed, &first_line, err);
+}
+
+/*
+ * As bpo_deb822_clearsign_strip(), and *first_line is the 1-based line of data
+ * where the signed text starts (1 when unsigned): set a parser's line to it
+ * and its messages name the lines of the original file.
+ */
+int bpo_deb822_clearsign_strip_at(const char *data, size_t len, const char *name,
+				  struct bpo_buf *out, bool *is_signed, unsigned *first_line,
+				  struct bpo_error *err)
+{
 	const char *p = data, *end = data + len, *e, *next;
 	unsigned line = 1;
 	size_t out_start = out->len;
 	char q[300];
 
 	*is_signed = false;
+	*first_line = 1;
 	if (!name)
 		name = "<input>";
 	/* Blank lines, then the BEGIN line or unsigned data. */
@@ -557,6 +571,7 @@ int bpo_deb822_clearsign_strip(const char *data, size_t len, const char *name,
 		}
 	}
 	/* The signed text, dash-escaped. */
+	*first_line = line + 1;
 	for (p = next, line++;; p = next, line++) {
 		if (p >= end)
 			return bpo_error_set(err, BPO_E_SYNTAX,

@@ -505,6 +505,37 @@ static void test_clearsign(void **state)
 	}
 }
 
+static void test_clearsign_lines(void **state)
+{
+	static const char in[] = "\n-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
+				 "A: b\n- B: c\nbroken\n" SIG;
+	struct bpo_buf out;
+	struct bpo_error e;
+	struct bpo_deb822_parser p;
+	struct bpo_deb822_para para;
+	unsigned first = 0;
+	bool is_signed;
+	(void)state;
+	bpo_buf_init(&out, 4096);
+	assert_int_equal(bpo_deb822_clearsign_strip_at(in, strlen(in), "x.dsc", &out, &is_signed,
+						       &first, &e),
+			 0);
+	assert_true(is_signed);
+	assert_int_equal(first, 5);
+	bpo_deb822_parser_init(&p, out.data, out.len, "x.dsc", 0);
+	p.line = first;
+	assert_int_equal(bpo_deb822_next(&p, &para, &e), -1);
+	/* "broken" is line 7 of the original file. */
+	assert_string_equal(e.msg, "x.dsc:7: expected 'Name: value', found no colon in 'broken'");
+	bpo_buf_reset(&out);
+	assert_int_equal(bpo_deb822_clearsign_strip_at("A: b\n", 5, "y", &out, &is_signed, &first,
+						       &e),
+			 0);
+	assert_false(is_signed);
+	assert_int_equal(first, 1);
+	bpo_buf_destroy(&out);
+}
+
 static void test_next_line(void **state)
 {
 	const char *cur = "\n a b \n\n \t\n\tc\n d", *line;
@@ -535,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_crlf_and_no_final_newline),
 		cmocka_unit_test(test_write_changes),
 		cmocka_unit_test(test_clearsign),
+		cmocka_unit_test(test_clearsign_lines),
 		cmocka_unit_test(test_next_line),
 	};
 	return cmocka_run_group_tests_name("deb822", tests, NULL, NULL);
