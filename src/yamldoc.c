@@ -67,6 +67,50 @@ static int parser_error(const yaml_parser_t *p, const char *data, size_t len, co
 			     col, problem);
 }
 
+/* First pass over the events: refuse nesting deeper than BPO_YAML_MAX_DEPTH
+ * and more than BPO_YAML_MAX_NODES nodes before building the document, so
+ * hostile input cannot make the loader (and libyaml's scanner, whose cost
+ * grows with the flow depth) work long. Syntax errors are left to the
+ * loader, which reports them the same way. */
+static int prescan(const char *data, size_t len, const char *name, struct bpo_error *err)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	unsigned long depth = 0, nodes = 0;
+	int rc = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return bpo_error_set(err, BPO_E_FAIL, "%s: cannot initialise the YAML parser", name);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	for (;;) {
+		yaml_event_type_t type;
+		if (!yaml_parser_parse(&parser, &ev))
+			break; /* the loader reports it */
+		type = ev.type;
+		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+			if (++depth > BPO_YAML_MAX_DEPTH) {
+				rc = bpo_error_set(err, BPO_E_SYNTAX,
+						   "%s:%lu:%lu: nested deeper than %d levels", name,
+						   mark_line(&ev.start_mark), mark_col(&ev.start_mark),
+						   BPO_YAML_MAX_DEPTH);
+			}
+		} else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		if ((type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT ||
+		     type == YAML_SCALAR_EVENT || type == YAML_ALIAS_EVENT) &&
+		    ++nodes > BPO_YAML_MAX_NODES && rc == 0)
+			rc = bpo_error_set(err, BPO_E_SYNTAX, "%s:%lu:%lu: more than %d YAML nodes",
+					   name, mark_line(&ev.start_mark), mark_col(&ev.start_mark),
+					   BPO_YAML_MAX_NODES);
+		yaml_event_delete(&ev);
+		if (rc < 0 || type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 /* Load one YAML document; a second document is an error. */
 int bpo_yaml_load(struct bpo_yaml *y, const char *data, size_t len, const char *name,
 		  struct bpo_error *err)
@@ -80,6 +124,8 @@ int bpo_yaml_load(struct bpo_yaml *y, const char *data, size_t len, const char *
 	if (len > BPO_MAX_RECIPE)
 		return bpo_error_set(err, BPO_E_SYNTAX, "%s: %zu bytes is larger than the limit of %u",
 				     name, len, BPO_MAX_RECIPE);
+	if (prescan(data, len, name, err) < 0)
+		return -1;
 	if (!yaml_parser_initialize(&parser))
 		return bpo_error_set(err, BPO_E_FAIL, "%s: cannot initialise the YAML parser", name);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);

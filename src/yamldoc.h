@@ -24,13 +24,18 @@
 #include "buf.h"
 #include "err.h"
 
+/* Limits checked before a document is built (recipes and configs are small). */
+#define BPO_YAML_MAX_DEPTH 32
+#define BPO_YAML_MAX_NODES 100000
+
 struct bpo_yaml {
 	yaml_document_t doc;
 	bool loaded;
 	const char *name; /* borrowed, used in messages */
 };
 
-/* Parse exactly one YAML document from data (at most BPO_MAX_RECIPE bytes).
+/* Parse exactly one YAML document from data (at most BPO_MAX_RECIPE bytes,
+ * BPO_YAML_MAX_DEPTH levels of nesting, BPO_YAML_MAX_NODES nodes).
  * An empty stream leaves no root (bpo_yaml_root() returns NULL). */
 int bpo_yaml_load(struct bpo_yaml *y, const char *data, size_t len, const char *name,
 		  struct bpo_error *err);

@@ -513,6 +513,20 @@ static void test_caps(void **state)
 	assert_int_equal(bpo_recipe_parse(&r, b.data, b.len, "big.yaml", &err), -1);
 	assert_int_equal(err.kind, BPO_E_SYNTAX);
 	assert_non_null(strstr(err.msg, "larger than the limit"));
+	/* deep nesting is refused before libyaml's scanner slows down on it */
+	bpo_buf_reset(&b);
+	for (int i = 0; i < 200000; i++)
+		assert_int_equal(bpo_buf_puts(&b, "[", &err), 0);
+	assert_int_equal(bpo_recipe_parse(&r, b.data, b.len, "deep.yaml", &err), -1);
+	assert_string_equal(err.msg, "deep.yaml:1:33: nested deeper than 32 levels");
+	/* and so are too many nodes */
+	bpo_buf_reset(&b);
+	assert_int_equal(bpo_buf_puts(&b, "source: [", &err), 0);
+	for (int i = 0; i < 100001; i++)
+		assert_int_equal(bpo_buf_puts(&b, "a,", &err), 0);
+	assert_int_equal(bpo_buf_puts(&b, "]\n", &err), 0);
+	assert_int_equal(bpo_recipe_parse(&r, b.data, b.len, "many.yaml", &err), -1);
+	assert_string_equal(err.msg, "many.yaml:1:200004: more than 100000 YAML nodes");
 	bpo_buf_destroy(&b);
 }
 
