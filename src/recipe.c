@@ -25,7 +25,7 @@
 #define MAX_XSOURCES 64
 #define MAX_COMPONENTS 64
 #define MAX_TEXT 4096
-#define MAX_FIELD 1024
+#define MAX_FIELD 4096 /* any string; most checks are tighter */
 #define MAX_TIMEOUT (7UL * 86400)
 #define MAX_FUZZ 3
 
@@ -301,7 +301,9 @@ static int field(struct parse *p, const yaml_node_t *map, const char *key, const
 		return -1;
 	if (!*out)
 		return 0;
-	if (strlen(*out) > MAX_FIELD || (ok && !ok(*out))) {
+	if (strlen(*out) > MAX_FIELD)
+		return bpo_yaml_error(&p->y, v, p->err, "%s: longer than %d bytes", what, MAX_FIELD);
+	if (ok && !ok(*out)) {
 		char shown[64];
 		snprintf(shown, sizeof(shown), "%.40s%s", *out, strlen(*out) > 40 ? "..." : "");
 		for (char *c = shown; *c; c++)

@@ -513,6 +513,14 @@ static void test_caps(void **state)
 	assert_int_equal(bpo_recipe_parse(&r, b.data, b.len, "big.yaml", &err), -1);
 	assert_int_equal(err.kind, BPO_E_SYNTAX);
 	assert_non_null(strstr(err.msg, "larger than the limit"));
+	/* long strings */
+	bpo_buf_reset(&b);
+	assert_int_equal(bpo_buf_puts(&b, "source: {package: hello, suite: sid, archive: ", &err), 0);
+	for (int i = 0; i < 4097; i++)
+		assert_int_equal(bpo_buf_puts(&b, "x", &err), 0);
+	assert_int_equal(bpo_buf_puts(&b, "}\ntarget: {release: trixie}\n", &err), 0);
+	assert_int_equal(bpo_recipe_parse(&r, b.data, b.len, "t.yaml", &err), -1);
+	assert_string_equal(err.msg, "t.yaml:1:47: source.archive: longer than 4096 bytes");
 	/* deep nesting is refused before libyaml's scanner slows down on it */
 	bpo_buf_reset(&b);
 	for (int i = 0; i < 200000; i++)
