@@ -498,7 +498,13 @@ static int apply_quilt(const char *tree, struct bpo_error *err)
 				      rel, strerror(errno));
 		else if (!S_ISREG(st.st_mode))
 			bpo_error_set(err, BPO_E_SYNTAX, "%s: not a regular file", rel);
-		else if (bpo_patch_load(ppath, &p, err) == 0) {
+		else if (st.st_size == 0) {
+			/* GNU patch accepts empty input (only empty: a lone newline is
+			 * "garbage"), so dpkg-source lists the patch as applied, with no
+			 * .pc/<patch>/. */
+			bpo_warn("diff '%s' doesn't contain any patch", rel);
+			rc = 0;
+		} else if (bpo_patch_load(ppath, &p, err) == 0) {
 			rc = apply_one(tree, &p, e->strip, backup, err);
 			bpo_patch_destroy(&p);
 		}

@@ -262,6 +262,31 @@ static void test_quilt(void **state)
 	free(tree);
 }
 
+/* An empty patch file is applied as nothing (GNU patch accepts empty input);
+ * a patch of only a newline is not a patch. */
+static void test_quilt_empty_patch(void **state)
+{
+	struct fx *f = *state;
+	struct bpo_dsc dsc;
+	struct bpo_error err;
+	char *tree = bpo_path_join(f->out, "tree");
+	quilt_pkg(f, &dsc, patch1, "");
+	if (bpo_srcpkg_unpack_dsc(&dsc, f->dir, tree, NULL, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_content(tree, ".pc/applied-patches", "01.patch\n02.patch\n");
+	char *p = bpo_path_join(tree, ".pc/02.patch");
+	assert_false(bpo_path_exists(p));
+	free(p);
+	bpo_dsc_destroy(&dsc);
+	assert_int_equal(bpo_rm_rf(tree, NULL), 0);
+	quilt_pkg(f, &dsc, patch1, "\n");
+	assert_int_equal(bpo_srcpkg_unpack_dsc(&dsc, f->dir, tree, NULL, &err), -1);
+	assert_int_equal(err.kind, BPO_E_SYNTAX);
+	assert_int_equal(entries(f->out), 0);
+	bpo_dsc_destroy(&dsc);
+	free(tree);
+}
+
 /* Failures leave nothing: fuzz needed, already applied, missing patch. */
 static void test_quilt_failures(void **state)
 {
@@ -418,6 +443,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_quilt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quilt_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quilt_empty_patch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_native_and_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dsc_rules, setup, teardown),
 	};
