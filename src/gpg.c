@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deb822.h"
 #include "fsutil.h"
 #include "xmem.h"
 
@@ -215,16 +216,60 @@ static int read_data(gpgme_data_t d, struct bpo_buf *out, const char *name, stru
 	return 0;
 }
 
+#define CLEARSIGN_BEGIN "-----BEGIN PGP SIGNED MESSAGE-----"
+
+/*
+ * A clearsigned document must be exactly one signed message and nothing else
+ * (as apt insists): no second message, no text before or after it. Its text,
+ * as a deb822 reader would take it, goes to expect.
+ */
+static int check_structure(const char *data, size_t len, const char *name, struct bpo_buf *expect,
+			   bool *clearsigned, struct bpo_error *err)
+{
+	const char *p = data, *end = data + len, *hit;
+	size_t n = 0;
+	bool is_signed = false;
+
+	*clearsigned = false;
+	while (p < end && (hit = memmem(p, (size_t)(end - p), CLEARSIGN_BEGIN,
+				       strlen(CLEARSIGN_BEGIN)))) {
+		n++;
+		p = hit + 1;
+	}
+	if (n == 0)
+		return 0;
+	if (n > 1)
+		return bpo_error_set(err, BPO_E_VERIFY, "%s: more than one signed message in the file",
+				     name);
+	if (bpo_deb822_clearsign_strip(data, len, name, expect, &is_signed, err) < 0) {
+		err->kind = BPO_E_VERIFY;
+		return -1;
+	}
+	if (!is_signed)
+		return bpo_error_set(err, BPO_E_VERIFY, "%s: text before the signed message", name);
+	*clearsigned = true;
+	return 0;
+}
+
 /* bpo_gpg_verify_inline: verify a clearsigned message; the verified text goes to plain. */
 int bpo_gpg_verify_inline(struct bpo_gpg *g, const char *data, size_t len, const char *name,
 			  struct bpo_buf *plain, char **fpr, struct bpo_error *err)
 {
 	gpgme_data_t sd = NULL, pd = NULL;
 	gpgme_error_t ge;
+	struct bpo_buf expect, got;
+	struct bpo_error local;
+	bool clearsigned = false;
 	int rc = -1;
 
+	if (!err)
+		err = &local;
 	if (fpr)
 		*fpr = NULL;
+	bpo_buf_init(&expect, len + 1);
+	bpo_buf_init(&got, plain ? plain->max : len + 1);
+	if (check_structure(data, len, name, &expect, &clearsigned, err) < 0)
+		goto out;
 	ge = gpgme_data_new_from_mem(&sd, data, len, 0);
 	if (!ge)
 		ge = gpgme_data_new(&pd);
@@ -244,7 +289,14 @@ int bpo_gpg_verify_inline(struct bpo_gpg *g, const char *data, size_t len, const
 	}
 	if (judge(g, name, fpr, err) < 0)
 		goto out;
-	if (plain && read_data(pd, plain, name, err) < 0)
+	if (read_data(pd, &got, name, err) < 0)
+		goto out;
+	if (clearsigned && (got.len != expect.len || memcmp(got.data, expect.data, got.len) != 0)) {
+		bpo_error_set(err, BPO_E_VERIFY,
+			      "%s: the text gpg verified differs from the document's text", name);
+		goto out;
+	}
+	if (plain && bpo_buf_append(plain, got.data, got.len, err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -256,6 +308,8 @@ out:
 		gpgme_data_release(sd);
 	if (pd)
 		gpgme_data_release(pd);
+	bpo_buf_destroy(&expect);
+	bpo_buf_destroy(&got);
 	return rc;
 }
 

@@ -35,6 +35,13 @@ rm "$CASE/$D/InRelease"
 sed -i 's/^Label: bpo-test$/Label: bpo-tesT/' "$CASE/$D/Release"
 expect_exit 3 "baddetached/$D/Release: BAD signature" fetch_case
 
+# A second signed message appended (signed by another key): refused, as apt does.
+new_case appended
+cp "$CASE/$D/Release" "$T/evil-release"
+archive_gpg "$KEY2" --local-user "$(cat "$KEY2/fpr")" --clearsign -o "$T/evil.asc" "$T/evil-release"
+cat "$T/evil.asc" >>"$CASE/$D/InRelease"
+expect_exit 3 "appended/$D/InRelease: more than one signed message" fetch_case
+
 # Expired Valid-Until.
 new_case expired
 ARCHIVE_VALID_UNTIL=$(($(date +%s) - 3600)) archive_release "$CASE" testing

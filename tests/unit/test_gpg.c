@@ -303,6 +303,43 @@ static void test_bad_and_unsigned(void **state)
 	free(un);
 }
 
+/* Extra material around a good clearsigned message is refused (apt's rule). */
+static void test_structure(void **state)
+{
+	struct fx *fx = *state;
+	struct bpo_error err;
+	struct bpo_buf a, b;
+	char *pa = path(fx, "good.asc"), *pb = path(fx, "other.asc"), *two = path(fx, "two.asc"),
+	     *tail = path(fx, "tail.asc"), *head = path(fx, "head.asc");
+	bpo_buf_init(&a, 1 << 20);
+	bpo_buf_init(&b, 1 << 20);
+	assert_int_equal(bpo_file_read(pa, 1 << 20, &a, &err), 0);
+	assert_int_equal(bpo_file_read(pb, 1 << 20, &a, &err), 0); /* appended */
+	assert_int_equal(bpo_file_write_atomic(two, a.data, a.len, 0644, &err), 0);
+	assert_int_equal(verify(fx, "good", "two.asc", NULL, NULL, &err), -1);
+	assert_int_equal(err.kind, BPO_E_VERIFY);
+	assert_non_null(strstr(err.msg, "two.asc: more than one signed message"));
+	assert_int_equal(bpo_file_read(pa, 1 << 20, &b, &err), 0);
+	assert_int_equal(bpo_buf_puts(&b, "Suite: evil\n", &err), 0);
+	assert_int_equal(bpo_file_write_atomic(tail, b.data, b.len, 0644, &err), 0);
+	assert_int_equal(verify(fx, "good", "tail.asc", NULL, NULL, &err), -1);
+	assert_int_equal(err.kind, BPO_E_VERIFY);
+	bpo_buf_reset(&b);
+	assert_int_equal(bpo_buf_puts(&b, "Suite: evil\n", &err), 0);
+	assert_int_equal(bpo_file_read(pa, 1 << 20, &b, &err), 0);
+	assert_int_equal(bpo_file_write_atomic(head, b.data, b.len, 0644, &err), 0);
+	assert_int_equal(verify(fx, "good", "head.asc", NULL, NULL, &err), -1);
+	assert_int_equal(err.kind, BPO_E_VERIFY);
+	assert_non_null(strstr(err.msg, "head.asc: text before the signed message"));
+	bpo_buf_destroy(&a);
+	bpo_buf_destroy(&b);
+	free(pa);
+	free(pb);
+	free(two);
+	free(tail);
+	free(head);
+}
+
 static void test_detached(void **state)
 {
 	struct fx *fx = *state;
@@ -382,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_expired_key),
 		cmocka_unit_test(test_bad_and_unsigned),
+		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_detached),
 		cmocka_unit_test(test_fixture_and_bad_keyrings),
 	};
