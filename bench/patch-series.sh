@@ -6,6 +6,9 @@
 # be the same tree. Usage: bench/patch-series.sh [BPO] (default: ./bpo, then
 # bpo in PATH). Sizes: BENCH_FILES (default 3000), BENCH_LINES (400),
 # BENCH_PATCHES (100), BENCH_RUNS (3, the best run counts). Needs python3, bc, quilt.
+# BENCH_POOL=pool/main/c/coreutils/coreutils_9.1.orig.tar.xz instead unpacks that
+# real upstream tarball from the Debian mirror (from $BPO_MIRROR or the apt
+# sources, read at run time) and patches its text files.
 # bpo writes durably (temp files, syncfs, renames, syncfs); quilt does not sync.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,8 +19,20 @@ files=${BENCH_FILES:-3000} lines=${BENCH_LINES:-400} npatches=${BENCH_PATCHES:-1
 runs=${BENCH_RUNS:-3}
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
-python3 "$here/patch/gen.py" "$w/base" "$w/patches" "$files" "$lines" "$npatches"
-echo "tree: $files files x $lines lines ($(du -sh "$w/base" | cut -f1)), $npatches patches"
+if [ -n "${BENCH_POOL:-}" ]; then
+	mirror=${BPO_MIRROR:-$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null)}
+	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list)
+	curl -fsS -o "$w/src.tar" "${mirror%/}/$BENCH_POOL"
+	mkdir "$w/unpack"
+	tar -C "$w/unpack" -xf "$w/src.tar"
+	mv "$w/unpack"/* "$w/base"
+	python3 "$here/patch/gen.py" "$w/base" "$w/patches" 0 0 "$npatches"
+	echo "tree: $(basename "$BENCH_POOL"): $(find "$w/base" -type f | wc -l) files" \
+		"($(du -sh "$w/base" | cut -f1)), $npatches patches"
+else
+	python3 "$here/patch/gen.py" "$w/base" "$w/patches" "$files" "$lines" "$npatches"
+	echo "tree: $files files x $lines lines ($(du -sh "$w/base" | cut -f1)), $npatches patches"
+fi
 mapfile -t series < <(sed "s|^|$w/patches/|" "$w/patches/series")
 
 now() { date +%s.%N; }

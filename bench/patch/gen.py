@@ -7,6 +7,8 @@ LINES lines in nested directories; PATCHDIR gets NPATCHES patches (diff -u,
 -p1, a/ b/ prefixes, a DEP-3 header) that each change 3 files in 2 places,
 made against the tree as the series before them left it (so the series
 applies in order at fuzz 0), plus a quilt `series` file. Deterministic.
+With NFILES 0, TREE is an existing tree (an unpacked upstream tarball): the
+patches change its text files of at least 20 lines.
 """
 import os
 import random
@@ -18,12 +20,27 @@ def main():
     rnd = random.Random(4242)
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()
     files = {}
+    if nfiles == 0:
+        for root, dirs, names_ in os.walk(tree):
+            dirs.sort()
+            for n in sorted(names_):
+                full = os.path.join(root, n)
+                if os.path.islink(full) or not os.path.isfile(full):
+                    continue
+                try:
+                    with open(full, encoding="utf-8", newline="") as f:
+                        lines = f.readlines()
+                except (UnicodeDecodeError, OSError):
+                    continue
+                if len(lines) >= 20 and all(l.endswith("\n") for l in lines) and \
+                        not any("\r" in l for l in lines):
+                    files[os.path.relpath(full, tree)] = lines
     for i in range(nfiles):
         path = "src/mod%02d/sub%d/file%04d.c" % (i % 40, i % 7, i)
         files[path] = ["/* %s %d */\n" % (path, i)] + [
             "\tint v%d = %s(%d, %s);\n" % (j, rnd.choice(words), j, rnd.choice(words))
             for j in range(nlines - 1)]
-    for path, lines in files.items():
+    for path, lines in files.items() if nfiles else []:
         full = os.path.join(tree, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
         with open(full, "w") as f:
