@@ -14,8 +14,9 @@
 #include "version.h"
 #include "xmem.h"
 
-/* Most input `bpo version sort` reads from stdin. */
+/* Most input `bpo version sort` reads from stdin: bytes and lines. */
 #define SORT_INPUT_MAX (256u << 20)
+#define SORT_LINES_MAX (4u << 20)
 
 static int run_version(struct bpo_ctx *ctx, int argc, char **argv);
 
@@ -38,7 +39,8 @@ static const struct bpo_cmd cmd_version = {
 		 "sort [-r|--reverse]\n"
 		 "    Read versions from standard input, one a line, and print them in\n"
 		 "    ascending order (descending with --reverse); leading and trailing\n"
-		 "    blanks are dropped, equal versions keep their input order.\n"
+		 "    blanks are dropped, equal versions keep their input order\n"
+		 "    (at most 256 MiB and 4194304 lines).\n"
 		 "\n"
 		 "Exit status: 0 true / sorted, 1 false, 2 bad operator, bad usage or an\n"
 		 "invalid version (the message names the reason, and for sort the line).\n",
@@ -152,7 +154,11 @@ static int do_sort(int argc, char **argv)
 		int prc;
 		if (nl)
 			*nl = '\0';
-		line++;
+		if (++line > SORT_LINES_MAX) {
+			bpo_error("<stdin>: more than %u lines", SORT_LINES_MAX);
+			rc = BPO_EXIT_USAGE;
+			goto out;
+		}
 		BPO_GROW(items, cap, n + 1);
 		prc = bpo_version_parse_lax(&items[n].v, s, &err);
 		if (prc < 0) {
