@@ -83,6 +83,8 @@ for _ in $(seq 600); do
 	sleep 0.2
 done
 pgrep -f 'sleep 86399' >/dev/null || fail "the build never started sleeping"
+# while it runs, its mounts live in its own mount namespace only
+[ "$(mounts)" = "$before" ] || fail "the build's mounts are visible on the host: $(mounts)"
 kill -INT "$bg"
 set +e
 wait "$bg"
@@ -93,6 +95,6 @@ bg=
 grep -q "interrupted by signal 2" "$tmp/err" || fail "no interruption message: $(cat "$tmp/err")"
 pgrep -f 'sleep 86399' && fail "the build's processes survived SIGINT"
 
-[ "$(mounts)" = "$before" ] || fail "the host's mount table changed"
+[ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"
 assert_no_tmp "$tmp/stamp"
 echo "PASS: build failures"

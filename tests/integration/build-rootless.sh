@@ -29,7 +29,7 @@ ln -s "$BPO_CACHE_DIR/chroots/bookworm-$arch.tar.zst" "$tmp/cache/chroots/"
 mkdir "$tmp/src"
 dsc=$(make_dsc "$tmp/src")
 chown -R "$user" "$tmp/cache" "$tmp/src"
-before=$(mounts)
+before=$(BPO_CACHE_DIR="$tmp/cache" mounts)
 
 as_user() {
 	runuser -u "$user" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/nonexistent \
@@ -49,7 +49,7 @@ grep -q '^BPO-PROBE interfaces=lo $' "$log" || fail "interfaces other than lo"
 grep -q '^BPO-PROBE self-connect=ok$' "$log" || fail "no loopback inside the build"
 left=$(find "$tmp/cache/chroots/tmp" -mindepth 1 -maxdepth 1 2>/dev/null)
 [ -z "$left" ] || fail "temporary directories left: $left"
-[ "$(mounts)" = "$before" ] || fail "the host's mount table changed"
+[ "$(BPO_CACHE_DIR="$tmp/cache" mounts)" = "$before" ] || fail "mounts under the cache left behind"
 
 # a user without subordinate ids: a clear error naming the lines to add
 nobody=nobody

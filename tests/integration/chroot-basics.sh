@@ -57,7 +57,7 @@ echo from-host >"$tmp/shared/in"
 [ "$(echo hi | "$BPO" chroot shell bookworm -- /bin/cat)" = hi ] || fail "chroot shell -- cat"
 
 # nothing left behind: mounts, temporary roots
-[ "$(mounts)" = "$before" ] || fail "the host's mount table changed"
+[ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"
 assert_no_tmp "$tmp/stamp"
 
 # errors: usage (2), missing image (1) with the command to make it

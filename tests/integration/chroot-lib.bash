@@ -41,9 +41,12 @@ need_image() {
 		skip "no bookworm image in $BPO_CACHE_DIR (tests/prepare.d/20-chroot-image.sh makes it)"
 }
 
-# Mount table of this mount namespace without the per-mount ids that change.
+# The host's mounts that involve bpo's cache (every mount bpo makes has its
+# mount point, upper or work directory there; other tests running at the
+# same time may mount elsewhere), without the per-mount ids.
 mounts() {
-	awk '{ $1 = ""; $2 = ""; print }' /proc/self/mountinfo | sort
+	grep -F -- "$BPO_CACHE_DIR" /proc/self/mountinfo | awk '{ $1 = ""; $2 = ""; print }' | sort
+	grep -c -F -- "$BPO_CACHE_DIR" /proc/self/mountinfo || true
 }
 
 # make_dsc DIR [EXTRA-FILE...]: the fixture package in DIR with the named
