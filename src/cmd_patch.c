@@ -222,6 +222,26 @@ static int edit_tree(const char *tree, const char *dest, char **paths, char **re
 			      dest);
 		return -1;
 	}
+	{
+		/* DEST inside the tree would be copied into itself */
+		char *dcopy = bpo_xstrdup(dest), *slash;
+		char *rt = realpath(tree, NULL), *rd = NULL;
+		/* the nearest existing ancestor of DEST */
+		while (!rd && (slash = strrchr(dcopy, '/')) != NULL) {
+			*slash = '\0';
+			rd = realpath(dcopy[0] ? dcopy : "/", NULL);
+		}
+		if (!rd)
+			rd = realpath(".", NULL);
+		bool inside = rt && rd && strncmp(rd, rt, strlen(rt)) == 0 &&
+			      (rd[strlen(rt)] == '\0' || rd[strlen(rt)] == '/');
+		free(dcopy);
+		free(rt);
+		free(rd);
+		if (inside)
+			return bpo_error_set(err, BPO_E_USAGE, "%s: --dest must be outside the tree %s",
+					     dest, tree);
+	}
 	if (load_patches(paths, n, &ps, err) < 0)
 		return -1;
 	pp = bpo_xcalloc((size_t)n, sizeof(*pp));

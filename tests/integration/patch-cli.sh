@@ -56,6 +56,8 @@ grep -q '^+fifty$' edit/src/f.c.rej || fail "no reject"
 cmp -s edit/.bpo-edit/pristine/src/f.c t/src/f.c || fail "pristine copy differs from the tree"
 set +e; "$BPO" patch --edit --tree t --dest edit 0001-fix.patch 2>err; rc=$?; set -e
 [ "$rc" = 2 ] || fail "--edit onto an existing dest: exit $rc"
+set +e; "$BPO" patch --edit --tree t --dest t/sub/ed 0001-fix.patch 2>err; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q 'must be outside the tree' err || fail "--edit into the tree: exit $rc"
 
 # fix it by hand, refresh: header kept, applies at fuzz 0 and offset 0 to the tree
 sed -i 's/^local 50$/fifty/' edit/src/f.c
