@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +21,9 @@
 #include "xmem.h"
 
 #define BACKOFF_MAX_MS 30000u
+/* How long to wait for another bpo process that is downloading the same file. */
+#define BUSY_WAIT_MS (600u * 1000u)
+#define BUSY_POLL_MS 250u
 
 enum xstate { X_PENDING, X_ACTIVE, X_DONE };
 
@@ -43,6 +47,7 @@ struct xfer {
 	/* scheduling */
 	enum xstate state;
 	unsigned attempt;
+	uint64_t busy_since; /* another process held the .part lock since then (0: no) */
 	uint64_t next_at;
 	CURL *easy;
 	char curl_msg[CURL_ERROR_SIZE];
@@ -204,7 +209,13 @@ static void setopt_protocols(CURL *e)
 #endif
 }
 
-/* Start one attempt of x; -1 (x done with an error) when it cannot start. */
+static bool cached_ok(struct bpo_fetcher *f, struct bpo_fetch_req *r);
+
+/*
+ * Start one attempt of x: 0 started, 1 busy (another process downloads the
+ * same file: try again later), 2 done (the other process put it in the
+ * cache meanwhile), -1 (x done with an error) when it cannot start.
+ */
 static int start(struct xfer *x, CURLM *m)
 {
 	struct bpo_fetcher *f = x->f;
@@ -222,6 +233,32 @@ static int start(struct xfer *x, CURLM *m)
 		if (x->fd < 0 || fstat(x->fd, &st) < 0 || !S_ISREG(st.st_mode))
 			return bpo_error_set(&x->err, BPO_E_IO, "%s: cannot open: %s", x->part,
 					     strerror(errno));
+		/* One writer per .part file across processes: lock it, and make sure
+		 * the file locked is still the one at that path (not renamed away). */
+		{
+			struct stat now;
+			if (flock(x->fd, LOCK_EX | LOCK_NB) < 0) {
+				if (errno != EWOULDBLOCK)
+					return bpo_error_set(&x->err, BPO_E_IO, "%s: cannot lock: %s",
+							     x->part, strerror(errno));
+				close(x->fd);
+				x->fd = -1;
+				return 1;
+			}
+			if (stat(x->part, &now) < 0 || now.st_ino != st.st_ino ||
+			    now.st_dev != st.st_dev) {
+				close(x->fd);
+				x->fd = -1;
+				return 1;
+			}
+		}
+		if (x->busy_since && cached_ok(f, x->req)) {
+			x->req->from_cache = true;
+			unlink(x->part);
+			close(x->fd);
+			x->fd = -1;
+			return 2;
+		}
 		x->have = (uint64_t)st.st_size;
 		if (x->have >= x->req->size || x->req->any_size) {
 			/* Complete or too long: whatever it is, start afresh. */
@@ -346,10 +383,8 @@ static int finish(struct xfer *x, CURLM *m, CURLcode cc)
 	curl_multi_remove_handle(m, x->easy);
 	curl_easy_cleanup(x->easy);
 	x->easy = NULL;
-	if (x->req && x->fd >= 0) {
-		if (close(x->fd) < 0 && cc == CURLE_OK)
-			bpo_error_set(&x->err, BPO_E_IO, "%s: cannot write: %s", x->part,
-				      strerror(errno));
+	if (x->req && x->fd >= 0 && cc != CURLE_OK) {
+		close(x->fd);
 		x->fd = -1;
 	}
 	if (x->err.kind != BPO_E_NONE) {
@@ -363,8 +398,14 @@ static int finish(struct xfer *x, CURLM *m, CURLcode cc)
 		x->rc = -1;
 	} else if (cc == CURLE_OK) {
 		x->rc = 0;
-		if (x->req)
+		if (x->req) {
+			/* Verified and renamed while the lock is still held. */
 			x->rc = verify_part(x, &x->err);
+			if (close(x->fd) < 0 && x->rc == 0)
+				x->rc = bpo_error_set(&x->err, BPO_E_IO, "%s: cannot write: %s",
+						      x->part, strerror(errno));
+			x->fd = -1;
+		}
 		if (x->rc == 0)
 			bpo_info("fetched %s (%" PRIu64 " bytes)", x->name, x->have + x->written);
 	} else if (cc == CURLE_HTTP_RETURNED_ERROR &&
@@ -397,6 +438,10 @@ static int finish(struct xfer *x, CURLM *m, CURLcode cc)
 			bpo_error_set(&x->err, BPO_E_IO, "%s: download failed: %s: %s", x->name,
 				      x->curl_msg[0] ? x->curl_msg : curl_easy_strerror(cc), x->url);
 		x->rc = -1;
+	}
+	if (x->req && x->fd >= 0) {
+		close(x->fd);
+		x->fd = -1;
 	}
 	if (retry && x->attempt < x->f->retries) {
 		uint64_t delay = x->f->backoff_ms;
@@ -480,7 +525,33 @@ static int run(struct bpo_fetcher *f, struct xfer *xs, size_t n, struct bpo_erro
 					wake = x->next_at;
 				continue;
 			}
-			if (start(x, m) < 0) {
+			switch (start(x, m)) {
+			case 0:
+				active++;
+				break;
+			case 1:
+				if (!x->busy_since) {
+					x->busy_since = t ? t : 1;
+					bpo_info("%s: another bpo is downloading it; waiting", x->name);
+				} else if (t - x->busy_since > BUSY_WAIT_MS) {
+					bpo_error_set(&x->err, BPO_E_IO,
+						      "%s: %s stayed locked by another process", x->name,
+						      x->part);
+					x->rc = -1;
+					x->state = X_DONE;
+					left--;
+					break;
+				}
+				x->next_at = t + BUSY_POLL_MS;
+				if (x->next_at < wake)
+					wake = x->next_at;
+				break;
+			case 2:
+				x->rc = 0;
+				x->state = X_DONE;
+				left--;
+				break;
+			default:
 				if (x->req && x->fd >= 0) {
 					close(x->fd);
 					x->fd = -1;
@@ -488,9 +559,8 @@ static int run(struct bpo_fetcher *f, struct xfer *xs, size_t n, struct bpo_erro
 				x->rc = -1;
 				x->state = X_DONE;
 				left--;
-				continue;
+				break;
 			}
-			active++;
 		}
 		if (active == 0) {
 			if (left > 0 && wake != UINT64_MAX && wake > t) {

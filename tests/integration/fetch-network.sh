@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fetch-network: network failures. A connection dropped mid-file is resumed
 # with a Range request and succeeds; HTTP 503 is retried with backoff; a
-# stalled transfer times out and is retried; 404 fails at once (exit 1, no
+# stalled transfer times out and is retried; two processes fetching the same
+# file share one download (lock on the .part file); 404 fails at once (exit 1, no
 # retry); a server that stays down or refuses connections fails with exit 1
 # after the retries. Nothing unverified is left in the cache.
 set -euo pipefail
@@ -15,6 +16,7 @@ FETCH_HTTPD_OPTS=(
 	--fail "/flaky/$P/hello_1.1-1.dsc:2"
 	--fail "/down/$P/hello_1.1.orig.tar.gz:1000"
 	--stall "/stall/$P/hello_1.1-1.debian.tar.xz:4"
+	--stall "/concurrent/$P/hello_1.1.orig.tar.gz:2"
 )
 . "$BPO_SRCDIR/tests/integration/lib/fetch-env.sh"
 
@@ -56,6 +58,25 @@ expect_exit 0 "retrying" env BPO_FETCH_STALL_TIMEOUT=1 "$BPO" -c "$CASE_DIR/bpo.
 	"$CASE_DIR/recipe.yaml"
 [ "$(httpd_requests "/stall/$P/hello_1.1-1.debian.tar.xz")" -ge 2 ]
 echo "ok: stall timeout"
+
+# Two bpo processes fetching the same file into one cache: one downloads, the
+# other waits for its lock and takes the verified file from the cache.
+new_case concurrent
+"$BPO" -c "$CASE_DIR/bpo.conf" fetch --dest "$T/conc1" "$CASE_DIR/recipe.yaml" >"$T/c1.out" 2>"$T/c1.err" &
+p1=$!
+sleep 0.5
+"$BPO" -c "$CASE_DIR/bpo.conf" fetch --dest "$T/conc2" "$CASE_DIR/recipe.yaml" >"$T/c2.out" 2>"$T/c2.err" &
+p2=$!
+rc1=0; rc2=0
+wait "$p1" || rc1=$?
+wait "$p2" || rc2=$?
+[ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] || { echo "FAIL: concurrent fetches: $rc1 $rc2"; cat "$T/c1.err" "$T/c2.err"; exit 1; }
+[ "$(httpd_requests "/concurrent/$P/hello_1.1.orig.tar.gz")" -eq 1 ] || {
+	echo "FAIL: the tarball was downloaded more than once"; grep orig "$HTTPD_LOG"; exit 1; }
+cmp "$T/conc1/hello_1.1.orig.tar.gz" "$T/conc2/hello_1.1.orig.tar.gz"
+grep -q "another bpo is downloading it" "$T/c2.err"
+echo "ok: concurrent fetches share one download"
+cache_verified
 
 # Connection refused (a port nobody listens on): exit 1 after the retries.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
