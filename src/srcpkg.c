@@ -504,9 +504,10 @@ static int apply_quilt(const char *tree, struct bpo_error *err)
 			 * .pc/<patch>/. */
 			bpo_warn("diff '%s' doesn't contain any patch", rel);
 			rc = 0;
-		} else if (bpo_patch_load(ppath, &p, err) == 0) {
-			rc = apply_one(tree, &p, e->strip, backup, err);
-			bpo_patch_destroy(&p);
+		} else {
+			if (bpo_patch_load(ppath, &p, err) == 0)
+				rc = apply_one(tree, &p, e->strip, backup, err);
+			bpo_patch_destroy(&p); /* also after a failed load: it may hold parts */
 		}
 		free(rel);
 		free(ppath);
@@ -545,8 +546,8 @@ static int apply_diff(const char *tree, const char *diff_path, const char *name,
 	if (bpo_patch_parse(b.data ? b.data : "", b.len, name, &p, err) < 0)
 		goto out;
 	ret = apply_one(tree, &p, 1, NULL, err);
-	bpo_patch_destroy(&p);
 out:
+	bpo_patch_destroy(&p); /* also after a failed parse: it may hold parts */
 	bpo_buf_destroy(&b);
 	return ret;
 }
