@@ -1049,6 +1049,8 @@ static int fetch_patches(const struct bpo_recipe *r, struct bpo_fetcher *f,
 	paths.n = 0;
 	rc = 0;
 out:
+	for (size_t i = 0; rc < 0 && i < paths.n; i++)
+		unlink(paths.v[i]); /* no half set of patches left behind */
 	bpo_strv_destroy(&paths);
 	free(pdir);
 	return rc;
@@ -1070,8 +1072,12 @@ int bpo_fetch_recipe(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		rc = fetch_from_dsc_url(r, cfg, dest_dir, &f, out, &cap, err);
 	else
 		rc = fetch_from_archive(r, cfg, dest_dir, &f, out, &cap, err);
-	if (rc == 0)
-		rc = fetch_patches(r, &f, out, err);
+	if (rc == 0 && fetch_patches(r, &f, out, err) < 0) {
+		/* A recipe whose patches do not verify leaves nothing in dest_dir. */
+		for (size_t i = 0; i < out->n_files; i++)
+			unlink(out->files[i].path);
+		rc = -1;
+	}
 	bpo_fetcher_destroy(&f);
 	if (rc < 0)
 		bpo_fetched_destroy(out);

@@ -89,6 +89,8 @@ RECIPE_EXTRA="patches:
   - path: $T/local.patch
     sha256: $bad"
 recipe "dsc: $DSC_URL" "keyring: $KEY1/keyring.gpg"
-expect_exit 3 "local.patch: SHA256 mismatch: got $good, the recipe pins $bad" fetch_case
+expect_exit 3 "local.patch: SHA256 mismatch: got $good, the recipe pins $bad" fetch_case --dest "$T/badpatch"
+[ -z "$(find "$T/badpatch" -type f)" ] || { echo "FAIL: files left after a bad patch"; exit 1; }
+echo "ok: a bad patch leaves no files"
 cache_verified
 echo "all fetch-dsc checks passed"
