@@ -660,6 +660,21 @@ static char *stanza_ordered(const struct bpo_deb822_para *para, const char *cons
 	return bpo_buf_steal(&b, NULL);
 }
 
+/* The stanza as it was parsed (our own index: already in dpkg's order). */
+static char *stanza_raw(const struct bpo_deb822_para *para)
+{
+	struct bpo_buf b;
+	bpo_buf_init(&b, BPO_MAX_INDEX);
+	for (size_t i = 0; i < para->n; i++) {
+		const struct bpo_deb822_field *f = &para->fields[i];
+		if (f->raw && f->raw_len && f->raw[f->raw_len - 1] == '\n')
+			bpo_buf_append(&b, f->raw, f->raw_len, NULL);
+		else
+			put_field(&b, f->name, f->value);
+	}
+	return bpo_buf_steal(&b, NULL);
+}
+
 static struct entry *index_add(struct index *ix)
 {
 	BPO_GROW(ix->e, ix->cap, ix->n + 1);
@@ -752,7 +767,7 @@ static int index_load(struct index *ix, const char *sdir, struct bpo_error *err)
 			ix->n--;
 			goto out;
 		}
-		e->text = stanza_ordered(&para, source ? src_order : pkg_order);
+		e->text = stanza_raw(&para);
 		bpo_deb822_para_destroy(&para);
 	}
 	if (r < 0)
@@ -2327,8 +2342,9 @@ static void verify_suite(struct bpo_repo *r, struct bpo_signer *sig, const char 
 		problem(v, "%s", e.msg);
 	else if (plain.len != rel.len || memcmp(plain.data, rel.data, rel.len) != 0)
 		problem(v, "%s: signed text differs from %s", p_in, p_rel);
-	if (bpo_sign_verify(sig, p_gpg, rel.data, rel.len, gpg.data, gpg.len, r->cfg.key, NULL, NULL,
-			    &e) < 0)
+	/* (before a change only InRelease matters: Release.gpg is made anew) */
+	if (deep && bpo_sign_verify(sig, p_gpg, rel.data, rel.len, gpg.data, gpg.len, r->cfg.key,
+				    NULL, NULL, &e) < 0)
 		problem(v, "%s", e.msg);
 	bpo_deb822_parser_init(&p, rel.data, rel.len, p_rel, 0);
 	if (bpo_deb822_next(&p, &para, &e) <= 0) {
