@@ -373,12 +373,27 @@ static bool transient_curl(CURLcode c)
 	}
 }
 
+static bool progress_tty(const struct bpo_fetcher *f)
+{
+	return f->progress && bpo_log_is_tty() && bpo_log_level() >= BPO_LOG_NORMAL;
+}
+
+/* Wipe the progress bar so that a message gets a clean line. */
+static void clear_bar(const struct bpo_fetcher *f)
+{
+	if (progress_tty(f)) {
+		fprintf(stderr, "\r%79s\r", "");
+		fflush(stderr);
+	}
+}
+
 /* Classify a finished attempt. Returns 1 to retry, 0 when x is done. */
 static int finish(struct xfer *x, CURLM *m, CURLcode cc)
 {
 	long code = 0;
 	bool retry = false;
 
+	clear_bar(x->f);
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
 	curl_multi_remove_handle(m, x->easy);
 	curl_easy_cleanup(x->easy);
@@ -504,7 +519,7 @@ static int run(struct bpo_fetcher *f, struct xfer *xs, size_t n, struct bpo_erro
 	CURLM *m = curl_multi_init();
 	size_t left = 0, active = 0;
 	uint64_t last = 0;
-	bool tty = f->progress && bpo_log_is_tty() && bpo_log_level() >= BPO_LOG_NORMAL;
+	bool tty = progress_tty(f);
 
 	if (!m)
 		return bpo_error_set(err, BPO_E_FAIL, "cannot initialise libcurl");
@@ -532,6 +547,7 @@ static int run(struct bpo_fetcher *f, struct xfer *xs, size_t n, struct bpo_erro
 			case 1:
 				if (!x->busy_since) {
 					x->busy_since = t ? t : 1;
+					clear_bar(f);
 					bpo_info("%s: another bpo is downloading it; waiting", x->name);
 				} else if (t - x->busy_since > BUSY_WAIT_MS) {
 					bpo_error_set(&x->err, BPO_E_IO,
@@ -586,7 +602,7 @@ static int run(struct bpo_fetcher *f, struct xfer *xs, size_t n, struct bpo_erro
 			curl_multi_poll(m, NULL, 0, 100, NULL);
 	}
 	if (tty)
-		fprintf(stderr, "\r%60s\r", "");
+		clear_bar(f);
 	curl_multi_cleanup(m);
 	return 0;
 }

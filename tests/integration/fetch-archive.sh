@@ -85,4 +85,15 @@ archive_sign "$CASE" testing "$KEY1"
 expect_exit 0 "" fetch_case
 grep -q "/gzonly/dists/testing/main/source/Sources.gz" "$HTTPD_LOG"
 echo "ok: Sources.gz"
+# On a terminal: a progress bar, wiped before each message line.
+if command -v script >/dev/null 2>&1; then
+	new_case tty
+	script -qec "'$BPO' -c '$CASE_DIR/bpo.conf' fetch '$CASE_DIR/recipe.yaml'" /dev/null >"$T/tty.out"
+	grep -q '% .*files, .* active' "$T/tty.out" || { echo "FAIL: no progress bar"; cat -A "$T/tty.out"; exit 1; }
+	# every message starts a clean line: the bar is wiped with spaces and \r
+	if tr '\r' '\n' <"$T/tty.out" | grep -q '.bpo: fetched'; then
+		echo "FAIL: a message shares its line with the bar:"; cat -A "$T/tty.out"; exit 1
+	fi
+	echo "ok: progress bar on a terminal"
+fi
 echo "all fetch-archive checks passed"
