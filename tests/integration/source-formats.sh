@@ -291,4 +291,18 @@ cmp -s "$T/o5/old_1.0.orig.tar.gz" "$POOL/o/old/old_1.0.orig.tar.gz" || fail "1.
 	fail "dpkg-source -x old"
 grep -qx 'beta (backport)' "$T/x5/a.txt" || fail "1.0: patch not in the result"
 
+# --- usage.
+"$BPO" source --help | grep -q -- '--force-version' || fail "--help lacks --force-version"
+set +e
+"$BPO" source >/dev/null 2>&1
+rc1=$?
+"$BPO" source "$T/r/tool.yaml" --no-such-option >/dev/null 2>&1
+rc2=$?
+"$BPO" source "$T/r/no-such-recipe.yaml" --dest "$T/o6" >/dev/null 2>"$T/o6.err"
+rc3=$?
+set -e
+[ "$rc1" = 2 ] || fail "no recipe: exit $rc1, want 2"
+[ "$rc2" = 2 ] || fail "unknown option: exit $rc2, want 2"
+[ "$rc3" != 0 ] && grep -q 'no-such-recipe.yaml' "$T/o6.err" || fail "missing recipe: exit $rc3"
+
 echo "ok: bpo source formats"
