@@ -346,6 +346,42 @@ static void mark_creations(const char *tree, struct bpo_patch *p, int strip)
 	}
 }
 
+/*
+ * dpkg-source runs GNU patch with -E for quilt patches: a file left empty by
+ * a patch is removed (a git patch creating an empty file leaves nothing),
+ * and so are the directories that removing it (or a deletion) left empty,
+ * up to the tree.
+ */
+static int remove_empty(const char *tree, const char *rel, struct bpo_error *err)
+{
+	struct stat st;
+	char *abs;
+	int ret = 0;
+	if (!rel || !bpo_path_relative_ok(rel))
+		return 0;
+	abs = bpo_path_join(tree, rel);
+	if (lstat(abs, &st) == 0) {
+		if (!S_ISREG(st.st_mode) || st.st_size != 0)
+			goto out;
+		if (unlink(abs) != 0) {
+			ret = bpo_error_set(err, BPO_E_IO, "%s: cannot remove: %s", abs,
+					    strerror(errno));
+			goto out;
+		}
+	} else if (errno != ENOENT) {
+		goto out;
+	}
+	for (char *slash = strrchr(abs, '/'); slash && (size_t)(slash - abs) > strlen(tree);
+	     slash = strrchr(abs, '/')) {
+		*slash = '\0';
+		if (rmdir(abs) != 0)
+			break; /* not empty (or not ours): stop */
+	}
+out:
+	free(abs);
+	return ret;
+}
+
 /* Apply one parsed patch at fuzz 0, all or nothing; with backup_dir, first
  * save each file it touches there (an empty file for one it creates). */
 static int apply_one(const char *tree, struct bpo_patch *p, int strip, const char *backup_dir,
@@ -401,6 +437,11 @@ static int apply_one(const char *tree, struct bpo_patch *p, int strip, const cha
 		goto out;
 	if (check_report(&rep, p->name, err) < 0)
 		goto out;
+	if (backup_dir) {
+		for (size_t j = 0; rep.n && j < rep.patches[0].n_files; j++)
+			if (remove_empty(tree, rep.patches[0].files[j].path, err) < 0)
+				goto out;
+	}
 	ret = 0;
 out:
 	bpo_patch_report_destroy(&rep);

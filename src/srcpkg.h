@@ -21,7 +21,9 @@
  *                 is always "debian" here), and series is made a symlink to
  *                 it as dpkg-source does. A series file or patch that is a
  *                 symlink is refused. An empty (0-byte) patch counts as
- *                 applied, with a warning, as with GNU patch. Files a git
+ *                 applied, with a warning, as with GNU patch. As GNU patch -E
+ *                 (which dpkg-source uses here), a file a patch leaves empty
+ *                 is removed, with the directories that leaves empty. Files a git
  *                 rename patch removes are not backed up in .pc/.
  *   1.0           <source>_<upstream>.orig.tar.gz plus <source>_<version>.diff.gz
  *                 (applied with the patch engine at fuzz 0, -p1), or one

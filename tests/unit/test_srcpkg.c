@@ -287,6 +287,34 @@ static void test_quilt_empty_patch(void **state)
 	free(tree);
 }
 
+/* GNU patch -E, as dpkg-source runs it: a file a patch empties goes, and so
+ * do the directories that leaves empty; a git patch creating an empty file
+ * leaves nothing. The backups stay in .pc/. */
+static void test_quilt_remove_empty(void **state)
+{
+	struct fx *f = *state;
+	struct bpo_dsc dsc;
+	struct bpo_error err;
+	char *tree = bpo_path_join(f->out, "tree");
+	static const char p2[] = "--- a/comp/x\n+++ b/comp/x\n@@ -1 +0,0 @@\n-x\n"
+				 "diff --git a/e/m/empty b/e/m/empty\nnew file mode 100644\n"
+				 "index 0000000..e69de29\n";
+	quilt_pkg(f, &dsc, patch1, p2);
+	if (bpo_srcpkg_unpack_dsc(&dsc, f->dir, tree, NULL, &err) != 0)
+		fail_msg("%s", err.msg);
+	static const char *const gone[] = { "comp/x", "comp", "e/m/empty", "e" };
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+		char *p = bpo_path_join(tree, gone[i]);
+		if (bpo_path_exists(p))
+			fail_msg("%s: still there", p);
+		free(p);
+	}
+	assert_content(tree, ".pc/02.patch/comp/x", "x\n");
+	assert_content(tree, "a.txt", "one\nTWO\nthree\nfour\nfive\n");
+	bpo_dsc_destroy(&dsc);
+	free(tree);
+}
+
 /* Failures leave nothing: fuzz needed, already applied, missing patch. */
 static void test_quilt_failures(void **state)
 {
@@ -444,6 +472,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_quilt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quilt_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quilt_empty_patch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quilt_remove_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_native_and_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dsc_rules, setup, teardown),
 	};
