@@ -446,6 +446,11 @@ static int finish(struct xfer *x, CURLM *m, CURLcode cc)
 			retry = code >= 500 || code == 408 || code == 429;
 		else
 			retry = transient_curl(cc);
+		if (cc == CURLE_RANGE_ERROR && x->req) {
+			/* The server cannot resume: drop the partial file, start again. */
+			unlink(x->part);
+			retry = true;
+		}
 		if (cc == CURLE_HTTP_RETURNED_ERROR)
 			bpo_error_set(&x->err, BPO_E_IO, "%s: download failed: HTTP %ld: %s",
 				      x->name, code, x->url);

@@ -17,6 +17,7 @@ FETCH_HTTPD_OPTS=(
 	--fail "/down/$P/hello_1.1.orig.tar.gz:1000"
 	--stall "/stall/$P/hello_1.1-1.debian.tar.xz:4"
 	--stall "/concurrent/$P/hello_1.1.orig.tar.gz:2"
+	--norange "/norange/$P/hello_1.1.orig.tar.gz"
 )
 . "$BPO_SRCDIR/tests/integration/lib/fetch-env.sh"
 
@@ -28,6 +29,26 @@ grep -q "GET /drop/$P/hello_1.1.orig.tar.gz range=bytes=5000- 206" "$HTTPD_LOG" 
 cmp "$CASE_DIR/work/hello_1.1-1/hello_1.1.orig.tar.gz" "$CASE/$P/hello_1.1.orig.tar.gz"
 echo "ok: resumed with Range"
 cache_verified
+
+# A partial download left by an earlier run, and a server that ignores Range:
+# the partial file is dropped and the whole file fetched again.
+new_case norange
+mkdir -p "$CASE_DIR/cache/partial"
+head -c 3000 "$CASE/$P/hello_1.1.orig.tar.gz" >"$CASE_DIR/cache/partial/hello_1.1.orig.tar.gz.part"
+expect_exit 0 "" fetch_case
+grep -q "GET /norange/$P/hello_1.1.orig.tar.gz range=bytes=3000- 200" "$HTTPD_LOG"
+cmp "$CASE_DIR/work/hello_1.1-1/hello_1.1.orig.tar.gz" "$CASE/$P/hello_1.1.orig.tar.gz"
+echo "ok: a server without Range support gets a fresh download"
+cache_verified
+
+# The same, with a server that honours Range: resumed from byte 3000.
+new_case resume
+mkdir -p "$CASE_DIR/cache/partial"
+head -c 3000 "$CASE/$P/hello_1.1.orig.tar.gz" >"$CASE_DIR/cache/partial/hello_1.1.orig.tar.gz.part"
+expect_exit 0 "" fetch_case
+grep -q "GET /resume/$P/hello_1.1.orig.tar.gz range=bytes=3000- 206" "$HTTPD_LOG"
+[ "$(httpd_requests "/resume/$P/hello_1.1.orig.tar.gz")" -eq 1 ]
+echo "ok: an earlier partial download is resumed"
 
 # 404: exit 1 at once (one request only), the file named.
 new_case missing

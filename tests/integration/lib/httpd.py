@@ -15,6 +15,7 @@ Fault modes (each may be given several times):
   --missing PATH    answer 404 for PATH
   --fail PATH:K     answer 503 to the first K requests for PATH
   --stall PATH:S    on the first request for PATH sleep S seconds before the body
+  --norange PATH    ignore Range headers for PATH (answer 200 with the whole file)
 
 PATH is the URL path as requested, e.g. /pool/main/h/hello/hello_1.0.orig.tar.gz.
 Usually started through tests/integration/lib/archive.sh (httpd_start).
@@ -37,6 +38,7 @@ def main():
     ap.add_argument("--missing", action="append", default=[])
     ap.add_argument("--fail", action="append", default=[])
     ap.add_argument("--stall", action="append", default=[])
+    ap.add_argument("--norange", action="append", default=[])
     a = ap.parse_args()
 
     def pairs(items):
@@ -48,6 +50,7 @@ def main():
 
     drop, fail, stall = pairs(a.drop), pairs(a.fail), pairs(a.stall)
     missing = set(a.missing)
+    norange = set(a.norange)
     seen = {}
     lock = threading.Lock()
     root = os.path.realpath(a.root)
@@ -92,7 +95,7 @@ def main():
                 data = f.read()
             start, end, status = 0, len(data) - 1, 200
             rng = self.headers.get("Range")
-            if rng and rng.startswith("bytes="):
+            if rng and rng.startswith("bytes=") and path not in norange:
                 s, _, e = rng[6:].partition("-")
                 try:
                     start = int(s)
