@@ -79,7 +79,8 @@ char *bpo_config_apt_mirror(struct bpo_error *err);
 char *bpo_config_apt_mirror_in(const char *apt_dir, char **where, char **security,
 			       struct bpo_error *err);
 /* Print the effective configuration and each value's origin as YAML or one
- * line of JSON: {config: {key: value...}, origin: {key: origin...}, files: [...]}. */
+ * line of JSON: {config: {key: value...}, origin: {key: origin...},
+ * files: loaded_from (or null)}. */
 int bpo_config_write(const struct bpo_config *cfg, bool json, struct bpo_buf *out,
 		     struct bpo_error *err);
 
