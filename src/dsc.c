@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "xmem.h"
 
+/* bpo_dsc_init: an empty file list (safe to destroy). */
 void bpo_dsc_init(struct bpo_dsc *d)
 {
 	memset(d, 0, sizeof(*d));

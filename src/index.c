@@ -25,6 +25,7 @@
 /* Most entries a Release's SHA256 field may list (Debian's has ~ 600 per suite). */
 #define RELEASE_MAX_FILES 100000
 
+/* bpo_release_init: an empty Release (safe to destroy). */
 void bpo_release_init(struct bpo_release *rel)
 {
 	memset(rel, 0, sizeof(*rel));
@@ -623,6 +624,7 @@ out:
 
 /* ---- fetching a recipe's source ------------------------------------------ */
 
+/* bpo_fetched_init: an empty result (safe to destroy). */
 void bpo_fetched_init(struct bpo_fetched *out)
 {
 	memset(out, 0, sizeof(*out));
