@@ -4,10 +4,10 @@
  * $XDG_CONFIG_HOME/bpo/bpo.conf (or ~/.config/bpo/bpo.conf) over it, or the
  * one file given with --config. Every field has a default:
  *   mirror      the first http(s) Debian mirror in the machine's apt sources
- *               (/etc/apt/sources.list.d/ *.sources, /etc/apt/sources.list),
- *               read at run time; $BPO_MIRROR overrides
- *   cache_dir   $BPO_CACHE_DIR, else $XDG_CACHE_HOME/bpo (~/.cache/bpo), or
- *               /var/cache/bpo for root
+ *               (/etc/apt/sources.list, then sources.list.d/ *.list and
+ *               *.sources), read at run time; NULL when there is none
+ *   cache_dir   /var/cache/bpo for root, else $XDG_CACHE_HOME/bpo
+ *               (~/.cache/bpo)
  *   maintainer  $DEBFULLNAME <$DEBEMAIL> when the file does not say (then
  *               $NAME/$EMAIL as dch does; DEBEMAIL may be "Name <mail>")
  * $BPO_MIRROR and $BPO_CACHE_DIR override the files; see bpo.conf(5).
@@ -35,7 +35,9 @@ enum bpo_config_key {
 };
 
 struct bpo_config {
-	char *mirror;            /* base URL of the Debian mirror, no trailing '/' */
+	char *mirror;            /* base URL of the Debian mirror, no trailing '/';
+				    NULL when neither a file, $BPO_MIRROR nor the
+				    apt sources name one */
 	char *security_mirror;   /* may be NULL */
 	char *cache_dir;         /* absolute */
 	char *work_dir;          /* default: <cache_dir>/work */
@@ -45,7 +47,8 @@ struct bpo_config {
 	char *maintainer_email;  /* may be NULL */
 	unsigned build_timeout;  /* seconds, default 14400 */
 	char *build_user;        /* unprivileged user for builds when run as root,
-				    default "bpo-build" (created if missing? no: see bpo.conf(5)) */
+				    default "bpo-build"; only a name here (whether
+				    it must exist is up to the build code) */
 	char *loaded_from;       /* files read, ", "-joined, for messages; may be NULL */
 	/* Where each value came from, for `bpo config` and messages: "default",
 	   "FILE:LINE:COL", "$BPO_MIRROR", "apt sources (FILE)", ... (owned). */
@@ -57,7 +60,9 @@ const char *bpo_config_key_name(enum bpo_config_key k);
 
 void bpo_config_init(struct bpo_config *cfg);
 void bpo_config_destroy(struct bpo_config *cfg);
-/* Load defaults, then the files (or only explicit_path when not NULL). */
+/* Load defaults, then the files (or only explicit_path when not NULL), then
+ * the environment. Missing default files are skipped; a missing explicit_path
+ * or an invalid file is an error (exit 2) "file:line:column: message". */
 int bpo_config_load(struct bpo_config *cfg, const char *explicit_path, struct bpo_error *err);
 /* Load defaults, then system_path and user_path (each skipped when NULL or
  * missing), or only explicit_path (which must exist) when not NULL; then the
