@@ -94,39 +94,16 @@ out:
 	return rc;
 }
 
-/*
- * Read the control file of the .deb at path (see debfile.h). Layout checks
- * follow dpkg-deb: "debian-binary" first with a 2.x format, then
- * "control.tar" with an optional .gz/.xz/.zst suffix; members starting with
- * '_' are skipped as dpkg allows.
- */
-int bpo_debfile_read_control(const char *path, struct bpo_buf *control, struct bpo_error *err)
+/* Walk the ar members of the open archive a (named path in messages). */
+static int read_ar(struct archive *a, const char *path, struct bpo_buf *control,
+		   struct bpo_error *err)
 {
-	struct archive *a = NULL;
 	struct archive_entry *e;
 	struct bpo_buf tmp;
-	int fd = -1, rc = -1, r;
+	int rc = -1, r;
 	unsigned idx = 0;
-	struct stat st;
 
 	bpo_buf_init(&tmp, BPO_MAX_DEB_CONTROL_TAR);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		bpo_error_set(err, errno == ENOENT ? BPO_E_NOTFOUND : BPO_E_IO,
-			      "%s: cannot open: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		bpo_error_set(err, BPO_E_SYNTAX, "%s: not a regular file", path);
-		goto out;
-	}
-	a = archive_read_new();
-	archive_read_support_format_ar(a);
-	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
-		bpo_error_set(err, BPO_E_SYNTAX, "%s: not a Debian binary package (ar archive): %s",
-			      path, archive_error_string(a));
-		goto out;
-	}
 	for (;;) {
 		const char *name;
 		r = archive_read_next_header(a, &e);
@@ -148,7 +125,7 @@ int bpo_debfile_read_control(const char *path, struct bpo_buf *control, struct b
 		if (idx == 0) {
 			if (strcmp(name, "debian-binary") != 0) {
 				bpo_error_set(err, BPO_E_SYNTAX,
-					      "%s: first member is '%s', expected 'debian-binary'",
+					      "%s: first member is '%.64s', expected 'debian-binary'",
 					      path, name);
 				goto out;
 			}
@@ -158,7 +135,8 @@ int bpo_debfile_read_control(const char *path, struct bpo_buf *control, struct b
 			    tmp.data[tmp.len - 1] != '\n') {
 				bpo_error_set(err, BPO_E_SYNTAX,
 					      "%s: debian-binary says '%.*s', expected format 2.x",
-					      path, (int)(tmp.len > 16 ? 16 : tmp.len), tmp.data);
+					      path, (int)(tmp.len > 16 ? 16 : tmp.len),
+					      tmp.data ? tmp.data : "");
 				goto out;
 			}
 			bpo_buf_reset(&tmp);
@@ -180,15 +158,68 @@ int bpo_debfile_read_control(const char *path, struct bpo_buf *control, struct b
 			rc = 0;
 			goto out;
 		}
-		bpo_error_set(err, BPO_E_SYNTAX, "%s: unexpected member '%s', expected control.tar",
-			      path, name);
+		bpo_error_set(err, BPO_E_SYNTAX,
+			      "%s: unexpected member '%.64s', expected control.tar", path, name);
 		goto out;
 	}
+out:
+	bpo_buf_destroy(&tmp);
+	return rc;
+}
+
+/*
+ * Read the control file of the .deb at path (see debfile.h). Layout checks
+ * follow dpkg-deb: "debian-binary" first with a 2.x format, then
+ * "control.tar" with an optional .gz/.xz/.zst suffix; members starting with
+ * '_' are skipped as dpkg allows.
+ */
+int bpo_debfile_read_control(const char *path, struct bpo_buf *control, struct bpo_error *err)
+{
+	struct archive *a = NULL;
+	int fd = -1, rc = -1;
+	struct stat st;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		bpo_error_set(err, errno == ENOENT ? BPO_E_NOTFOUND : BPO_E_IO,
+			      "%s: cannot open: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: not a regular file", path);
+		goto out;
+	}
+	a = archive_read_new();
+	archive_read_support_format_ar(a);
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: not a Debian binary package (ar archive): %s",
+			      path, archive_error_string(a));
+		goto out;
+	}
+	rc = read_ar(a, path, control, err);
 out:
 	if (a)
 		archive_read_free(a);
 	if (fd >= 0)
 		close(fd);
-	bpo_buf_destroy(&tmp);
+	return rc;
+}
+
+/* The same for a .deb held in memory (see debfile.h). */
+int bpo_debfile_read_control_mem(const void *data, size_t len, const char *name,
+				 struct bpo_buf *control, struct bpo_error *err)
+{
+	struct archive *a = archive_read_new();
+	int rc = -1;
+
+	archive_read_support_format_ar(a);
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: not a Debian binary package (ar archive): %s",
+			      name, archive_error_string(a));
+		goto out;
+	}
+	rc = read_ar(a, name, control, err);
+out:
+	archive_read_free(a);
 	return rc;
 }

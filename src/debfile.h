@@ -21,5 +21,8 @@
  * binary package, BPO_E_IO/NOTFOUND when it cannot be read.
  */
 int bpo_debfile_read_control(const char *path, struct bpo_buf *control, struct bpo_error *err);
+/* The same for a .deb of len bytes in memory; name is used in messages. */
+int bpo_debfile_read_control_mem(const void *data, size_t len, const char *name,
+				 struct bpo_buf *control, struct bpo_error *err);
 
 #endif

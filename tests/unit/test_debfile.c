@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "debfile.h"
 #include "err.h"
+#include "fsutil.h"
 #include "xmem.h"
 
 static char *fixture(const char *name)
@@ -106,12 +107,35 @@ static void test_directory_and_symlink(void **state)
 	bpo_buf_destroy(&b);
 }
 
+static void test_memory(void **state)
+{
+	char *p = fixture("tiny-xz.deb");
+	struct bpo_buf raw, b;
+	struct bpo_error err;
+	(void)state;
+	bpo_error_init(&err);
+	bpo_buf_init(&raw, 1 << 20);
+	bpo_buf_init(&b, BPO_MAX_CONTROL);
+	assert_int_equal(bpo_file_read(p, 1 << 20, &raw, &err), 0);
+	assert_int_equal(bpo_debfile_read_control_mem(raw.data, raw.len, "m.deb", &b, &err), 0);
+	assert_true(strncmp(b.data, "Package: tiny\n", 14) == 0);
+	bpo_buf_reset(&b);
+	assert_int_equal(bpo_debfile_read_control_mem(raw.data, raw.len / 2, "half.deb", &b, &err), -1);
+	assert_int_equal(err.kind, BPO_E_SYNTAX);
+	assert_non_null(strstr(err.msg, "half.deb"));
+	assert_int_equal(bpo_debfile_read_control_mem("", 0, "empty.deb", &b, &err), -1);
+	bpo_buf_destroy(&raw);
+	bpo_buf_destroy(&b);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_directory_and_symlink),
+		cmocka_unit_test(test_memory),
 	};
 	return cmocka_run_group_tests_name("debfile", tests, NULL, NULL);
 }
