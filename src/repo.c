@@ -1054,16 +1054,9 @@ static int make_release(struct bpo_repo *r, const struct suite *s, struct relfil
 {
 	char date[64], until[64];
 	char *archs = join_list(&r->cfg.archs, " "), *comps = join_list(&r->cfg.components, " ");
-	time_t now = time(NULL);
-	const char *env = getenv("SOURCE_DATE_EPOCH");
+	time_t now = time(NULL); /* the real time, never SOURCE_DATE_EPOCH: apt checks it */
 	int rc;
 
-	if (env && *env) {
-		char *end;
-		long long t = strtoll(env, &end, 10);
-		if (!*end && t > 0)
-			now = (time_t)t;
-	}
 	fmt_date(now, date, sizeof(date));
 	if (rf->n > 1)
 		qsort(rf->f, rf->n, sizeof(rf->f[0]), relfile_cmp);
