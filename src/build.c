@@ -319,9 +319,10 @@ static int in_root(struct ctx *c, const char *const *lower, size_t n_lower, cons
 	for (size_t i = 0; argv[i]; i++)
 		logf_line(c->log_fd, " %s", argv[i]);
 	logf_line(c->log_fd, "\n");
+	double t0 = now_s();
 	rc = bpo_chroot_run(&c->ns, &s, status, err);
 	if (rc == 0)
-		logf_line(c->log_fd, "== bpo: exit status %d\n", *status);
+		logf_line(c->log_fd, "== bpo: exit status %d after %.2f s\n", *status, now_s() - t0);
 	else
 		logf_line(c->log_fd, "== bpo: %s\n", err ? err->msg : "failed");
 out:
@@ -680,6 +681,7 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 out:
 	if (ltmp && bpo_path_exists(ltmp))
 		bpo_ns_rm_rf(&c->ns, ltmp, NULL);
+	free(ltmp);
 	bpo_strv_destroy(&owned);
 	bpo_buf_destroy(&pk);
 	free(files);
