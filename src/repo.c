@@ -2015,7 +2015,10 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 	if (!component)
 		component = r->cfg.components.v[0];
 	if (!strv_has(&r->cfg.components, component)) {
-		bpo_error_set(err, BPO_E_USAGE, "unknown component '%s'", component);
+		char *all = join_list(&r->cfg.components, ", ");
+		bpo_error_set(err, BPO_E_USAGE, "unknown component '%s': %s/%s lists %s", component,
+			      r->dir, CONF_NAME, all);
+		free(all);
 		goto out;
 	}
 	if (r->cfg.upload_keyring) {
