@@ -77,8 +77,9 @@ static const struct bpo_cmd cmd_build = {
 		"Exit status: 0 built; 1 the build failed (the phase - setup, deps, build or\n"
 		"collect - is named, with the last 40 lines of the log and its path;\n"
 		"unsatisfiable build dependencies are listed with what RELEASE offers instead)\n"
-		"or was killed at the timeout or by a signal; 2 bad usage or input;\n"
-		"3 a source file does not match the .dsc's checksums, or the image its sha256.\n",
+		"or was killed at the timeout; 2 bad usage or input; 3 a source file does not\n"
+		"match the .dsc's checksums, or the image its sha256; 128+N when stopped by\n"
+		"signal N (130 for SIGINT, 143 for SIGTERM) after killing the build.\n",
 	.run = run,
 };
 BPO_REGISTER_COMMAND(cmd_build)
