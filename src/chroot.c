@@ -1366,7 +1366,10 @@ char *bpo_chroot_unpacked(const struct bpo_ns *ns, const struct bpo_chroot_meta 
 	tarball = bpo_path_join(dir, m->tarball);
 	bpo_info("unpacking the %s/%s image (once per image)", m->release, m->arch);
 	{
-		const char *argv[] = {"tar", "--numeric-owner", "-xpf", tarball, "-C", tmp, NULL};
+		/* device nodes are left out: the root gets its own /dev (and a
+		   user namespace could not make them) */
+		const char *argv[] = {"tar", "--numeric-owner", "--exclude=./dev/*", "-xpf",
+				      tarball, "-C", tmp, NULL};
 		if (bpo_ns_exec(ns, argv, -1, err) < 0) {
 			bpo_error_prefix(err, "unpacking %s", tarball);
 			bpo_ns_rm_rf(ns, tmp, NULL);
@@ -1404,6 +1407,36 @@ static char *utc_now(void)
 	gmtime_r(&t, &tm);
 	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return bpo_xstrdup(s);
+}
+
+/* Remove the build-dependency layers (build.h) made over the image sha256. */
+static void prune_layers(const struct bpo_ns *ns, const char *dir, const char *sha256)
+{
+	char *layers = bpo_path_join(dir, "layers"), *want;
+	DIR *d = opendir(layers);
+	struct dirent *de;
+
+	want = bpo_xasprintf("Image-SHA256: %s\n", sha256);
+	while (d && (de = readdir(d))) {
+		struct bpo_buf b;
+		char *complete;
+		if (!bpo_sha256_hex_valid(de->d_name))
+			continue;
+		complete = bpo_xasprintf("%s/%s/complete", layers, de->d_name);
+		bpo_buf_init(&b, 4096);
+		if (bpo_file_read(complete, 4096, &b, NULL) == 0 && b.data &&
+		    bpo_str_has_prefix(b.data, want)) {
+			char *l = bpo_path_join(layers, de->d_name);
+			bpo_ns_rm_rf(ns, l, NULL);
+			free(l);
+		}
+		bpo_buf_destroy(&b);
+		free(complete);
+	}
+	if (d)
+		closedir(d);
+	free(want);
+	free(layers);
 }
 
 int bpo_chroot_create(const struct bpo_config *cfg, const struct bpo_chroot_conf *conf,
@@ -1509,8 +1542,10 @@ int bpo_chroot_create(const struct bpo_config *cfg, const struct bpo_chroot_conf
 		goto out;
 	if (old_unpacked) {
 		struct bpo_ns ns;
-		if (bpo_ns_init(&ns, NULL) == 0)
+		if (bpo_ns_init(&ns, NULL) == 0) {
 			bpo_ns_rm_rf(&ns, old_unpacked, NULL);
+			prune_layers(&ns, dir, old.sha256);
+		}
 	}
 	if (out) {
 		*out = m;

@@ -187,7 +187,8 @@ struct bpo_chroot_create_opts {
 };
 
 /* Create (or replace) an image with mmdebstrap. The new tarball and metadata
- * are written aside and renamed over the old ones only once complete. */
+ * are written aside and renamed over the old ones only once complete; then
+ * the old image's unpacked tree and build-dependency layers are removed. */
 int bpo_chroot_create(const struct bpo_config *cfg, const struct bpo_chroot_conf *conf,
 		      const struct bpo_chroot_create_opts *o, struct bpo_chroot_meta *out,
 		      struct bpo_error *err);
