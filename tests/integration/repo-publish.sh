@@ -98,6 +98,9 @@ gpg --homedir "$t/gh" --batch --verify "$d/InRelease" 2>"$t/v" || fail "InReleas
 gpg --homedir "$t/gh" --batch --verify "$d/Release.gpg" "$rel" 2>"$t/v" || fail "Release.gpg"
 expect 0 "$BPO" repo verify "$R"
 grep -q "2 suites verified" "$t/out" || fail "verify output: $(cat "$t/out")"
+expect 0 "$BPO" repo verify "$R" --keyring "$R/key.asc"
+gpg --homedir "$t/other" --batch --armor --export "$ofpr" >"$t/other.asc"
+expect 3 "$BPO" repo verify "$R" --keyring "$t/other.asc"
 
 # list, text and JSON
 expect 0 "$BPO" repo list "$R" --suite bookworm-backports
