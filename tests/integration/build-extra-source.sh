@@ -12,8 +12,8 @@ need_image
 command -v apt-ftparchive >/dev/null || skip "apt-ftparchive missing (apt-utils)"
 
 tmp=$(mktemp -d)
-trap 'httpd_stop; rm -rf "$tmp"' EXIT
-touch "$tmp/stamp"
+trap 'httpd_stop; drop_private_cache; rm -rf "$tmp"' EXIT
+private_cache
 arch=$(dpkg --print-architecture)
 
 archive_key "$tmp/key"
@@ -56,5 +56,5 @@ set +e
 st=$?
 set -e
 [ "$st" = 2 ] && grep -q "signed-by" "$tmp/err" || fail "unsigned source: exit $st: $(cat "$tmp/err")"
-assert_no_tmp "$tmp/stamp"
+assert_no_tmp
 echo "PASS: build with an extra source"

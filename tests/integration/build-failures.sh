@@ -14,10 +14,11 @@ tmp=$(mktemp -d)
 bg=
 cleanup() {
 	[ -n "$bg" ] && kill "$bg" 2>/dev/null
+	drop_private_cache
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-touch "$tmp/stamp"
+private_cache
 before=$(mounts)
 arch=$(dpkg --print-architecture)
 
@@ -96,5 +97,5 @@ grep -q "interrupted by signal 2" "$tmp/err" || fail "no interruption message: $
 pgrep -f 'sleep 86399' && fail "the build's processes survived SIGINT"
 
 [ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"
-assert_no_tmp "$tmp/stamp"
+assert_no_tmp
 echo "PASS: build failures"

@@ -16,10 +16,11 @@ marker=
 cleanup() {
 	[ -n "$srv" ] && kill "$srv" 2>/dev/null
 	[ -n "$marker" ] && kill "$marker" 2>/dev/null
+	drop_private_cache
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-touch "$tmp/stamp"
+private_cache
 
 # a server on the host's loopback that the build must not reach
 python3 -c '
@@ -92,5 +93,5 @@ PY
 grep -q "reusing the cached build-dependency layer" "$tmp/stderr2" || fail "no cache message"
 
 [ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"
-assert_no_tmp "$tmp/stamp"
+assert_no_tmp
 echo "PASS: build of the fixture"

@@ -8,8 +8,8 @@ need_root
 need_image
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-touch "$tmp/stamp"
+trap 'drop_private_cache; rm -rf "$tmp"' EXIT
+private_cache
 before=$(mounts)
 
 # list: the table and JSON name the image
@@ -58,7 +58,7 @@ echo from-host >"$tmp/shared/in"
 
 # nothing left behind: mounts, temporary roots
 [ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"
-assert_no_tmp "$tmp/stamp"
+assert_no_tmp
 
 # errors: usage (2), missing image (1) with the command to make it
 set +e

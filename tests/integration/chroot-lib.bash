@@ -68,9 +68,38 @@ make_dsc() {
 	echo "$dir/bpo-hello_1.0.dsc"
 }
 
-# No temporary directory of a finished run may be left in the cache.
+# private_cache: a cache of this test's own under $BPO_TEST_CACHE (same file
+# system as the shared one) that links the shared image, its unpacked tree and
+# the shared build-dependency layers, so that this test's temporary roots and
+# mounts can be told from those of tests running at the same time. Exports
+# BPO_CACHE_DIR; remove it with drop_private_cache.
+private_cache() {
+	local shared="$BPO_TEST_CACHE/bpo-cache" arch sha
+	arch=$(dpkg --print-architecture)
+	sha=$(sed -n 's/^SHA256: //p' "$shared/chroots/bookworm-$arch.meta")
+	[ -d "$shared/chroots/unpacked/$sha" ] ||
+		BPO_CACHE_DIR="$shared" "$BPO" chroot exec bookworm --no-network -- /bin/true
+	mkdir -p "$shared/chroots/layers"
+	PRIVATE_CACHE=$(mktemp -d "$BPO_TEST_CACHE/run.XXXXXX")
+	chmod 755 "$PRIVATE_CACHE"
+	mkdir -p "$PRIVATE_CACHE/chroots/unpacked"
+	cp "$shared/chroots/bookworm-$arch.meta" "$PRIVATE_CACHE/chroots/"
+	ln -s "$shared/chroots/bookworm-$arch.tar.zst" "$PRIVATE_CACHE/chroots/"
+	ln -s "$shared/chroots/unpacked/$sha" "$PRIVATE_CACHE/chroots/unpacked/$sha"
+	ln -s "$shared/chroots/layers" "$PRIVATE_CACHE/chroots/layers"
+	export BPO_CACHE_DIR="$PRIVATE_CACHE"
+}
+
+drop_private_cache() {
+	if [ -n "${PRIVATE_CACHE:-}" ]; then
+		rm -rf "$PRIVATE_CACHE"
+	fi
+	return 0
+}
+
+# No temporary directory of bpo may be left in the (private) cache.
 assert_no_tmp() {
 	local left
-	left=$(find "$BPO_CACHE_DIR/chroots/tmp" -mindepth 1 -maxdepth 1 -newer "$1" 2>/dev/null || true)
+	left=$(find "$BPO_CACHE_DIR/chroots/tmp" -mindepth 1 -maxdepth 1 2>/dev/null || true)
 	[ -z "$left" ] || fail "temporary directories left behind: $left"
 }
