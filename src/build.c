@@ -160,13 +160,13 @@ int bpo_build_extra_source_parse(const char *line, char **keyfile, struct bpo_er
 			p++;
 		if (!*p)
 			break;
+		/* file: URIs would name paths inside the root, not on the host */
 		if (words == 0 && !bpo_str_has_prefix(p, "http://") &&
-		    !bpo_str_has_prefix(p, "https://") && !bpo_str_has_prefix(p, "file:/") &&
-		    !bpo_str_has_prefix(p, "copy:/")) {
+		    !bpo_str_has_prefix(p, "https://")) {
 			free(*keyfile);
 			*keyfile = NULL;
 			return bpo_error_set(err, BPO_E_USAGE, "--extra-source \"%.200s\": the URI "
-					     "must be http://, https://, file:/ or copy:/", line);
+					     "must be http:// or https://", line);
 		}
 		p += strcspn(p, " ");
 		words++;

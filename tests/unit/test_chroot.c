@@ -266,6 +266,7 @@ static void test_extra_source(void **state)
 		"deb http://127.0.0.1/repo bookworm main",            /* unsigned */
 		"deb-src [signed-by=/dev/null] http://x/ bookworm main",
 		"deb [signed-by=/dev/null] ftp://x/ bookworm main",
+		"deb [signed-by=/dev/null] file:/srv/repo bookworm main",
 		"deb [signed-by=/dev/null] http://x/",
 		"deb [signed-by=relative.gpg] http://x/ bookworm main",
 		"deb [signed-by=/no/such/key.gpg] http://x/ bookworm main",
