@@ -1323,7 +1323,7 @@ int bpo_ns_exec(const struct bpo_ns *ns, const char *const argv[], int log_fd,
 		goto out;
 	}
 	rc = 0;
-out:
+out:;
 	int *fds[] = {&up[0], &up[1], &down[0], &down[1], &errp[0], &errp[1]};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0)
