@@ -1454,6 +1454,13 @@ int bpo_chroot_create(const struct bpo_config *cfg, const struct bpo_chroot_conf
 
 	bpo_chroot_meta_init(&m);
 	bpo_chroot_meta_init(&old);
+	meta_path = bpo_xasprintf("%s/%s-%s.meta", dir, conf->release, o->arch);
+	if (bpo_path_exists(meta_path) && !o->update) {
+		bpo_error_set(err, BPO_E_USAGE, "the %s/%s image exists already (%s); use "
+			      "`bpo chroot update %s` to replace it", conf->release, o->arch,
+			      meta_path, conf->release);
+		goto out;
+	}
 	if (!cfg->mirror) {
 		bpo_error_set(err, BPO_E_FAIL, "no Debian mirror configured and none found in the "
 			      "apt sources (set mirror in bpo.conf or $BPO_MIRROR)");
@@ -1466,13 +1473,6 @@ int bpo_chroot_create(const struct bpo_config *cfg, const struct bpo_chroot_conf
 	if (!bpo_path_exists(conf->keyring)) {
 		bpo_error_set(err, BPO_E_FAIL, "keyring %s does not exist (install "
 			      "debian-archive-keyring)", conf->keyring);
-		goto out;
-	}
-	meta_path = bpo_xasprintf("%s/%s-%s.meta", dir, conf->release, o->arch);
-	if (bpo_path_exists(meta_path) && !o->update) {
-		bpo_error_set(err, BPO_E_USAGE, "the %s/%s image exists already (%s); use "
-			      "`bpo chroot update %s` to replace it", conf->release, o->arch,
-			      meta_path, conf->release);
 		goto out;
 	}
 	if (bpo_mkdir_p(dir, 0755, err) < 0)

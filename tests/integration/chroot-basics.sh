@@ -71,6 +71,9 @@ set +e
 BPO_CACHE_DIR="$tmp/empty" "$BPO" chroot exec bookworm -- /bin/true 2>"$tmp/err"; st=$?
 [ "$st" = 1 ] && grep -q "bpo chroot create bookworm" "$tmp/err" ||
 	fail "missing image: exit $st: $(cat "$tmp/err")"
+"$BPO" chroot create bookworm 2>"$tmp/err"; st=$?
+[ "$st" = 2 ] && grep -q "bpo chroot update bookworm" "$tmp/err" ||
+	fail "create over an existing image: exit $st: $(cat "$tmp/err")"
 BPO_CHROOT_DIR="$tmp" "$BPO" chroot create no-such-release 2>"$tmp/err"; st=$?
 [ "$st" = 1 ] && grep -q "no-such-release.yaml" "$tmp/err" ||
 	fail "unknown release: exit $st: $(cat "$tmp/err")"
