@@ -194,7 +194,7 @@ static int do_create(struct bpo_ctx *ctx, struct args *a, bool update)
 		goto out;
 	}
 	struct bpo_chroot_create_opts o = {.release = a->release, .arch = arch, .update = update,
-					   .log_fd = bpo_log_level() >= BPO_LOG_VERBOSE ? -1 : -1};
+					   .log_fd = -1 /* mmdebstrap reports on stderr */};
 	if (bpo_chroot_create(&cfg, &conf, &o, &m, &err) < 0) {
 		rc = bpo_cmd_fail(&err);
 		goto out;
