@@ -877,7 +877,7 @@ int bpo_build_run(const struct bpo_config *cfg, const struct bpo_build_opts *o,
 	struct bpo_dsc d;
 	struct bpo_chroot_meta m;
 	struct bpo_chroot_conf conf;
-	char *tmpbase = NULL, *ver_noepoch = NULL;
+	char *ver_noepoch = NULL;
 	double t0 = now_s(), t = t0;
 	int rc = -1;
 
@@ -929,16 +929,9 @@ int bpo_build_run(const struct bpo_config *cfg, const struct bpo_build_opts *o,
 	}
 	logf_line(c.log_fd, "== bpo build %s %s for %s/%s (%s)\n", d.source, d.version,
 		  o->release, r->arch, c.ns.rootless ? "rootless, user namespace" : "as root");
-	tmpbase = bpo_xasprintf("%s/chroots/tmp", cfg->cache_dir);
-	if (bpo_mkdir_p(tmpbase, 0755, err) < 0)
-		goto out;
-	c.tmp = bpo_mkdtemp(tmpbase, "build", err);
+	c.tmp = bpo_chroot_tmp_new(&c.ns, cfg->cache_dir, "build", err);
 	if (!c.tmp)
 		goto out;
-	if (chmod(c.tmp, 0755) < 0) {
-		bpo_error_set(err, BPO_E_IO, "%s: %s", c.tmp, strerror(errno));
-		goto out;
-	}
 	c.srcdir = bpo_path_join(c.tmp, "src");
 	if (stage_source(&c, &d, err) < 0)
 		goto out;
@@ -987,7 +980,6 @@ out:
 	free(c.dsc_name);
 	free(c.unpacked);
 	free(c.layer);
-	free(tmpbase);
 	free(ver_noepoch);
 	bpo_dsc_destroy(&d);
 	bpo_chroot_meta_destroy(&m);

@@ -1342,6 +1342,61 @@ int bpo_ns_rm_rf(const struct bpo_ns *ns, const char *path, struct bpo_error *er
 	return bpo_ns_exec(ns, argv, -1, err);
 }
 
+char *bpo_chroot_tmp_new(const struct bpo_ns *ns, const char *cache_dir, const char *prefix,
+			 struct bpo_error *err)
+{
+	char *base = bpo_xasprintf("%s/chroots/tmp", cache_dir), *tmp = NULL, *pidf = NULL;
+	char pidtext[32];
+	DIR *d;
+	struct dirent *de;
+
+	if (bpo_mkdir_p(base, 0755, err) < 0)
+		goto out;
+	d = opendir(base);
+	while (d && (de = readdir(d))) {
+		struct bpo_buf b;
+		char *dir, *pf;
+		if (de->d_name[0] == '.')
+			continue;
+		dir = bpo_path_join(base, de->d_name);
+		pf = bpo_path_join(dir, "pid");
+		bpo_buf_init(&b, 64);
+		if (bpo_file_read(pf, 64, &b, NULL) == 0 && b.data) {
+			char *e = NULL;
+			long pid = strtol(b.data, &e, 10);
+			if (e && *e == '\n' && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+				bpo_verbose("removing %s, left by process %ld", dir, pid);
+				bpo_ns_rm_rf(ns, dir, NULL);
+			}
+		}
+		bpo_buf_destroy(&b);
+		free(pf);
+		free(dir);
+	}
+	if (d)
+		closedir(d);
+	tmp = bpo_mkdtemp(base, prefix, err);
+	if (!tmp)
+		goto out;
+	if (chmod(tmp, 0755) < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	pidf = bpo_path_join(tmp, "pid");
+	snprintf(pidtext, sizeof(pidtext), "%ld\n", (long)getpid());
+	if (bpo_file_write_atomic(pidf, pidtext, strlen(pidtext), 0644, err) < 0)
+		goto fail;
+	goto out;
+fail:
+	bpo_rm_rf(tmp, NULL);
+	free(tmp);
+	tmp = NULL;
+out:
+	free(pidf);
+	free(base);
+	return tmp;
+}
+
 char *bpo_chroot_unpacked(const struct bpo_ns *ns, const struct bpo_chroot_meta *m,
 			  const char *cache_dir, struct bpo_error *err)
 {

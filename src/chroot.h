@@ -175,6 +175,12 @@ int bpo_ns_exec(const struct bpo_ns *ns, const char *const argv[], int log_fd,
 /* rm -rf a tree that may hold files owned by sub-ids. */
 int bpo_ns_rm_rf(const struct bpo_ns *ns, const char *path, struct bpo_error *err);
 
+/* A new private temporary directory <cache>/chroots/tmp/<prefix>.XXXXXX
+ * holding a file "pid" with this process's id. Directories there whose process
+ * is gone (a crashed or SIGKILLed bpo) are removed first. Returns the owned path. */
+char *bpo_chroot_tmp_new(const struct bpo_ns *ns, const char *cache_dir, const char *prefix,
+			 struct bpo_error *err);
+
 /* <cache>/chroots/unpacked/<sha256>: unpack the image once (made aside and
  * renamed). Returns the owned path. */
 char *bpo_chroot_unpacked(const struct bpo_ns *ns, const struct bpo_chroot_meta *m,

@@ -304,7 +304,7 @@ static int do_shell(struct bpo_ctx *ctx, struct args *a, bool exec_mode)
 	struct bpo_chroot_meta m;
 	struct bpo_chroot_bind *binds = NULL;
 	struct bpo_strv env = {0}, bsrc = {0}, bdst = {0};
-	char *arch = NULL, *unpacked = NULL, *tmpbase = NULL, *tmp = NULL;
+	char *arch = NULL, *unpacked = NULL, *tmp = NULL;
 	char *upper = NULL, *work = NULL, *merged = NULL;
 	int rc, status = 0;
 	static const char *const shell_argv[] = {"/bin/bash", "-i", NULL};
@@ -344,8 +344,7 @@ static int do_shell(struct bpo_ctx *ctx, struct args *a, bool exec_mode)
 		rc = bpo_cmd_fail(&err);
 		goto out;
 	}
-	tmpbase = bpo_xasprintf("%s/chroots/tmp", cfg.cache_dir);
-	if (bpo_mkdir_p(tmpbase, 0755, &err) < 0 || !(tmp = bpo_mkdtemp(tmpbase, "shell", &err))) {
+	if (!(tmp = bpo_chroot_tmp_new(&ns, cfg.cache_dir, "shell", &err))) {
 		rc = bpo_cmd_fail(&err);
 		goto out;
 	}
@@ -392,7 +391,6 @@ out:
 	free(work);
 	free(merged);
 	free(tmp);
-	free(tmpbase);
 	free(unpacked);
 	free(arch);
 	bpo_chroot_meta_destroy(&m);

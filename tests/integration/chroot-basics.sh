@@ -56,6 +56,15 @@ echo from-host >"$tmp/shared/in"
 # shell with a command (stdin inherited)
 [ "$(echo hi | "$BPO" chroot shell bookworm -- /bin/cat)" = hi ] || fail "chroot shell -- cat"
 
+# a temporary root left by a bpo that died (SIGKILL, crash) is removed by the next run
+true &
+dead=$!
+wait "$dead"
+mkdir -p "$BPO_CACHE_DIR/chroots/tmp/build.stale/deps/etc"
+echo "$dead" >"$BPO_CACHE_DIR/chroots/tmp/build.stale/pid"
+"$BPO" chroot exec bookworm -- /bin/true
+[ ! -e "$BPO_CACHE_DIR/chroots/tmp/build.stale" ] || fail "a stale temporary root was kept"
+
 # nothing left behind: mounts, temporary roots
 [ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"
 assert_no_tmp
