@@ -53,6 +53,31 @@ void bpo_build_result_destroy(struct bpo_build_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The host directory of an extra source's file: URI (owned), or NULL when the
+ * line's URI is not file:. Such a directory is bind-mounted read-only at the
+ * same path while apt runs (a repository bpo publishes to, for example). */
+static char *file_uri_dir(const char *line)
+{
+	const char *p = line + (bpo_str_has_prefix(line, "deb ") ? 4 : 0);
+	while (*p == ' ')
+		p++;
+	if (*p == '[') {
+		const char *e = strchr(p, ']');
+		if (!e)
+			return NULL;
+		p = e + 1;
+		while (*p == ' ')
+			p++;
+	}
+	if (!bpo_str_has_prefix(p, "file:"))
+		return NULL;
+	p += 5;
+	size_t n = strcspn(p, " ");
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	return bpo_xstrndup(p, n);
+}
+
 static int strp_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -73,8 +98,29 @@ void bpo_build_cache_key(const char *image_sha256, const char *arch, enum bpo_bu
 		ex[i] = extra_sources[i];
 	if (n_extra)
 		qsort(ex, n_extra, sizeof(*ex), strp_cmp);
-	for (size_t i = 0; i < n_extra; i++)
+	for (size_t i = 0; i < n_extra; i++) {
+		char *dir = file_uri_dir(ex[i]);
 		bpo_buf_printf(&b, NULL, "source %s\n", ex[i]);
+		if (dir) {
+			/* a local repository changes under the same line: its Release
+			 * files say what it holds now */
+			const char *q = ex[i] + strcspn(ex[i], "]");
+			q = q[0] ? q + 1 : ex[i] + 4;
+			while (*q == ' ')
+				q++;
+			q += strcspn(q, " ");
+			while (*q == ' ')
+				q++;
+			char *suite = bpo_xstrndup(q, strcspn(q, " "));
+			char *rel = bpo_xasprintf("%s/dists/%s/InRelease", dir, suite);
+			char h[BPO_HASH_HEX_MAX];
+			if (bpo_hash_file(rel, BPO_HASH_SHA256, h, NULL, NULL) == 0)
+				bpo_buf_printf(&b, NULL, "release %s\n", h);
+			free(rel);
+			free(suite);
+			free(dir);
+		}
+	}
 	/* the dependencies, each relation trimmed, sorted */
 	struct bpo_strv rel = {0};
 	for (size_t i = 0; i < n_bd; i++) {
@@ -160,13 +206,24 @@ int bpo_build_extra_source_parse(const char *line, char **keyfile, struct bpo_er
 			p++;
 		if (!*p)
 			break;
-		/* file: URIs would name paths inside the root, not on the host */
-		if (words == 0 && !bpo_str_has_prefix(p, "http://") &&
-		    !bpo_str_has_prefix(p, "https://")) {
+		/* a file: URI names a host directory, bind-mounted at the same path */
+		if (words == 0 && bpo_str_has_prefix(p, "file:")) {
+			char *dir = file_uri_dir(line);
+			bool ok = dir && dir[0] == '/' && !strstr(dir, "/..") && bpo_is_dir(dir);
+			free(dir);
+			if (!ok) {
+				free(*keyfile);
+				*keyfile = NULL;
+				return bpo_error_set(err, BPO_E_USAGE, "--extra-source \"%.200s\": a "
+						     "file: URI must name an existing absolute "
+						     "directory", line);
+			}
+		} else if (words == 0 && !bpo_str_has_prefix(p, "http://") &&
+			   !bpo_str_has_prefix(p, "https://")) {
 			free(*keyfile);
 			*keyfile = NULL;
 			return bpo_error_set(err, BPO_E_USAGE, "--extra-source \"%.200s\": the URI "
-					     "must be http:// or https://", line);
+					     "must be http://, https:// or file:/DIR", line);
 		}
 		p += strcspn(p, " ");
 		words++;
@@ -298,14 +355,24 @@ static int in_root(struct ctx *c, const char *const *lower, size_t n_lower, cons
 		   unsigned timeout, int *status, struct bpo_error *err)
 {
 	char *work = bpo_xasprintf("%s.work", upper), *merged = bpo_path_join(c->tmp, "root");
-	struct bpo_chroot_bind bind = {c->srcdir, SRC_IN_ROOT, true};
+	struct bpo_chroot_bind *binds = bpo_xcalloc(c->o->n_extra_sources + 1, sizeof(*binds));
+	struct bpo_strv bind_dirs = {0};
+	size_t n_binds = 0;
+	binds[n_binds++] = (struct bpo_chroot_bind){c->srcdir, SRC_IN_ROOT, true};
+	for (size_t i = 0; net && i < c->o->n_extra_sources; i++) {
+		char *dir = file_uri_dir(c->o->extra_sources[i]);
+		if (!dir)
+			continue;
+		bpo_strv_push_owned(&bind_dirs, dir);
+		binds[n_binds++] = (struct bpo_chroot_bind){dir, dir, true};
+	}
 	struct bpo_chroot_spec s = {
 		.lower = lower, .n_lower = n_lower, .upper = upper, .work = work,
 		.merged = merged, .net = net,
 		.uid = as_build ? BPO_CHROOT_BUILD_UID : 0,
 		.gid = as_build ? BPO_CHROOT_BUILD_UID : 0,
 		.cwd = cwd, .argv = argv, .env = (const char *const *)c->env.v,
-		.binds = &bind, .n_binds = 1, .files = files, .n_files = n_files,
+		.binds = binds, .n_binds = n_binds, .files = files, .n_files = n_files,
 		.copy_resolv = net, .log_fd = c->log_fd, .echo = c->o->verbose, .out = out,
 		.timeout = timeout,
 	};
@@ -330,6 +397,8 @@ out:
 	bpo_ns_rm_rf(&c->ns, work, NULL);
 	free(work);
 	free(merged);
+	free(binds);
+	bpo_strv_destroy(&bind_dirs);
 	return rc;
 }
 

@@ -15,9 +15,16 @@
 #include "chroot.h"
 #include "cmd.h"
 #include "log.h"
+#include "pipeline.h"
+#include "recipe.h"
 #include "xmem.h"
 
 #define TAIL_LINES 40
+
+enum {
+	OPT_REPO = 256, OPT_NO_PUBLISH, OPT_REBUILD, OPT_WORK_DIR, OPT_FORCE, OPT_NO_INDEX,
+	OPT_TARCHIVE, OPT_TKEYRING, OPT_TSUITES,
+};
 
 static int run(struct bpo_ctx *ctx, int argc, char **argv);
 
@@ -25,11 +32,34 @@ static const struct bpo_cmd cmd_build = {
 	.name = "build",
 	.summary = "build a recipe or .dsc in an isolated chroot",
 	.usage =
-		"Usage: bpo build FILE.dsc --release RELEASE [--arch ARCH] [--result DIR]\n"
+		"Usage: bpo build RECIPE [--repo DIR] [--no-publish] [--rebuild]\n"
+		"                 [--work-dir DIR] [--force-version] [--no-index-check]\n"
+		"                 [--target-archive URL] [--target-keyring FILE]\n"
+		"                 [--target-suites LIST] [--json] [-v]\n"
+		"       bpo build FILE.dsc --release RELEASE [--arch ARCH] [--result DIR]\n"
 		"                 [--profiles P[,P...]] [--timeout SECONDS] [--binary|--arch-only|\n"
 		"                 --indep-only|--full] [--extra-source LINE]... [--no-cache]\n"
 		"                 [--json] [-v]\n"
 		"\n"
+		"With a RECIPE (a .yaml file), run the whole chain, one progress line per\n"
+		"stage on standard error:\n"
+		"  resolve  the source's version in its suite (verified indices, as\n"
+		"           'bpo fetch'), and what the publish target already holds; when\n"
+		"           that is a backport of the same version, stop: nothing to do\n"
+		"           (unless --rebuild)\n"
+		"  source   fetch, verify, unpack, patch, version and changelog, source\n"
+		"           package, as 'bpo source' does, in WORK/source\n"
+		"  build    as for a .dsc below, with the recipe's release, architecture,\n"
+		"           profiles, timeout and extra sources; the publish target's\n"
+		"           repository is an extra apt source too (bind-mounted read-only),\n"
+		"           so a recipe can build-depend on what another one published\n"
+		"  publish  the binary and source .changes into the repository (as\n"
+		"           'bpo publish'), when the recipe's publish.repo or --repo names one\n"
+		"WORK is --work-dir, else WORK_DIR/SOURCE_VERSION (WORK_DIR from bpo.conf);\n"
+		"the build log is WORK/result/SOURCE_VERSION_ARCH.build. A summary ends the\n"
+		"run: versions, artifacts, repository and seconds per stage.\n"
+		"\n"
+		"With FILE.dsc, build that source package:\n"
 		"Build the source package FILE.dsc (its files next to it; sizes and sha256 are\n"
 		"checked against the .dsc) for RELEASE, in a fresh root made from the image of\n"
 		"`bpo chroot create RELEASE`:\n"
@@ -52,7 +82,21 @@ static const struct bpo_cmd cmd_build = {
 		"goes to standard error (with -v, the whole log). Nothing is left behind: no\n"
 		"mount, process or temporary directory, also on failure, timeout or Ctrl-C.\n"
 		"\n"
-		"Options:\n"
+		"Options for a recipe:\n"
+		"  --repo DIR            publish to DIR instead of the recipe's publish.repo\n"
+		"  --no-publish          build only, publish nothing\n"
+		"  --rebuild             build even when the version is already published\n"
+		"                        (the new one gets the next ~bpoN+M)\n"
+		"  --work-dir DIR        the per-build work directory (default above)\n"
+		"  --force-version, --no-index-check, --target-archive URL,\n"
+		"  --target-keyring FILE, --target-suites LIST\n"
+		"                        as for 'bpo source' (see bpo source --help)\n"
+		"  --json                print one JSON object: recipe, stage reached, exit,\n"
+		"                        skipped, source, upstream_version, version, work_dir,\n"
+		"                        log, repo, suite, error, seconds per stage, artifacts\n"
+		"                        (path, sha256)\n"
+		"\n"
+		"Options for a .dsc:\n"
 		"  --release RELEASE     the release to build for (required)\n"
 		"  --arch ARCH           the image's architecture (default: the host's)\n"
 		"  --result DIR          where results and the log go (default:\n"
@@ -74,12 +118,14 @@ static const struct bpo_cmd cmd_build = {
 		"  -v, --verbose         copy the build log to standard error as it grows\n"
 		"  -h, --help            show this help\n"
 		"\n"
-		"Exit status: 0 built; 1 the build failed (the phase - setup, deps, build or\n"
-		"collect - is named, with the last 40 lines of the log and its path;\n"
-		"unsatisfiable build dependencies are listed with what RELEASE offers instead)\n"
-		"or was killed at the timeout; 2 bad usage or input; 3 a source file does not\n"
-		"match the .dsc's checksums, or the image its sha256; 128+N when stopped by\n"
-		"signal N (130 for SIGINT, 143 for SIGTERM) after killing the build.\n",
+		"Exit status: 0 built (and published), or already published; 1 a stage\n"
+		"failed (for the build, the phase - setup, deps, build or collect - is\n"
+		"named, with the last 40 lines of the log and its path; unsatisfiable build\n"
+		"dependencies are listed with what RELEASE offers instead) or the build was\n"
+		"killed at the timeout; 2 bad usage or input; 3 verification failed (a\n"
+		"signature, or a file that does not match its checksums); 128+N when\n"
+		"stopped by signal N (130 for SIGINT, 143 for SIGTERM) after killing the\n"
+		"build.\n",
 	.run = run,
 };
 BPO_REGISTER_COMMAND(cmd_build)
@@ -177,6 +223,70 @@ static void print_tail(const char *path, unsigned n)
 	free(buf);
 }
 
+/* `bpo build RECIPE`: the whole chain (pipeline.h). */
+static int run_recipe(struct bpo_ctx *ctx, const char *path, const struct bpo_pipeline_opts *po,
+		      bool json)
+{
+	struct bpo_recipe r;
+	struct bpo_config cfg;
+	struct bpo_pipeline_result res;
+	struct bpo_error err;
+	struct bpo_buf out;
+	int rc;
+
+	bpo_error_init(&err);
+	bpo_recipe_init(&r);
+	bpo_config_init(&cfg);
+	bpo_pipeline_result_init(&res);
+	bpo_buf_init(&out, 1u << 24);
+	if (bpo_recipe_load(&r, path, &err) < 0 || bpo_config_load(&cfg, ctx->config_path, &err) < 0) {
+		rc = bpo_cmd_fail(&err);
+		res.recipe = bpo_xstrdup(path);
+		res.exit_code = rc;
+		res.error = bpo_xstrdup(err.msg);
+		goto report;
+	}
+	bpo_chroot_signals_install();
+	rc = bpo_pipeline_build(&r, &cfg, po, &res);
+	if (bpo_chroot_interrupted())
+		rc = res.exit_code = 128 + bpo_chroot_interrupted();
+	if (rc != BPO_EXIT_OK) {
+		bpo_error("%s: %s failed: %s", path, bpo_stage_name(res.stage),
+			  res.error ? res.error : "?");
+		if (res.log_path && res.stage == BPO_STAGE_BUILD)
+			print_tail(res.log_path, TAIL_LINES);
+		if (res.log_path)
+			bpo_error("full log: %s", res.log_path);
+	} else if (!res.skipped) {
+		double total = 0;
+		for (int st = 0; st < BPO_STAGE_DONE; st++)
+			total += res.seconds[st];
+		bpo_info("%s: %s %s -> %s%s%s%s%s in %.1f s (resolve %.1f, source %.1f, build %.1f, "
+			 "publish %.1f)", path, res.source, res.upstream_version, res.version,
+			 res.repo ? ", published to " : "", res.repo ? res.repo : "",
+			 res.repo ? " " : "", res.repo ? res.suite : "", total,
+			 res.seconds[BPO_STAGE_RESOLVE], res.seconds[BPO_STAGE_SOURCE],
+			 res.seconds[BPO_STAGE_BUILD], res.seconds[BPO_STAGE_PUBLISH]);
+	}
+report:
+	if (json) {
+		if (bpo_pipeline_result_json(&res, &out, &err) == 0)
+			printf("%.*s\n", (int)out.len, out.data ? out.data : "");
+	} else if (rc == BPO_EXIT_OK && !res.skipped) {
+		for (size_t i = 0; i < res.n_artifacts; i++)
+			printf("%s\n", res.artifacts[i].path);
+		if (res.log_path)
+			printf("%s\n", res.log_path);
+	}
+	if (fflush(stdout) != 0 && rc == BPO_EXIT_OK)
+		rc = BPO_EXIT_FAIL;
+	bpo_buf_destroy(&out);
+	bpo_pipeline_result_destroy(&res);
+	bpo_config_destroy(&cfg);
+	bpo_recipe_destroy(&r);
+	return rc;
+}
+
 static int run(struct bpo_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -193,8 +303,19 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		{"no-cache", no_argument, NULL, 'n'},
 		{"json", no_argument, NULL, 'j'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"repo", required_argument, NULL, OPT_REPO},
+		{"no-publish", no_argument, NULL, OPT_NO_PUBLISH},
+		{"rebuild", no_argument, NULL, OPT_REBUILD},
+		{"work-dir", required_argument, NULL, OPT_WORK_DIR},
+		{"force-version", no_argument, NULL, OPT_FORCE},
+		{"no-index-check", no_argument, NULL, OPT_NO_INDEX},
+		{"target-archive", required_argument, NULL, OPT_TARCHIVE},
+		{"target-keyring", required_argument, NULL, OPT_TKEYRING},
+		{"target-suites", required_argument, NULL, OPT_TSUITES},
 		{NULL, 0, NULL, 0},
 	};
+	struct bpo_pipeline_opts po = {0};
+	const char *dsc_only = NULL, *recipe_only = NULL;
 	struct bpo_build_opts o = {.type = BPO_BUILD_BINARY};
 	struct bpo_strv extra = {0};
 	struct bpo_config cfg;
@@ -259,6 +380,43 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 			break;
 		case 'v':
 			o.verbose = true;
+			po.verbose = true;
+			break;
+		case OPT_REPO:
+			po.repo = optarg;
+			recipe_only = "--repo";
+			break;
+		case OPT_NO_PUBLISH:
+			po.no_publish = true;
+			recipe_only = "--no-publish";
+			break;
+		case OPT_REBUILD:
+			po.rebuild = true;
+			recipe_only = "--rebuild";
+			break;
+		case OPT_WORK_DIR:
+			po.work_dir = optarg;
+			recipe_only = "--work-dir";
+			break;
+		case OPT_FORCE:
+			po.force_version = true;
+			recipe_only = "--force-version";
+			break;
+		case OPT_NO_INDEX:
+			po.no_index_check = true;
+			recipe_only = "--no-index-check";
+			break;
+		case OPT_TARCHIVE:
+			po.target_archive = optarg;
+			recipe_only = "--target-archive";
+			break;
+		case OPT_TKEYRING:
+			po.target_keyring = optarg;
+			recipe_only = "--target-keyring";
+			break;
+		case OPT_TSUITES:
+			po.target_suites = optarg;
+			recipe_only = "--target-suites";
 			break;
 		default:
 			rc = bpo_cmd_usage_error(&cmd_build, "unknown option");
@@ -266,16 +424,42 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		rc = bpo_cmd_usage_error(&cmd_build, optind >= argc ? "no FILE.dsc given"
-								  : "exactly one FILE.dsc expected");
+		rc = bpo_cmd_usage_error(&cmd_build, optind >= argc ? "no RECIPE or FILE.dsc given"
+								  : "exactly one RECIPE or FILE.dsc expected");
+		goto out;
+	}
+	if (o.release)
+		dsc_only = "--release";
+	else if (o.arch)
+		dsc_only = "--arch";
+	else if (o.result_dir)
+		dsc_only = "--result";
+	else if (o.profiles)
+		dsc_only = "--profiles";
+	else if (o.timeout)
+		dsc_only = "--timeout";
+	else if (extra.n)
+		dsc_only = "--extra-source";
+	else if (o.no_cache)
+		dsc_only = "--no-cache";
+	else if (o.type != BPO_BUILD_BINARY)
+		dsc_only = "the build type options";
+	if (!bpo_str_has_suffix(argv[optind], ".dsc")) {
+		if (dsc_only) {
+			rc = bpo_cmd_usage_error(&cmd_build, "%s: %s is for a .dsc; a recipe names "
+						 "these in its target: and build: sections",
+						 argv[optind], dsc_only);
+			goto out;
+		}
+		rc = run_recipe(ctx, argv[optind], &po, json);
+		goto out;
+	}
+	if (recipe_only) {
+		rc = bpo_cmd_usage_error(&cmd_build, "%s: %s is for a recipe", argv[optind],
+					 recipe_only);
 		goto out;
 	}
 	o.dsc = argv[optind];
-	if (!bpo_str_has_suffix(o.dsc, ".dsc")) {
-		rc = bpo_cmd_usage_error(&cmd_build, "%s: expected a .dsc file (building a recipe "
-					 "is not supported yet)", o.dsc);
-		goto out;
-	}
 	if (!o.release) {
 		rc = bpo_cmd_usage_error(&cmd_build, "--release RELEASE is required");
 		goto out;

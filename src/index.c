@@ -356,10 +356,18 @@ static int decompress(const char *path, const char *name, struct bpo_buf *out,
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_bzip2(a);
 	archive_read_support_format_raw(a);
+	/* an empty suite has empty indices (a compressed stream of zero bytes),
+	 * which the raw format does not bid on */
+	archive_read_support_format_empty(a);
+	int hr = ARCHIVE_FATAL;
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &ent) != ARCHIVE_OK) {
+	    ((hr = archive_read_next_header(a, &ent)) != ARCHIVE_OK && hr != ARCHIVE_EOF)) {
 		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", name,
 			      archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		goto out;
+	}
+	if (hr == ARCHIVE_EOF) {
+		rc = 0;
 		goto out;
 	}
 	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0)

@@ -113,8 +113,13 @@ int bpo_cmd_usage_error(const struct bpo_cmd *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	bpo_error("%s %s: %s", "bpo", cmd ? cmd->name : "", msg);
-	fprintf(stderr, "Try 'bpo %s--help'.\n", cmd ? cmd->name : "");
+	if (cmd) {
+		bpo_error("bpo %s: %s", cmd->name, msg);
+		fprintf(stderr, "Try 'bpo %s --help'.\n", cmd->name);
+	} else {
+		bpo_error("bpo: %s", msg);
+		fprintf(stderr, "Try 'bpo --help'.\n");
+	}
 	return BPO_EXIT_USAGE;
 }
 

@@ -552,7 +552,7 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	struct found_list found = {0}, newer_found = {0};
 	struct bpo_strv binaries = {0}, published = {0};
 	struct bpo_policy_ref *older = NULL;
-	size_t n_older = 0;
+	size_t n_older = 0, n_older_cap = 0;
 	char *work = NULL, *fetch_dir = NULL, *upstream = NULL, *tree_name = NULL;
 	char *distribution = NULL, *maintainer = NULL, *changelog = NULL, *tmp = NULL;
 	struct bpo_changelog_patch *clp = NULL;
@@ -598,7 +598,8 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		/* -v: the highest source version of the release's own suites; when the
 		 * distribution is the release itself (local fixes), of that suite. */
 		const char *since_dist = NULL;
-		older = bpo_xcalloc(found.n + 1, sizeof(*older));
+		n_older_cap = found.n + 1;
+		older = bpo_xcalloc(n_older_cap, sizeof(*older));
 		for (size_t i = 0; i < found.n; i++) {
 			const struct found *fv = &found.v[i];
 			bool in_dist = strcmp(fv->suite, distribution) == 0;
@@ -612,6 +613,12 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		}
 		if (!since)
 			since = since_dist;
+	}
+	for (const char *const *pv = o->published; pv && *pv; pv++) {
+		/* the publish target's own versions: the new one must be above them */
+		BPO_GROW(older, n_older_cap, n_older + 1);
+		older[n_older++] = (struct bpo_policy_ref){*pv, "the target repository", "source"};
+		bpo_strv_push(&published, *pv);
 	}
 	{
 		struct bpo_policy_in in = {

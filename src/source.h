@@ -50,6 +50,9 @@ struct bpo_source_opts {
 				       target archive when one is given, else from
 				       cfg->security_mirror */
 	const char *arch;           /* for binary versions; NULL: recipe, else the host's */
+	const char *const *published; /* NULL-terminated versions of this source that the
+					 publish target already holds (bpo build RECIPE), or
+					 NULL: counted like the distribution's own versions */
 };
 
 struct bpo_source_patch {

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_check: `bpo check` reports recipes whose source has a newer version. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpoconf.h"
+#include "cmd.h"
+#include "json.h"
+#include "log.h"
+#include "pipeline.h"
+#include "recipe.h"
+
+static int run_check(struct bpo_ctx *ctx, int argc, char **argv);
+
+static const struct bpo_cmd cmd_check = {
+	.name = "check",
+	.summary = "report recipes whose source has a newer version",
+	.usage =
+		"Usage: bpo check [--json] [--repo DIR] DIR|RECIPE...\n"
+		"\n"
+		"For each recipe (a directory means its *.yaml files), read the version its\n"
+		"source suite offers now (from the verified indices) and the version the\n"
+		"recipe's target repository has published, and say which recipes are out of\n"
+		"date: nothing published yet, or a backport of an older version.\n"
+		"\n"
+		"Options:\n"
+		"  --json       one JSON object per recipe, in an array\n"
+		"  --repo DIR   the target repository instead of each recipe's publish.repo\n"
+		"  -h, --help   show this help\n"
+		"\n"
+		"Exit status: 0 everything is up to date, 10 something is out of date,\n"
+		"2 a recipe did not parse, 1 or 3 a source could not be resolved (network,\n"
+		"verification); the highest of those wins over 10. Every recipe is checked\n"
+		"even when another one fails. In CI:  bpo check DIR || bpo run --outdated DIR\n",
+	.run = run_check,
+};
+BPO_REGISTER_COMMAND(cmd_check)
+
+static int worse(int a, int b)
+{
+	/* errors (1, 2, 3) outrank "out of date" (10), which outranks 0 */
+	int ra = a == BPO_EXIT_OUTDATED ? 1 : a == 0 ? 0 : 10 + a;
+	int rb = b == BPO_EXIT_OUTDATED ? 1 : b == 0 ? 0 : 10 + b;
+	return ra >= rb ? a : b;
+}
+
+static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"repo", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct bpo_config cfg;
+	struct bpo_error err;
+	struct bpo_strv files;
+	const char *repo = NULL;
+	bool json = false;
+	int c, rc = BPO_EXIT_OK;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'r': repo = optarg; break;
+		case 'h': fputs(cmd_check.usage, stdout); return BPO_EXIT_OK;
+		default:
+			return bpo_cmd_usage_error(&cmd_check, "unknown option or missing value: '%s'",
+						   argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return bpo_cmd_usage_error(&cmd_check, "expected a recipe directory or files");
+	bpo_error_init(&err);
+	bpo_config_init(&cfg);
+	memset(&files, 0, sizeof(files));
+	if (bpo_config_load(&cfg, ctx->config_path, &err) < 0 ||
+	    bpo_pipeline_collect(argv + optind, (size_t)(argc - optind), &files, &err) < 0) {
+		rc = bpo_cmd_fail(&err);
+		goto out;
+	}
+	if (json)
+		fputc('[', stdout);
+	for (size_t i = 0; i < files.n; i++) {
+		struct bpo_recipe r;
+		struct bpo_resolved rv;
+		const char *status;
+		int code;
+
+		bpo_recipe_init(&r);
+		bpo_resolved_init(&rv);
+		bpo_error_init(&err);
+		if (bpo_recipe_load(&r, files.v[i], &err) < 0 ||
+		    bpo_pipeline_resolve(&r, &cfg, repo, &rv, &err) < 0) {
+			code = bpo_error_exit_code(&err);
+			status = "error";
+			bpo_error("%s", err.msg);
+		} else if (!rv.outdated) {
+			code = BPO_EXIT_OK;
+			status = "up-to-date";
+		} else {
+			code = BPO_EXIT_OUTDATED;
+			status = rv.published.n ? "outdated" : "not-published";
+		}
+		rc = worse(rc, code);
+		if (json) {
+			printf("%s{\"recipe\":", i ? "," : "");
+			bpo_json_fputs(stdout, files.v[i]);
+			printf(",\"status\":\"%s\",\"source\":", status);
+			bpo_json_fputs(stdout, rv.source);
+			fputs(",\"available\":", stdout);
+			bpo_json_fputs(stdout, rv.version);
+			fputs(",\"published\":", stdout);
+			bpo_json_fputs(stdout, rv.published.n ? rv.published.v[0] : NULL);
+			fputs(",\"published_from\":", stdout);
+			bpo_json_fputs(stdout, rv.published_base);
+			fputs(",\"error\":", stdout);
+			bpo_json_fputs(stdout, code != 0 && code != BPO_EXIT_OUTDATED ? err.msg : NULL);
+			fputc('}', stdout);
+		} else if (code == 0 || code == BPO_EXIT_OUTDATED) {
+			printf("%-14s %s: %s %s", status, files.v[i], rv.source, rv.version);
+			if (rv.published.n)
+				printf(" (published: %s, from %s)", rv.published.v[0], rv.published_base);
+			fputc('\n', stdout);
+		} else {
+			printf("%-14s %s\n", status, files.v[i]);
+		}
+		bpo_resolved_destroy(&rv);
+		bpo_recipe_destroy(&r);
+	}
+	if (json)
+		fputs("]\n", stdout);
+out:
+	bpo_strv_destroy(&files);
+	bpo_config_destroy(&cfg);
+	return rc;
+}

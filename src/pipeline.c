@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+#include "pipeline.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "deb822.h"
+#include "dsc.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "index.h"
+#include "json.h"
+#include "log.h"
+#include "repo.h"
+#include "source.h"
+#include "version.h"
+
+const char *bpo_stage_name(enum bpo_stage s)
+{
+	switch (s) {
+	case BPO_STAGE_RESOLVE: return "resolve";
+	case BPO_STAGE_SOURCE: return "source";
+	case BPO_STAGE_BUILD: return "build";
+	case BPO_STAGE_PUBLISH: return "publish";
+	case BPO_STAGE_DONE: return "done";
+	}
+	return "?";
+}
+
+void bpo_resolved_init(struct bpo_resolved *res)
+{
+	memset(res, 0, sizeof(*res));
+}
+
+void bpo_resolved_destroy(struct bpo_resolved *res)
+{
+	if (!res)
+		return;
+	free(res->source);
+	free(res->version);
+	free(res->published_base);
+	bpo_strv_destroy(&res->binaries);
+	bpo_strv_destroy(&res->published);
+	bpo_deps_destroy(&res->build_deps);
+	memset(res, 0, sizeof(*res));
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Split a comma-separated (possibly folded) Binary field. */
+static void split_binaries(const char *field, struct bpo_strv *out)
+{
+	const char *p = field;
+	while (p && *p) {
+		while (*p == ',' || isspace((unsigned char)*p))
+			p++;
+		size_t n = strcspn(p, ", \t\n");
+		if (n)
+			bpo_strv_push_owned(out, bpo_xstrndup(p, n));
+		p += n;
+	}
+}
+
+static int merge_build_deps(const char *bd, const char *bda, const char *bdi, const char *what,
+			    struct bpo_deps *out, struct bpo_error *err)
+{
+	char *all = bpo_xasprintf("%s%s%s%s%s", bd ? bd : "", bd && (bda || bdi) ? ", " : "",
+				  bda ? bda : "", bda && bdi ? ", " : "", bdi ? bdi : "");
+	int rc = bpo_deps_parse(out, all, what, err);
+	free(all);
+	return rc;
+}
+
+char *bpo_pipeline_base_version(const struct bpo_recipe *r, const char *v)
+{
+	size_t len = strlen(v);
+
+	if (r->target.policy == BPO_POLICY_BPO) {
+		/* ...~bpoN+M */
+		const char *t = strstr(v, "~bpo");
+		while (t) {
+			const char *p = t + 4;
+			if (isdigit((unsigned char)*p)) {
+				while (isdigit((unsigned char)*p))
+					p++;
+				if (*p == '+' && isdigit((unsigned char)p[1])) {
+					p++;
+					while (isdigit((unsigned char)*p))
+						p++;
+					if (*p == '\0')
+						return bpo_xstrndup(v, (size_t)(t - v));
+				}
+			}
+			t = strstr(t + 1, "~bpo");
+		}
+		return bpo_xstrdup(v);
+	}
+	/* local: the suffix without its trailing number, e.g. "+acme" of "+acme1" */
+	const char *suffix = r->target.local_suffix ? r->target.local_suffix : "";
+	size_t sl = strlen(suffix);
+	while (sl > 0 && isdigit((unsigned char)suffix[sl - 1]))
+		sl--;
+	for (size_t i = len; sl > 0 && i-- > 0;) {
+		if (i + sl <= len && strncmp(v + i, suffix, sl) == 0) {
+			const char *p = v + i + sl;
+			while (isdigit((unsigned char)*p))
+				p++;
+			if (*p == '\0')
+				return bpo_xstrndup(v, i);
+		}
+	}
+	return bpo_xstrdup(v);
+}
+
+/* Versions of source in the repository's suite/component (its Sources index). */
+static int repo_published(const char *repo, const char *suite, const char *component,
+			  const char *source, struct bpo_strv *out, struct bpo_error *err)
+{
+	char *path = bpo_xasprintf("%s/dists/%s/%s/source/Sources", repo, suite, component);
+	struct bpo_buf b;
+	struct bpo_deb822_parser p;
+	struct bpo_deb822_para para;
+	int rc = -1, got;
+
+	bpo_buf_init(&b, BPO_MAX_INDEX);
+	if (!bpo_path_exists(path)) {
+		rc = 0; /* nothing published yet */
+		goto out;
+	}
+	if (bpo_file_read(path, BPO_MAX_INDEX, &b, err) < 0)
+		goto out;
+	bpo_deb822_parser_init(&p, b.data ? b.data : "", b.len, path, 0);
+	while ((got = bpo_deb822_next(&p, &para, err)) > 0) {
+		const char *pkg = bpo_deb822_get(&para, "Package");
+		const char *ver = bpo_deb822_get(&para, "Version");
+		if (pkg && ver && strcmp(pkg, source) == 0)
+			bpo_strv_push(out, ver);
+		bpo_deb822_para_destroy(&para);
+	}
+	if (got < 0)
+		goto out;
+	/* highest first */
+	for (size_t i = 1; i < out->n; i++)
+		for (size_t j = i; j > 0 && bpo_version_compare_str(out->v[j - 1], out->v[j]) < 0; j--) {
+			char *t = out->v[j];
+			out->v[j] = out->v[j - 1];
+			out->v[j - 1] = t;
+		}
+	rc = 0;
+out:
+	bpo_buf_destroy(&b);
+	free(path);
+	return rc;
+}
+
+static int resolve_archive(const struct bpo_recipe *r, const struct bpo_config *cfg,
+			   struct bpo_resolved *res, struct bpo_error *err)
+{
+	struct bpo_release rel;
+	struct bpo_deb822_para stanza;
+	const char *archive = r->source.archive;
+	const char *keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
+	int rc = -1;
+
+	bpo_release_init(&rel);
+	bpo_deb822_para_init(&stanza);
+	if (!archive || strcmp(archive, "mirror") == 0)
+		archive = cfg->mirror;
+	if (!archive) {
+		bpo_error_set(err, BPO_E_USAGE, "%s: no mirror configured for source.archive "
+			      "\"mirror\" (set mirror in bpo.conf or $BPO_MIRROR)", r->file);
+		goto out;
+	}
+	if (bpo_index_fetch_release(archive, r->source.suite, keyring, cfg, &rel, err) < 0 ||
+	    bpo_index_find_source(&rel, r->source.component ? r->source.component : "main",
+				  r->source.package, r->source.version, &stanza, err) < 0)
+		goto out;
+	res->source = bpo_xstrdup(r->source.package);
+	res->version = bpo_xstrdup(bpo_deb822_get(&stanza, "Version"));
+	split_binaries(bpo_deb822_get(&stanza, "Binary"), &res->binaries);
+	rc = merge_build_deps(bpo_deb822_get(&stanza, "Build-Depends"),
+			      bpo_deb822_get(&stanza, "Build-Depends-Arch"),
+			      bpo_deb822_get(&stanza, "Build-Depends-Indep"), r->source.package,
+			      &res->build_deps, err);
+out:
+	bpo_deb822_para_destroy(&stanza);
+	bpo_release_destroy(&rel);
+	return rc;
+}
+
+static int resolve_dsc(const struct bpo_recipe *r, const struct bpo_config *cfg,
+		       struct bpo_resolved *res, struct bpo_error *err)
+{
+	struct bpo_fetched f;
+	struct bpo_dsc d;
+	char *dir = bpo_mkdtemp(NULL, "bpo-resolve", err);
+	int rc = -1;
+
+	if (!dir)
+		return -1;
+	bpo_fetched_init(&f);
+	bpo_dsc_init(&d);
+	char *dest = bpo_path_join(dir, "src");
+	if (bpo_fetch_recipe(r, cfg, dest, &f, err) < 0 || bpo_dsc_load(&d, f.dsc_path, err) < 0)
+		goto out;
+	res->source = bpo_xstrdup(d.source);
+	res->version = bpo_xstrdup(d.version);
+	split_binaries(d.binary, &res->binaries);
+	rc = merge_build_deps(d.build_depends, d.build_depends_arch, d.build_depends_indep,
+			      d.source, &res->build_deps, err);
+out:
+	bpo_dsc_destroy(&d);
+	bpo_fetched_destroy(&f);
+	bpo_rm_rf(dir, NULL);
+	free(dest);
+	free(dir);
+	return rc;
+}
+
+int bpo_pipeline_resolve(const struct bpo_recipe *r, const struct bpo_config *cfg,
+			 const char *repo_override, struct bpo_resolved *res,
+			 struct bpo_error *err)
+{
+	const char *repo = repo_override ? repo_override : r->publish.repo;
+
+	bpo_resolved_init(res);
+	if ((r->source.kind == BPO_SOURCE_ARCHIVE ? resolve_archive(r, cfg, res, err)
+						   : resolve_dsc(r, cfg, res, err)) < 0)
+		goto fail;
+	if (repo) {
+		const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
+		const char *comp = r->publish.component ? r->publish.component : "main";
+		if (repo_published(repo, suite, comp, res->source, &res->published, err) < 0)
+			goto fail;
+	}
+	res->outdated = true;
+	if (res->published.n > 0) {
+		res->published_base = bpo_pipeline_base_version(r, res->published.v[0]);
+		res->outdated = bpo_version_compare_str(res->published_base, res->version) < 0;
+	}
+	return 0;
+fail:
+	bpo_resolved_destroy(res);
+	return -1;
+}
+
+void bpo_pipeline_result_init(struct bpo_pipeline_result *res)
+{
+	memset(res, 0, sizeof(*res));
+}
+
+void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
+{
+	if (!res)
+		return;
+	free(res->recipe);
+	free(res->source);
+	free(res->upstream_version);
+	free(res->version);
+	free(res->work_dir);
+	free(res->log_path);
+	free(res->repo);
+	free(res->suite);
+	free(res->error);
+	for (size_t i = 0; i < res->n_artifacts; i++)
+		free(res->artifacts[i].path);
+	free(res->artifacts);
+	memset(res, 0, sizeof(*res));
+}
+
+static void add_artifact(struct bpo_pipeline_result *res, const char *path)
+{
+	size_t cap = res->n_artifacts;
+	struct bpo_pipeline_artifact *a;
+	BPO_GROW(res->artifacts, cap, res->n_artifacts + 1);
+	a = &res->artifacts[res->n_artifacts++];
+	char hex[BPO_HASH_HEX_MAX];
+	a->path = bpo_xstrdup(path);
+	a->sha256[0] = '\0';
+	if (bpo_hash_file(path, BPO_HASH_SHA256, hex, NULL, NULL) == 0)
+		snprintf(a->sha256, sizeof(a->sha256), "%.64s", hex);
+}
+
+static int fail_at(struct bpo_pipeline_result *res, enum bpo_stage stage,
+		   const struct bpo_error *err)
+{
+	res->stage = stage;
+	res->exit_code = bpo_error_exit_code(err);
+	if (res->exit_code == 0)
+		res->exit_code = BPO_EXIT_FAIL;
+	free(res->error);
+	res->error = bpo_xstrdup(err->msg);
+	return res->exit_code;
+}
+
+/* Progress: one line per stage (a TTY shows it; otherwise the same line). */
+static void progress(const struct bpo_pipeline_result *res, enum bpo_stage stage)
+{
+	bpo_info("[%s] %s ...", res->recipe, bpo_stage_name(stage));
+}
+
+int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
+		       const struct bpo_pipeline_opts *o, struct bpo_pipeline_result *res)
+{
+	struct bpo_error err;
+	struct bpo_resolved rv;
+	struct bpo_source_result src;
+	struct bpo_build_result br;
+	struct bpo_repo *repo_h = NULL;
+	char *work = NULL, *src_dir = NULL, *result_dir = NULL, *repo_key = NULL;
+	struct bpo_strv extra;
+	double t;
+	const char *repo = o->repo ? o->repo : r->publish.repo;
+	const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
+	const char *comp = r->publish.component ? r->publish.component : "main";
+	char *repo_abs = NULL;
+
+	bpo_error_init(&err);
+	if (repo && repo[0] != '/') {
+		/* the build root sees it at the same (absolute) path */
+		char cwd[4096];
+		if (getcwd(cwd, sizeof(cwd)))
+			repo = repo_abs = bpo_path_join(cwd, repo);
+	}
+	bpo_resolved_init(&rv);
+	bpo_source_result_init(&src);
+	bpo_build_result_init(&br);
+	memset(&extra, 0, sizeof(extra));
+	res->recipe = bpo_xstrdup(r->file);
+	res->repo = repo && !o->no_publish ? bpo_xstrdup(repo) : NULL;
+	res->suite = bpo_xstrdup(suite);
+
+	/* resolve */
+	progress(res, BPO_STAGE_RESOLVE);
+	t = now_s();
+	if (bpo_pipeline_resolve(r, cfg, o->no_publish ? NULL : repo, &rv, &err) < 0) {
+		fail_at(res, BPO_STAGE_RESOLVE, &err);
+		goto out;
+	}
+	res->seconds[BPO_STAGE_RESOLVE] = now_s() - t;
+	res->source = bpo_xstrdup(rv.source);
+	res->upstream_version = bpo_xstrdup(rv.version);
+	work = o->work_dir ? bpo_xstrdup(o->work_dir)
+			   : bpo_xasprintf("%s/%s_%s", cfg->work_dir, rv.source, rv.version);
+	res->work_dir = bpo_xstrdup(work);
+	if (res->repo && !rv.outdated && !o->rebuild) {
+		res->skipped = true;
+		res->version = bpo_xstrdup(rv.published.v[0]);
+		res->stage = BPO_STAGE_DONE;
+		bpo_info("%s %s is already published in %s (%s) as %s: nothing to do "
+			 "(--rebuild builds it again)", rv.source, rv.version, repo, suite,
+			 rv.published.v[0]);
+		goto out;
+	}
+
+	/* source: a fresh directory each time, so a re-run never mixes old files in */
+	progress(res, BPO_STAGE_SOURCE);
+	t = now_s();
+	src_dir = bpo_path_join(work, "source");
+	result_dir = bpo_path_join(work, "result");
+	if (bpo_rm_rf(src_dir, &err) < 0 || bpo_rm_rf(result_dir, &err) < 0 ||
+	    bpo_mkdir_p(work, 0755, &err) < 0) {
+		fail_at(res, BPO_STAGE_SOURCE, &err);
+		goto out;
+	}
+	struct bpo_source_opts so = {
+		.dest = src_dir,
+		.force_version = o->force_version,
+		.no_index_check = o->no_index_check,
+		.target_archive = o->target_archive,
+		.target_keyring = o->target_keyring,
+		.target_suites = o->target_suites,
+		.arch = r->build.arch,
+		.published = (const char *const *)rv.published.v,
+	};
+	if (bpo_source_make(r, cfg, &so, &src, &err) < 0) {
+		fail_at(res, BPO_STAGE_SOURCE, &err);
+		goto out;
+	}
+	res->seconds[BPO_STAGE_SOURCE] = now_s() - t;
+	res->version = bpo_xstrdup(src.version);
+	add_artifact(res, src.dsc);
+
+	/* build: the target repository (when there is one) is an extra apt source */
+	progress(res, BPO_STAGE_BUILD);
+	t = now_s();
+	for (size_t i = 0; i < r->build.n_extra_sources; i++) {
+		const struct bpo_recipe_apt_source *s = &r->build.extra_sources[i];
+		struct bpo_buf line;
+		bpo_buf_init(&line, 8192);
+		bpo_buf_printf(&line, NULL, "deb [signed-by=%s] %s %s", s->keyring, s->uri, s->suite);
+		for (char **c = s->components; c && *c; c++)
+			bpo_buf_printf(&line, NULL, " %s", *c);
+		bpo_strv_push_owned(&extra, bpo_buf_steal(&line, NULL));
+	}
+	if (res->repo) {
+		repo_key = bpo_path_join(repo, "key.asc");
+		char *dists = bpo_xasprintf("%s/dists/%s/Release", repo, suite);
+		if (bpo_path_exists(repo_key) && bpo_path_exists(dists))
+			bpo_strv_push_owned(&extra, bpo_xasprintf("deb [signed-by=%s] file:%s %s %s",
+								  repo_key, repo, suite, comp));
+		free(dists);
+	}
+	char *profiles = NULL;
+	if (r->build.profiles && r->build.profiles[0]) {
+		struct bpo_buf pb;
+		bpo_buf_init(&pb, 4096);
+		for (char **p = r->build.profiles; *p; p++)
+			bpo_buf_printf(&pb, NULL, "%s%s", p == r->build.profiles ? "" : ",", *p);
+		profiles = bpo_buf_steal(&pb, NULL);
+	}
+	struct bpo_build_opts bo = {
+		.dsc = src.dsc,
+		.release = r->target.release,
+		.arch = r->build.arch,
+		.result_dir = result_dir,
+		.profiles = profiles,
+		.timeout = r->build.timeout,
+		.type = BPO_BUILD_BINARY,
+		.extra_sources = (const char *const *)extra.v,
+		.n_extra_sources = extra.n,
+		.verbose = o->verbose,
+	};
+	int brc = bpo_build_run(cfg, &bo, &br, &err);
+	free(profiles);
+	if (br.log_path)
+		res->log_path = bpo_xstrdup(br.log_path);
+	if (brc < 0) {
+		fail_at(res, BPO_STAGE_BUILD, &err);
+		goto out;
+	}
+	res->seconds[BPO_STAGE_BUILD] = now_s() - t;
+	for (size_t i = 0; i < br.n_artifacts; i++) {
+		char *p = bpo_path_join(br.result_dir, br.artifacts[i].name);
+		add_artifact(res, p);
+		free(p);
+	}
+
+	/* publish */
+	res->stage = BPO_STAGE_PUBLISH;
+	if (res->repo) {
+		progress(res, BPO_STAGE_PUBLISH);
+		t = now_s();
+		struct bpo_strv changes;
+		memset(&changes, 0, sizeof(changes));
+		for (size_t i = 0; i < br.n_artifacts; i++)
+			if (bpo_str_has_suffix(br.artifacts[i].name, ".changes"))
+				bpo_strv_push_owned(&changes,
+						    bpo_path_join(br.result_dir, br.artifacts[i].name));
+		if (src.changes)
+			bpo_strv_push(&changes, src.changes);
+		int prc = bpo_repo_open(&repo_h, repo, true, BPO_REPO_LOCK_TIMEOUT, &err);
+		if (prc == 0)
+			prc = bpo_repo_publish(repo_h, changes.v, changes.n, suite, comp, -1, &err);
+		bpo_strv_destroy(&changes);
+		if (prc < 0) {
+			fail_at(res, BPO_STAGE_PUBLISH, &err);
+			goto out;
+		}
+		res->seconds[BPO_STAGE_PUBLISH] = now_s() - t;
+	}
+	res->stage = BPO_STAGE_DONE;
+	res->exit_code = BPO_EXIT_OK;
+out:
+	bpo_repo_close(repo_h);
+	bpo_strv_destroy(&extra);
+	free(repo_key);
+	free(repo_abs);
+	free(src_dir);
+	free(result_dir);
+	free(work);
+	bpo_build_result_destroy(&br);
+	bpo_source_result_destroy(&src);
+	bpo_resolved_destroy(&rv);
+	return res->exit_code;
+}
+
+int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_buf *out,
+			     struct bpo_error *err)
+{
+	struct bpo_buf *b = out;
+#define S(key, val) (bpo_buf_puts(b, ",\"" key "\":", err) < 0 || bpo_json_str(b, (val), err) < 0)
+	if (bpo_buf_puts(b, "{\"recipe\":", err) < 0 || bpo_json_str(b, res->recipe, err) < 0 ||
+	    S("stage", bpo_stage_name(res->stage)) ||
+	    bpo_buf_printf(b, err, ",\"exit\":%d,\"skipped\":%s", res->exit_code,
+			   res->skipped ? "true" : "false") < 0 ||
+	    S("source", res->source) || S("upstream_version", res->upstream_version) ||
+	    S("version", res->version) || S("work_dir", res->work_dir) ||
+	    S("log", res->log_path) || S("repo", res->repo) || S("suite", res->suite) ||
+	    S("error", res->error) || bpo_buf_puts(b, ",\"seconds\":{", err) < 0)
+		return -1;
+#undef S
+	for (int s = 0; s < BPO_STAGE_DONE; s++)
+		if (bpo_buf_printf(b, err, "%s\"%s\":%.2f", s ? "," : "",
+				   bpo_stage_name((enum bpo_stage)s), res->seconds[s]) < 0)
+			return -1;
+	if (bpo_buf_puts(b, "},\"artifacts\":[", err) < 0)
+		return -1;
+	for (size_t i = 0; i < res->n_artifacts; i++)
+		if (bpo_buf_puts(b, i ? ",{\"path\":" : "{\"path\":", err) < 0 ||
+		    bpo_json_str(b, res->artifacts[i].path, err) < 0 ||
+		    bpo_buf_puts(b, ",\"sha256\":", err) < 0 ||
+		    bpo_json_str(b, res->artifacts[i].sha256, err) < 0 ||
+		    bpo_buf_puts(b, "}", err) < 0)
+			return -1;
+	return bpo_buf_puts(b, "]}", err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int bpo_pipeline_collect(char *const *args, size_t n, struct bpo_strv *files,
+			 struct bpo_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!bpo_is_dir(args[i])) {
+			if (!bpo_path_exists(args[i]))
+				return bpo_error_set(err, BPO_E_USAGE, "%s: no such recipe file or "
+						     "directory", args[i]);
+			bpo_strv_push(files, args[i]);
+			continue;
+		}
+		DIR *d = opendir(args[i]);
+		struct dirent *de;
+		size_t first = files->n;
+		if (!d)
+			return bpo_error_set(err, BPO_E_IO, "%s: cannot read directory", args[i]);
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.' || !(bpo_str_has_suffix(de->d_name, ".yaml") ||
+						      bpo_str_has_suffix(de->d_name, ".yml")))
+				continue;
+			bpo_strv_push_owned(files, bpo_path_join(args[i], de->d_name));
+		}
+		closedir(d);
+		qsort(files->v + first, files->n - first, sizeof(char *), cmp_str);
+	}
+	if (files->n == 0)
+		return bpo_error_set(err, BPO_E_USAGE, "no recipes found in %s%s", n ? args[0] : "",
+				     n > 1 ? " ..." : "");
+	return 0;
+}

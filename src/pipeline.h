@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pipeline: the whole chain for one recipe, and what `bpo run` and
+ * `bpo check` need to know about many.
+ *
+ *   resolve  the source's version in its suite (verified indices), its
+ *            binaries and build dependencies; what the target repository has
+ *            published already (its Sources index)
+ *   source   fetch, verify, unpack, patch, version, changelog, dpkg-source -b
+ *            (source.h)
+ *   build    in a fresh root of the target release (build.h); the target
+ *            repository is an extra apt source, so a recipe can build-depend
+ *            on another recipe's published binaries
+ *   publish  the binary and source .changes into the repository (repo.h)
+ *
+ * A recipe whose resolved version is already published (as a backport of the
+ * same upstream version) is not built again unless opts->rebuild.
+ */
+#ifndef BPO_PIPELINE_H
+#define BPO_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpoconf.h"
+#include "buf.h"
+#include "depends.h"
+#include "err.h"
+#include "recipe.h"
+#include "xmem.h"
+
+enum bpo_stage {
+	BPO_STAGE_RESOLVE = 0,
+	BPO_STAGE_SOURCE,
+	BPO_STAGE_BUILD,
+	BPO_STAGE_PUBLISH,
+	BPO_STAGE_DONE,
+};
+const char *bpo_stage_name(enum bpo_stage s);
+
+struct bpo_resolved {
+	char *source;
+	char *version;           /* the version its suite offers (or the pinned one) */
+	struct bpo_strv binaries;
+	struct bpo_deps build_deps; /* Build-Depends, -Arch and -Indep merged */
+	struct bpo_strv published;  /* versions the target repository has, highest first */
+	char *published_base;    /* upstream version the newest published one is a backport of */
+	bool outdated;           /* nothing published, or a backport of an older version */
+};
+
+void bpo_resolved_init(struct bpo_resolved *res);
+void bpo_resolved_destroy(struct bpo_resolved *res);
+/* Resolve r: its source in its suite, and what r's publish target holds. */
+int bpo_pipeline_resolve(const struct bpo_recipe *r, const struct bpo_config *cfg,
+			 const char *repo_override, struct bpo_resolved *res,
+			 struct bpo_error *err);
+/* The version a published backport was made from: strips "~bpoN+M" (policy
+ * bpo) or the local suffix and its number (policy local). Owned. */
+char *bpo_pipeline_base_version(const struct bpo_recipe *r, const char *published);
+
+struct bpo_pipeline_opts {
+	const char *work_dir;        /* NULL: <cfg work_dir>/<recipe name> */
+	const char *repo;            /* NULL: the recipe's publish.repo */
+	bool rebuild;
+	bool force_version;
+	bool no_publish;
+	const char *target_archive;  /* passed to source.h (NULL: the mirror) */
+	const char *target_keyring;
+	const char *target_suites;
+	bool no_index_check;
+	bool verbose;
+};
+
+struct bpo_pipeline_artifact {
+	char *path;
+	char sha256[65];
+};
+
+struct bpo_pipeline_result {
+	char *recipe;            /* file */
+	enum bpo_stage stage;    /* reached: the failing one on failure, DONE on success */
+	int exit_code;
+	bool skipped;            /* already published, nothing done */
+	char *source, *upstream_version, *version;
+	char *work_dir, *log_path, *repo, *suite;
+	double seconds[BPO_STAGE_DONE];
+	struct bpo_pipeline_artifact *artifacts;
+	size_t n_artifacts;
+	char *error;             /* the error message on failure */
+};
+
+void bpo_pipeline_result_init(struct bpo_pipeline_result *res);
+void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res);
+/* Run the whole chain for r. Returns the exit code; res says how far it got. */
+int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
+		       const struct bpo_pipeline_opts *opts, struct bpo_pipeline_result *res);
+/* One JSON object (no newline). */
+int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_buf *out,
+			     struct bpo_error *err);
+
+
+
+/* Recipe files named by args: a directory gives its *.yaml and *.yml files
+ * (sorted by name); a file is taken as it is. */
+int bpo_pipeline_collect(char *const *args, size_t n, struct bpo_strv *files,
+			 struct bpo_error *err);
+#endif

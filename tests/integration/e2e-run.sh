@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# End to end (issue: one command from recipe to signed repo): a local signed
+# "newer" archive on 127.0.0.1 with two source packages, where B build-depends
+# on a binary of A. `bpo run` backports both into a fresh repository in the
+# right order, a broken recipe beside them is reported without stopping them,
+# stock apt in the bookworm root installs B from the repository; then a newer A
+# lands in the archive: `bpo check` exits 10 naming A, `bpo run --outdated`
+# rebuilds only A, and `bpo check` exits 0. Real chroot builds: slow.
+set -euo pipefail
+. "$BPO_SRCDIR/tests/integration/lib/archive.sh"
+. "$BPO_SRCDIR/tests/integration/chroot-lib.bash"
+slow_test
+need_root
+need_image
+
+T=$(mktemp -d /tmp/bpo-e2e.XXXXXX)
+trap 'httpd_stop; rm -rf "$T"' EXIT
+export DEBFULLNAME="bpo e2e" DEBEMAIL="e2e@example.invalid"
+cfg="$T/bpo.conf"
+printf 'work-dir: %s\n' "$T/work" >"$cfg"
+bpo() { "$BPO" --config "$cfg" "$@"; }
+
+# --- the "newer" archive -------------------------------------------------
+archive_key "$T/akey"
+# src NAME VERSION BUILD-DEPENDS BINARY BINARY-DEPENDS: a source package with one
+# arch-all binary that installs /usr/share/NAME/version; its build fails unless
+# every file named in $NAME_needs exists (so B proves A's binary was installed).
+src() {
+	local name=$1 version=$2 bdeps=$3 bin=$4 bindeps=$5 needs=${6:-}
+	local upstream=${version%-*} w
+	w=$(mktemp -d "$T/src.XXXXXX")
+	local d="$w/$name-$upstream"
+	mkdir -p "$d/debian/source"
+	echo "$name $version" >"$d/VERSION"
+	tar -C "$w" -czf "$w/${name}_$upstream.orig.tar.gz" "$name-$upstream"
+	echo "3.0 (quilt)" >"$d/debian/source/format"
+	cat >"$d/debian/control" <<CTRL
+Source: $name
+Section: misc
+Priority: optional
+Maintainer: bpo tests <tests@example.invalid>
+Build-Depends: $bdeps
+Standards-Version: 4.6.2
+Rules-Requires-Root: no
+
+Package: $bin
+Architecture: all
+Depends: $bindeps
+Description: bpo end-to-end test package $bin
+ Made by tests/integration/e2e-run.sh.
+CTRL
+	cat >"$d/debian/changelog" <<CL
+$name ($version) unstable; urgency=medium
+
+  * Test upload.
+
+ -- bpo tests <tests@example.invalid>  Mon, 01 Jan 2024 00:00:00 +0000
+CL
+	{
+		printf '#!/usr/bin/make -f\n%%:\n\tdh $@\n\n'
+		printf 'override_dh_auto_build:\n'
+		[ -n "$needs" ] && printf '\ttest -f %s\n' "$needs"
+		printf '\ttrue\n\n'
+		printf 'override_dh_auto_install:\n'
+		printf '\tmkdir -p debian/%s/usr/share/%s\n' "$bin" "$name"
+		printf '\tcp VERSION debian/%s/usr/share/%s/version\n' "$bin" "$name"
+	} >"$d/debian/rules"
+	chmod +x "$d/debian/rules"
+	(cd "$w" && dpkg-source -b "$name-$upstream" >/dev/null)
+	local pool="$T/archive/pool/main/${name:0:1}/$name"
+	mkdir -p "$pool"
+	mv "$w/${name}_"* "$pool/"
+	rm -rf "$w"
+}
+src bpoe2e-a 1.0-1 "debhelper-compat (= 13)" bpoe2e-data "\${misc:Depends}"
+src bpoe2e-b 1.0-1 "debhelper-compat (= 13), bpoe2e-data (>= 1.0)" bpoe2e-tool \
+	"\${misc:Depends}, bpoe2e-data" /usr/share/bpoe2e-a/version
+publish_archive() {
+	archive_indices "$T/archive" newer
+	archive_sign "$T/archive" newer "$T/akey"
+	# the "target release" the new versions are checked against: a suite
+	# without A or B (one unrelated package)
+	if [ ! -d "$T/archive-old" ]; then
+		mkdir -p "$T/archive-old"
+		archive_source "$T/archive-old" bpoe2e-other 0.1-1 quilt >/dev/null
+	fi
+	archive_indices "$T/archive-old" bookworm
+	rm -rf "$T/archive/dists/bookworm"
+	cp -r "$T/archive-old/dists/bookworm" "$T/archive/dists/"
+	archive_sign "$T/archive" bookworm "$T/akey"
+}
+publish_archive
+httpd_start "$T/archive"
+
+# --- the repository --------------------------------------------------------
+archive_key "$T/rkey" "bpo e2e repo <repo@example.invalid>"
+rfpr=$ARCHIVE_KEY_FPR
+bpo repo init "$T/repo" --origin e2e --label e2e --suite bookworm-backports \
+	--arch "$(dpkg --print-architecture)" --key "$rfpr" --gnupghome "$T/rkey/gnupg" --keep 2
+
+# --- recipes ---------------------------------------------------------------
+mkdir "$T/recipes"
+for x in a b; do
+	cat >"$T/recipes/$x.yaml" <<Y
+source:
+  package: bpoe2e-$x
+  archive: $HTTPD_URL
+  suite: newer
+  keyring: $T/akey/keyring.gpg
+target:
+  release: bookworm
+publish:
+  repo: $T/repo
+  suite: bookworm-backports
+Y
+done
+printf 'source:\n  package: [oops\n' >"$T/recipes/broken.yaml"
+targs=(--target-archive "$HTTPD_URL" --target-keyring "$T/akey/keyring.gpg" --target-suites bookworm)
+
+# --plan: a before b, and a Makefile where b waits for a
+bpo run --plan "${targs[@]}" "$T/recipes" >"$T/plan.txt" 2>"$T/plan.err" || true
+grep -q 'broken.yaml' "$T/plan.err" || fail "the broken recipe is not reported: $(cat "$T/plan.err")"
+grep -n '' "$T/plan.txt"
+[ "$(grep -n ': bpoe2e-a ' "$T/plan.txt" | cut -d: -f1)" -lt \
+  "$(grep -n ': bpoe2e-b ' "$T/plan.txt" | cut -d: -f1)" ] || fail "plan order: $(cat "$T/plan.txt")"
+bpo run --plan --format=make "${targs[@]}" "$T/recipes/a.yaml" "$T/recipes/b.yaml" >"$T/Makefile"
+grep -q '^b: a$' "$T/Makefile" || fail "Makefile: b does not wait for a: $(cat "$T/Makefile")"
+
+# --- run: both built and published, in order, the broken one reported --------
+rc=0
+bpo run --json "${targs[@]}" "$T/recipes" >"$T/run.json" 2>"$T/run.err" || rc=$?
+cat "$T/run.err" >&2
+[ "$rc" = 2 ] || fail "bpo run exit $rc, expected 2 (the broken recipe)"
+python3 - "$T/run.json" <<'PY'
+import json, sys
+res = {r["recipe"].rsplit("/", 1)[-1]: r for r in json.load(open(sys.argv[1]))}
+assert res["broken.yaml"]["exit"] == 2, res["broken.yaml"]
+for x in "ab":
+    r = res[x + ".yaml"]
+    assert r["exit"] == 0 and r["stage"] == "done", r
+    assert r["version"] == "1.0-1~bpo12+1", r
+    assert any(a["path"].endswith(".deb") and len(a["sha256"]) == 64 for a in r["artifacts"]), r
+    assert r["log"], r
+print("run.json ok")
+PY
+grep -n 'building' "$T/run.err" | head
+[ "$(grep -n "building .*/a.yaml" "$T/run.err" | cut -d: -f1)" -lt \
+  "$(grep -n "building .*/b.yaml" "$T/run.err" | cut -d: -f1)" ] || fail "a was not built before b"
+bpo repo list "$T/repo" >"$T/list"
+grep -q 'bpoe2e-tool' "$T/list" && grep -q 'bpoe2e-data' "$T/list" || fail "repo list: $(cat "$T/list")"
+bpo repo verify "$T/repo"
+
+# --- stock apt in the bookworm root installs B from the repository ----------
+bpo chroot exec bookworm --bind "$T/repo:/repo" -- /bin/sh -ec '
+	echo "deb [signed-by=/repo/key.asc] file:/repo bookworm-backports main" >/etc/apt/sources.list.d/bpo.list
+	apt-get update -q 2>&1 | tee /tmp/update.log
+	! grep -q "^W:" /tmp/update.log
+	apt-get install -y -q -t bookworm-backports bpoe2e-tool
+	dpkg -s bpoe2e-tool | grep -q "^Version: 1.0-1~bpo12+1"
+	cat /usr/share/bpoe2e-a/version' >"$T/apt.log" 2>&1 || { cat "$T/apt.log"; fail "apt could not install the backport"; }
+grep -q 'bpoe2e-a 1.0-1' "$T/apt.log" || fail "A's data not installed with B"
+
+# --- idempotent: a second build does nothing ---------------------------------
+bpo build "${targs[@]}" "$T/recipes/a.yaml" >"$T/again.out" 2>&1
+grep -q 'already published' "$T/again.out" || fail "re-run did not say it is already published"
+
+# --- a newer A lands: check says so, run --outdated rebuilds only A -----------
+bpo check "$T/recipes/a.yaml" "$T/recipes/b.yaml"
+src bpoe2e-a 1.1-1 "debhelper-compat (= 13)" bpoe2e-data "\${misc:Depends}"
+publish_archive
+rc=0
+bpo check --json "$T/recipes/a.yaml" "$T/recipes/b.yaml" >"$T/check.json" || rc=$?
+[ "$rc" = 10 ] || fail "bpo check exit $rc, expected 10"
+python3 - "$T/check.json" <<'PY'
+import json, sys
+res = {r["recipe"].rsplit("/", 1)[-1]: r for r in json.load(open(sys.argv[1]))}
+assert res["a.yaml"]["status"] == "outdated" and res["a.yaml"]["available"] == "1.1-1", res
+assert res["b.yaml"]["status"] == "up-to-date", res
+PY
+bpo run --outdated --json "${targs[@]}" "$T/recipes/a.yaml" "$T/recipes/b.yaml" >"$T/run2.json"
+python3 - "$T/run2.json" <<'PY'
+import json, sys
+res = {r["recipe"].rsplit("/", 1)[-1]: r for r in json.load(open(sys.argv[1]))}
+assert res["a.yaml"]["version"] == "1.1-1~bpo12+1", res["a.yaml"]
+assert res["b.yaml"]["skipped"] is True, res["b.yaml"]
+PY
+bpo check "$T/recipes/a.yaml" "$T/recipes/b.yaml"
+echo "e2e ok"
