@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The man pages of the file formats name exactly the keys the parsers accept:
+#  - every key in the key tables of src/recipe.c
+#    (static const char *const <group>_keys[] = {...};) is a documented key in
+#    the KEYS section of man/bpo-recipe.5 (a .SS title or a .TP tag), and
+#    every key documented there is in one of those tables;
+#  - every key of src/bpoconf.c's key_names[] table, and of its maintainer
+#    mapping (keys[] = {"name", "email", ...}), is documented in the KEYS
+#    section of man/bpo.conf.5, and every .TP key there is in key_names[].
+# The keys are read from the source, so a key added to a parser without a
+# man page entry (or the other way round) fails this test.
+set -euo pipefail
+
+srcdir=${BPO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bpo-man-keys.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() {
+	echo "FAIL: $*"
+	fail=1
+}
+
+unroff() {
+	sed -e '/^\.\\"/d' -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\(..//g' -e 's/\\&//g' "$@"
+}
+
+# The strings of every C array whose declaration matches $2, in file $1.
+table_strings() {
+	awk -v re="$2" '$0 ~ re { on = 1 } on { print } on && /};/ { on = 0 }' "$1" |
+		grep -oE '"[^"]*"' | tr -d '"' | sort -u
+}
+
+# The keys a man page documents in its KEYS section: the first word of each
+# .SS title and of each .TP tag line (the line after .TP), when it looks like
+# a key.
+man_keys() {
+	sed -n '/^\.SH KEYS/,/^\.SH /p' "$1" | unroff | awk '
+		/^\.SS / { print $2; next }
+		tag { tag = 0; if ($1 ~ /^\.(B|BR|BI|I|IR)$/) print $2; next }
+		/^\.TP/ { tag = 1 }
+	' | sed 's/"//g' | grep -E '^[a-z][a-z0-9-]*$' | sort -u || true
+}
+
+# --- bpo-recipe(5) against src/recipe.c -------------------------------------
+recipe_c=$srcdir/src/recipe.c
+recipe_5=$srcdir/man/bpo-recipe.5
+table_strings "$recipe_c" 'static const char [*]const [a-z_]*_keys[[][]] = {' >"$tmp/recipe.code"
+ntables=$(grep -c 'static const char [*]const [a-z_]*_keys[[][]] = {' "$recipe_c" || true)
+if [ "$ntables" -lt 5 ] || [ "$(wc -l <"$tmp/recipe.code")" -lt 20 ]; then
+	bad "src/recipe.c: found $ntables key tables and $(wc -l <"$tmp/recipe.code") keys;" \
+		"has the way keys are listed changed? Update this test."
+fi
+man_keys "$recipe_5" >"$tmp/recipe.man"
+while read -r k; do
+	[ -n "$k" ] && bad "src/recipe.c accepts the key '$k', bpo-recipe(5) KEYS does not document it"
+done < <(comm -23 "$tmp/recipe.code" "$tmp/recipe.man")
+while read -r k; do
+	[ -n "$k" ] && bad "bpo-recipe(5) documents the key '$k', src/recipe.c has no such key"
+done < <(comm -13 "$tmp/recipe.code" "$tmp/recipe.man")
+echo "recipe keys ($ntables tables): $(echo $(cat "$tmp/recipe.code"))"
+
+# --- bpo.conf(5) against src/bpoconf.c --------------------------------------
+conf_c=$srcdir/src/bpoconf.c
+conf_5=$srcdir/man/bpo.conf.5
+table_strings "$conf_c" 'static const char [*]const key_names[[]' >"$tmp/conf.code"
+[ "$(wc -l <"$tmp/conf.code")" -ge 5 ] ||
+	bad "src/bpoconf.c: no key_names[] table with keys found; update this test"
+man_keys "$conf_5" >"$tmp/conf.man"
+while read -r k; do
+	[ -n "$k" ] && bad "src/bpoconf.c accepts the key '$k', bpo.conf(5) KEYS does not document it"
+done < <(comm -23 "$tmp/conf.code" "$tmp/conf.man")
+while read -r k; do
+	[ -n "$k" ] && bad "bpo.conf(5) documents the key '$k', src/bpoconf.c has no such key"
+done < <(comm -13 "$tmp/conf.code" "$tmp/conf.man")
+# The maintainer mapping's keys, named in the maintainer entry.
+sed -n '/^\.SH KEYS/,/^\.SH /p' "$conf_5" | unroff >"$tmp/conf.keys"
+for k in $(table_strings "$conf_c" 'static const char [*]const keys[[][]] = {'); do
+	grep -qE "^\.B $k\$|^  $k: " "$tmp/conf.keys" ||
+		bad "src/bpoconf.c accepts maintainer.$k, bpo.conf(5) does not name it"
+done
+echo "bpo.conf keys: $(echo $(cat "$tmp/conf.code"))"
+
+exit $fail
