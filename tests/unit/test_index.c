@@ -181,18 +181,32 @@ static void test_missing_date_fails_check(void **state)
  * tests/integration/lib/archive.sh and read through file:// (no network):
  * one verified Release answers source and binary version queries.
  */
-static void test_walk_file_archive(void **state)
+/* A signed file: archive made once for the archive tests: suite "stable" with
+ * two hello sources and three binaries, suite "empty" with no package at all
+ * (its Sources.xz and Packages.xz are valid xz streams of zero bytes, which
+ * apt accepts for an empty suite). */
+struct archive_fixture {
+	char *dir;
+	char *url;
+	char *keyring;
+	struct bpo_config cfg;
+};
+
+static int archive_setup(void **state)
 {
 	const char *srcdir = getenv("BPO_SRCDIR");
 	struct bpo_error err;
-	char *dir = bpo_mkdtemp(NULL, "bpo-indextest", &err), *script, *url, *kr;
-	struct bpo_config cfg;
-	struct bpo_release rel;
-	struct bpo_strv v = {0};
-	struct bpo_deb822_para st;
+	struct archive_fixture *fx = bpo_xcalloc(1, sizeof(*fx));
 	struct bpo_proc_opts o;
-	(void)state;
-	assert_non_null(dir);
+	char *script;
+	int rc;
+
+	fx->dir = bpo_mkdtemp(NULL, "bpo-indextest", &err);
+	if (!fx->dir) {
+		print_error("mkdtemp: %s\n", err.msg);
+		free(fx);
+		return -1;
+	}
 	script = bpo_xasprintf(". '%s/tests/integration/lib/archive.sh' && T='%s' && "
 			       "archive_key \"$T/key\" 2>/dev/null && "
 			       "archive_source \"$T/r\" hello 1.0-1 quilt >/dev/null && "
@@ -202,22 +216,57 @@ static void test_walk_file_archive(void **state)
 			       "archive_deb \"$T/r\" hello-doc 1.2-1 amd64 && "
 			       "archive_indices \"$T/r\" stable bookworm && "
 			       "archive_sign \"$T/r\" stable \"$T/key\" && "
+			       "mkdir -p \"$T/r/dists/empty/main/source\" "
+			       "\"$T/r/dists/empty/main/binary-amd64\" && "
+			       ": | xz >\"$T/r/dists/empty/main/source/Sources.xz\" && "
+			       ": | xz >\"$T/r/dists/empty/main/binary-amd64/Packages.xz\" && "
+			       "archive_release \"$T/r\" empty && "
+			       "archive_sign \"$T/r\" empty \"$T/key\" && "
 			       "GNUPGHOME=\"$T/key/gnupg\" gpgconf --kill all",
-			       srcdir ? srcdir : ".", dir);
+			       srcdir ? srcdir : ".", fx->dir);
 	{
 		const char *argv[] = {"bash", "-c", script, NULL};
 		memset(&o, 0, sizeof(o));
 		o.log_fd = -1;
 		o.quiet_stderr = true;
 		o.timeout = 300;
-		if (bpo_proc_run_ok(argv, &o, &err) < 0)
-			fail_msg("making the test archive: %s", err.msg);
+		rc = bpo_proc_run_ok(argv, &o, &err);
 	}
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.cache_dir = bpo_path_join(dir, "cache");
-	url = bpo_xasprintf("file://%s/r", dir);
-	kr = bpo_xasprintf("%s/key/keyring.gpg", dir);
-	assert_int_equal(bpo_index_fetch_release(url, "stable", kr, &cfg, &rel, &err), 0);
+	free(script);
+	if (rc < 0)
+		print_error("making the test archive: %s\n", err.msg);
+	fx->cfg.cache_dir = bpo_path_join(fx->dir, "cache");
+	fx->url = bpo_xasprintf("file://%s/r", fx->dir);
+	fx->keyring = bpo_xasprintf("%s/key/keyring.gpg", fx->dir);
+	*state = fx;
+	return rc < 0 ? -1 : 0;
+}
+
+static int archive_teardown(void **state)
+{
+	struct archive_fixture *fx = *state;
+	struct bpo_error err;
+	if (!fx)
+		return 0;
+	bpo_rm_rf(fx->dir, &err);
+	free(fx->cfg.cache_dir);
+	free(fx->url);
+	free(fx->keyring);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static void test_walk_file_archive(void **state)
+{
+	struct archive_fixture *fx = *state;
+	struct bpo_error err;
+	struct bpo_release rel;
+	struct bpo_strv v = {0};
+	struct bpo_deb822_para st;
+
+	assert_int_equal(bpo_index_fetch_release(fx->url, "stable", fx->keyring, &fx->cfg, &rel,
+						 &err), 0);
 	assert_int_equal(strlen(rel.signer_fpr), 40);
 	assert_string_equal(rel.suite, "stable");
 	/* source versions, highest first */
@@ -251,14 +300,47 @@ static void test_walk_file_archive(void **state)
 	assert_non_null(strstr(err.msg, "(available: 1.2-1, 1.0-1)"));
 	bpo_release_destroy(&rel);
 	/* no such suite: neither InRelease nor Release */
-	assert_int_equal(bpo_index_fetch_release(url, "bookworm", kr, &cfg, &rel, &err), -1);
+	assert_int_equal(bpo_index_fetch_release(fx->url, "bookworm", fx->keyring, &fx->cfg, &rel,
+						 &err), -1);
 	assert_int_equal(err.kind, BPO_E_NOTFOUND);
-	bpo_rm_rf(dir, &err);
-	free(cfg.cache_dir);
-	free(url);
-	free(kr);
-	free(script);
-	free(dir);
+}
+
+/* An empty suite: Sources.xz and Packages.xz are xz streams of zero bytes.
+ * Every query finds nothing (not "Unrecognized archive format"), and the
+ * not-found search of a source sorts no list (no qsort on NULL). */
+static void test_empty_suite(void **state)
+{
+	struct archive_fixture *fx = *state;
+	struct bpo_error err;
+	struct bpo_release rel;
+	struct bpo_strv v = {0};
+	struct bpo_deb822_para st;
+	char *xz = bpo_xasprintf("%s/r/dists/empty/main/source/Sources.xz", fx->dir);
+	struct bpo_buf b;
+
+	/* the fixture is what this test is about: a non-empty file, no Sources.gz */
+	bpo_buf_init(&b, 4096);
+	assert_int_equal(bpo_file_read(xz, 4096, &b, &err), 0);
+	assert_true(b.len > 0);
+	bpo_buf_destroy(&b);
+	free(xz);
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(bpo_index_fetch_release(fx->url, "empty", fx->keyring, &fx->cfg, &rel,
+						 &err), 0);
+	assert_non_null(bpo_release_find(&rel, "main/source/Sources.xz"));
+	assert_null(bpo_release_find(&rel, "main/source/Sources.gz"));
+	if (bpo_index_source_versions(&rel, "main", "hello", &v, &err) != 0)
+		fail_msg("source versions in an empty suite: %s", err.msg);
+	assert_int_equal(v.n, 0);
+	if (bpo_index_binary_versions(&rel, "main", "amd64", "hello", &v, &err) != 0)
+		fail_msg("binary versions in an empty suite: %s", err.msg);
+	assert_int_equal(v.n, 0);
+	bpo_strv_destroy(&v);
+	assert_int_equal(bpo_index_find_source(&rel, "main", "hello", NULL, &st, &err), -1);
+	assert_int_equal(err.kind, BPO_E_NOTFOUND);
+	assert_non_null(strstr(err.msg, "is not in"));
+	bpo_release_destroy(&rel);
 }
 
 int main(void)
@@ -270,6 +352,8 @@ int main(void)
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_missing_date_fails_check),
 		cmocka_unit_test(test_walk_file_archive),
+		cmocka_unit_test(test_empty_suite),
 	};
-	return cmocka_run_group_tests_name("index", tests, NULL, NULL);
+	/* the group state is the test archive (the first tests do not use it) */
+	return cmocka_run_group_tests_name("index", tests, archive_setup, archive_teardown);
 }
