@@ -1,0 +1,1925 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* qa: checks on a build before it is published (see qa.h). */
+#include "config.h"
+#include "qa.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpoconf.h"
+#include "chroot.h"
+#include "deb822.h"
+#include "debfile.h"
+#include "dsc.h"
+#include "fetch.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "index.h"
+#include "json.h"
+#include "log.h"
+#include "version.h"
+#include "xmem.h"
+
+/* Where the staged build is bound (read-only) inside every root. */
+#define IN_ROOT "/srv/bpo-qa"
+/* Caps: files a .changes may list, output kept from one tool run. */
+#define MAX_CHANGES_FILES 1024
+#define MAX_TOOL_OUTPUT (64u << 20)
+#define APT_TIMEOUT 3600u
+#define LINTIAN_TIMEOUT 3600u
+#define AUTOPKGTEST_TIMEOUT 14400u
+/* Bump when the tools layer's contents change. */
+#define TOOLS_LAYER_TAG "bpo qa tools 1: lintian autopkgtest"
+
+static const char *const check_names[BPO_QA_N] = {"install", "upgrade", "lintian",
+						   "autopkgtest", "regression"};
+
+/* A name for check c. */
+const char *bpo_qa_check_name(enum bpo_qa_check c)
+{
+	return (unsigned)c < BPO_QA_N ? check_names[c] : "?";
+}
+
+/* The check called name, or -1. */
+int bpo_qa_check_from_name(const char *name)
+{
+	for (int i = 0; i < BPO_QA_N; i++)
+		if (name && strcmp(name, check_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The policy's name. */
+const char *bpo_qa_policy_name(enum bpo_qa_policy p)
+{
+	switch (p) {
+	case BPO_QA_POLICY_FAIL:
+		return "fail";
+	case BPO_QA_POLICY_WARN:
+		return "warn";
+	case BPO_QA_POLICY_SKIP:
+		return "skip";
+	default:
+		return "default";
+	}
+}
+
+/* Parse fail|warn|skip. */
+int bpo_qa_policy_parse(const char *s, enum bpo_qa_policy *p)
+{
+	if (!s)
+		return -1;
+	if (strcmp(s, "fail") == 0)
+		*p = BPO_QA_POLICY_FAIL;
+	else if (strcmp(s, "warn") == 0)
+		*p = BPO_QA_POLICY_WARN;
+	else if (strcmp(s, "skip") == 0)
+		*p = BPO_QA_POLICY_SKIP;
+	else
+		return -1;
+	return 0;
+}
+
+/* install, upgrade, autopkgtest: fail; lintian, regression: warn. */
+enum bpo_qa_policy bpo_qa_policy_default(enum bpo_qa_check c)
+{
+	return (c == BPO_QA_LINTIAN || c == BPO_QA_REGRESSION) ? BPO_QA_POLICY_WARN
+							       : BPO_QA_POLICY_FAIL;
+}
+
+/* The status's name. */
+const char *bpo_qa_status_name(enum bpo_qa_status s)
+{
+	switch (s) {
+	case BPO_QA_PASSED:
+		return "passed";
+	case BPO_QA_FAILED:
+		return "failed";
+	case BPO_QA_ERROR:
+		return "error";
+	default:
+		return "skipped";
+	}
+}
+
+/* An empty report. */
+void bpo_qa_report_init(struct bpo_qa_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+}
+
+static void result_destroy(struct bpo_qa_result *r)
+{
+	for (size_t i = 0; i < r->n_items; i++) {
+		free(r->items[i].name);
+		free(r->items[i].what);
+		free(r->items[i].message);
+	}
+	free(r->items);
+	free(r->summary);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Free everything the report owns (it is left empty). */
+void bpo_qa_report_free(struct bpo_qa_report *rep)
+{
+	if (!rep)
+		return;
+	free(rep->source);
+	free(rep->version);
+	free(rep->changes);
+	free(rep->log_path);
+	bpo_strv_destroy(&rep->packages);
+	for (int i = 0; i < BPO_QA_N; i++)
+		result_destroy(&rep->r[i]);
+	memset(rep, 0, sizeof(*rep));
+}
+
+/* Findings are capped so that hostile tool output cannot grow a report without end. */
+#define MAX_ITEMS 1000
+
+static void add_item(struct bpo_qa_result *r, const char *name, const char *what,
+		     const char *message)
+{
+	if (r->n_items >= MAX_ITEMS)
+		return;
+	BPO_GROW(r->items, r->cap_items, r->n_items + 1);
+	r->items[r->n_items++] = (struct bpo_qa_item){
+		bpo_xstrdup(name ? name : ""), bpo_xstrdup(what ? what : ""),
+		bpo_xstrdup(message ? message : "")};
+}
+
+static void set_summary(struct bpo_qa_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_summary(struct bpo_qa_result *r, const char *fmt, ...)
+{
+	va_list ap;
+	free(r->summary);
+	va_start(ap, fmt);
+	r->summary = bpo_xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* 1 when a fatal check failed. */
+int bpo_qa_report_fatal(const struct bpo_qa_report *rep)
+{
+	for (int i = 0; i < BPO_QA_N; i++)
+		if (rep->r[i].policy == BPO_QA_POLICY_FAIL &&
+		    (rep->r[i].status == BPO_QA_FAILED || rep->r[i].status == BPO_QA_ERROR))
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ parsers */
+
+static bool pkg_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 200)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("+-.:", s[i]))
+			return false;
+	return true;
+}
+
+/* The line without surrounding blanks (owned). */
+static char *trimmed(const char *line, size_t len)
+{
+	while (len && isspace((unsigned char)*line)) {
+		line++;
+		len--;
+	}
+	while (len && isspace((unsigned char)line[len - 1]))
+		len--;
+	return bpo_xstrndup(line, len);
+}
+
+/* Parse apt/dpkg output (see qa.h). */
+const char *bpo_qa_parse_apt(const char *out, const char *step, const char *default_class,
+			     const struct bpo_strv *packages, struct bpo_qa_result *r)
+{
+	const char *cur = out ? out : "", *line;
+	size_t len;
+	bool deps = false, any_pkg = false;
+	char *last_pkg = NULL, *dpkg_err = NULL;
+	struct bpo_buf elines;
+
+	bpo_buf_init(&elines, 65536);
+	while (bpo_deb822_next_line(&cur, &line, &len)) {
+		char *l = trimmed(line, len);
+		const char *dep;
+		if (l[0] == 'E' && l[1] == ':') {
+			if (elines.len < 4096)
+				bpo_buf_printf(&elines, NULL, "%s%s", elines.len ? " " : "", l);
+		} else if ((dep = strstr(l, " : ")) && (strstr(dep, "Depends: ") ||
+							strstr(dep, "Breaks: ") ||
+							strstr(dep, "Conflicts: "))) {
+			/* " bpo-x : Depends: foo (>= 2) but it is not installable" */
+			size_t n = (size_t)(dep - l);
+			if (pkg_name_ok(l, n)) {
+				free(last_pkg);
+				last_pkg = bpo_xstrndup(l, n);
+			}
+			if (last_pkg) {
+				deps = true;
+				any_pkg = true;
+				add_item(r, last_pkg, "deps", dep + 3);
+			}
+		} else if (last_pkg && deps && (strstr(l, "Depends: ") == l ||
+						strstr(l, "PreDepends: ") == l) &&
+			   strstr(l, " but ")) {
+			/* a continuation line of the same package */
+			add_item(r, last_pkg, "deps", l);
+		} else if (bpo_str_has_prefix(l, "dpkg: error processing package ") ||
+			   bpo_str_has_prefix(l, "dpkg: error processing archive ")) {
+			/* "dpkg: error processing package P (--purge):" and the reason
+			   on the next line */
+			const char *p = l + strlen("dpkg: error processing package ");
+			size_t n = strcspn(p, " (");
+			free(dpkg_err);
+			dpkg_err = bpo_xstrdup(l);
+			free(last_pkg);
+			last_pkg = bpo_xstrndup(p, n);
+			if (!pkg_name_ok(last_pkg, n)) {
+				free(last_pkg);
+				last_pkg = NULL;
+			}
+		} else if (dpkg_err && *l) {
+			char *msg = bpo_xasprintf("%s %s", dpkg_err, l);
+			const char *name = last_pkg ? last_pkg : "";
+			/* dpkg names a .deb path for archives: the package is unknown */
+			add_item(r, name, step, msg);
+			any_pkg = true;
+			free(msg);
+			free(dpkg_err);
+			dpkg_err = NULL;
+		}
+		free(l);
+	}
+	if (!any_pkg) {
+		/* no package named: one finding per built package apt's E: lines concern */
+		const char *e = elines.data ? elines.data : "apt-get failed without an E: line";
+		bool named = false;
+		for (size_t i = 0; packages && i < packages->n; i++)
+			if (elines.data && strstr(elines.data, packages->v[i])) {
+				add_item(r, packages->v[i], step, e);
+				named = true;
+			}
+		if (!named)
+			add_item(r, "", step, e);
+	} else if (elines.len) {
+		add_item(r, "", step, elines.data);
+	}
+	free(last_pkg);
+	free(dpkg_err);
+	bpo_buf_destroy(&elines);
+	return deps ? "deps" : default_class;
+}
+
+/* Parse lintian's output: "E: pkg[ type]: tag [info]". */
+void bpo_qa_parse_lintian(const char *out, struct bpo_qa_result *r)
+{
+	const char *cur = out ? out : "", *line;
+	size_t len;
+
+	while (bpo_deb822_next_line(&cur, &line, &len)) {
+		int sev;
+		if (len < 4 || line[1] != ':' || line[2] != ' ')
+			continue;
+		if (line[0] == 'E')
+			sev = 0;
+		else if (line[0] == 'W')
+			sev = 1;
+		else if (line[0] == 'I')
+			sev = 2;
+		else
+			continue;
+		char *l = bpo_xstrndup(line + 3, len - 3);
+		char *colon = strstr(l, ": ");
+		if (!colon) {
+			free(l);
+			continue;
+		}
+		r->lintian_counts[sev]++;
+		if (sev == 0) {
+			*colon = '\0';
+			char *tag = colon + 2, *sp = strchr(tag, ' ');
+			if (sp)
+				*sp++ = '\0';
+			add_item(r, l, tag, sp ? sp : "");
+		}
+		free(l);
+	}
+}
+
+/* Parse autopkgtest's summary file. */
+int bpo_qa_parse_autopkgtest(const char *summary, struct bpo_qa_result *r)
+{
+	static const struct {
+		const char *word, *what;
+	} results[] = {{"PASS", "pass"}, {"FAIL", "fail"}, {"SKIP", "skip"}, {"FLAKY", "flaky"},
+		       {"NEUTRAL", "skip"}};
+	const char *cur = summary ? summary : "", *line;
+	size_t len;
+	int failed = 0;
+
+	while (bpo_deb822_next_line(&cur, &line, &len)) {
+		char *l = trimmed(line, len), *sp = l + strcspn(l, " \t"), *word, *detail;
+		if (!*l || !*sp) {
+			free(l);
+			continue;
+		}
+		*sp++ = '\0';
+		word = sp + strspn(sp, " \t");
+		detail = word + strcspn(word, " \t");
+		if (*detail)
+			*detail++ = '\0';
+		detail += strspn(detail, " \t");
+		for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++)
+			if (strcmp(word, results[i].word) == 0) {
+				add_item(r, l, results[i].what, detail);
+				if (i == 1)
+					failed++;
+				break;
+			}
+		free(l);
+	}
+	return failed;
+}
+
+/* Relation fields compared by the regression check. */
+static const char *const rel_fields[] = {"Depends", "Pre-Depends", "Recommends", "Provides",
+					 "Breaks", "Replaces", "Conflicts"};
+
+/* A relation field as a list of "a | b" groups, versions and blanks dropped. */
+static void rel_groups(const char *value, struct bpo_strv *out)
+{
+	const char *p = value ? value : "";
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		struct bpo_buf g;
+		const char *q = p, *end = p + n;
+		bpo_buf_init(&g, 65536);
+		while (q < end) {
+			size_t an = strcspn(q, "|");
+			if (q + an > end)
+				an = (size_t)(end - q);
+			/* the name: up to a blank or '(' */
+			const char *s = q;
+			while (s < q + an && isspace((unsigned char)*s))
+				s++;
+			size_t nn = 0;
+			while (s + nn < q + an && !isspace((unsigned char)s[nn]) && s[nn] != '(' &&
+			       s[nn] != '[' && s[nn] != '<')
+				nn++;
+			if (nn)
+				bpo_buf_printf(&g, NULL, "%s%.*s", g.len ? " | " : "", (int)nn, s);
+			q += an;
+			if (q < end && *q == '|')
+				q++;
+		}
+		if (g.len)
+			bpo_strv_push(out, g.data);
+		bpo_buf_destroy(&g);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+static bool strv_has(const struct bpo_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static int parse_one(const char *text, const char *name, struct bpo_deb822_para *para,
+		     struct bpo_error *err)
+{
+	struct bpo_deb822_parser p;
+	bpo_deb822_parser_init(&p, text, strlen(text), name, 0);
+	int r = bpo_deb822_next(&p, para, err);
+	if (r == 0)
+		return bpo_error_set(err, BPO_E_SYNTAX, "%s: no control paragraph", name);
+	return r < 0 ? -1 : 0;
+}
+
+/* Compare two control paragraphs of one package (see qa.h). */
+int bpo_qa_compare_control(const char *package, const char *built, const char *newer,
+			   struct bpo_qa_result *r, struct bpo_error *err)
+{
+	struct bpo_deb822_para b, n;
+	int rc = -1;
+
+	bpo_deb822_para_init(&b);
+	bpo_deb822_para_init(&n);
+	if (parse_one(built, "built control", &b, err) < 0 ||
+	    parse_one(newer, "newer Packages stanza", &n, err) < 0)
+		goto out;
+	for (size_t f = 0; f < sizeof(rel_fields) / sizeof(rel_fields[0]); f++) {
+		struct bpo_strv bg = {0}, ng = {0};
+		rel_groups(bpo_deb822_get(&b, rel_fields[f]), &bg);
+		rel_groups(bpo_deb822_get(&n, rel_fields[f]), &ng);
+		for (size_t i = 0; i < ng.n; i++)
+			if (!strv_has(&bg, ng.v[i])) {
+				char *m = bpo_xasprintf("lost %s (the newer release has it, the "
+							"backport does not)", ng.v[i]);
+				add_item(r, package, rel_fields[f], m);
+				free(m);
+			}
+		for (size_t i = 0; i < bg.n; i++)
+			if (!strv_has(&ng, bg.v[i])) {
+				char *m = bpo_xasprintf("gained %s (not in the newer release)",
+							bg.v[i]);
+				add_item(r, package, rel_fields[f], m);
+				free(m);
+			}
+		bpo_strv_destroy(&bg);
+		bpo_strv_destroy(&ng);
+	}
+	{
+		static const char *const plain[] = {"Multi-Arch", "Architecture"};
+		for (size_t f = 0; f < 2; f++) {
+			const char *bv = bpo_deb822_get(&b, plain[f]), *nv = bpo_deb822_get(&n, plain[f]);
+			const char *bs = bv ? bv : "(none)", *ns = nv ? nv : "(none)";
+			if (f == 0) {
+				bs = bv ? bv : "no";
+				ns = nv ? nv : "no";
+			}
+			if (strcmp(bs, ns) != 0) {
+				char *m = bpo_xasprintf("changed from %s (newer release) to %s "
+							"(backport)", ns, bs);
+				add_item(r, package, plain[f], m);
+				free(m);
+			}
+		}
+	}
+	rc = 0;
+out:
+	bpo_deb822_para_destroy(&b);
+	bpo_deb822_para_destroy(&n);
+	return rc;
+}
+
+/* ------------------------------------------------------------- report */
+
+/* Human summary (see qa.h). */
+void bpo_qa_report_text(const struct bpo_qa_report *rep, struct bpo_buf *out)
+{
+	bpo_buf_printf(out, NULL, "QA of %s %s (%s)\n", rep->source ? rep->source : "?",
+		       rep->version ? rep->version : "?", rep->changes ? rep->changes : "?");
+	for (int i = 0; i < BPO_QA_N; i++) {
+		const struct bpo_qa_result *r = &rep->r[i];
+		const char *mark = r->status == BPO_QA_PASSED ? "PASS"
+				   : r->status == BPO_QA_SKIPPED ? "SKIP"
+				   : r->policy == BPO_QA_POLICY_FAIL ? "FAIL" : "WARN";
+		bpo_buf_printf(out, NULL, "  %-4s %-12s %s%s%s%s\n", mark, check_names[i],
+			       r->summary ? r->summary : "",
+			       r->failure_class ? " [" : "",
+			       r->failure_class ? r->failure_class : "",
+			       r->failure_class ? "]" : "");
+		for (size_t j = 0; j < r->n_items; j++) {
+			const struct bpo_qa_item *it = &r->items[j];
+			if (r->status == BPO_QA_PASSED && i != BPO_QA_AUTOPKGTEST)
+				continue;
+			bpo_buf_printf(out, NULL, "         %s%s%s: %s\n", it->name,
+				       *it->name && *it->what ? " " : "", it->what, it->message);
+		}
+	}
+	if (rep->log_path)
+		bpo_buf_printf(out, NULL, "  log: %s\n", rep->log_path);
+	bpo_buf_printf(out, NULL, "QA %s\n", bpo_qa_report_fatal(rep) ? "FAILED (a fatal check failed)"
+								      : "passed");
+}
+
+static void jkey(struct bpo_buf *out, const char *k, const char *v)
+{
+	bpo_buf_printf(out, NULL, "\"%s\":", k);
+	bpo_json_str(out, v, NULL);
+}
+
+/* JSON report (see qa.h). */
+int bpo_qa_report_json(const struct bpo_qa_report *rep, struct bpo_buf *out,
+		       struct bpo_error *err)
+{
+	bpo_buf_puts(out, "{", NULL);
+	jkey(out, "source", rep->source);
+	bpo_buf_puts(out, ",", NULL);
+	jkey(out, "version", rep->version);
+	bpo_buf_puts(out, ",", NULL);
+	jkey(out, "changes", rep->changes);
+	bpo_buf_puts(out, ",", NULL);
+	jkey(out, "log", rep->log_path);
+	bpo_buf_puts(out, ",\"packages\":[", NULL);
+	for (size_t i = 0; i < rep->packages.n; i++) {
+		if (i)
+			bpo_buf_puts(out, ",", NULL);
+		bpo_json_str(out, rep->packages.v[i], NULL);
+	}
+	bpo_buf_printf(out, NULL, "],\"fatal\":%s,\"checks\":{",
+		       bpo_qa_report_fatal(rep) ? "true" : "false");
+	for (int i = 0; i < BPO_QA_N; i++) {
+		const struct bpo_qa_result *r = &rep->r[i];
+		bpo_buf_printf(out, NULL, "%s\"%s\":{\"policy\":\"%s\",\"status\":\"%s\",",
+			       i ? "," : "", check_names[i], bpo_qa_policy_name(r->policy),
+			       bpo_qa_status_name(r->status));
+		jkey(out, "class", r->failure_class);
+		bpo_buf_puts(out, ",", NULL);
+		jkey(out, "summary", r->summary);
+		bpo_buf_printf(out, NULL, ",\"seconds\":%.3f,\"items\":[", r->seconds);
+		for (size_t j = 0; j < r->n_items; j++) {
+			bpo_buf_puts(out, j ? ",{" : "{", NULL);
+			jkey(out, "name", r->items[j].name);
+			bpo_buf_puts(out, ",", NULL);
+			jkey(out, "what", r->items[j].what);
+			bpo_buf_puts(out, ",", NULL);
+			jkey(out, "message", r->items[j].message);
+			bpo_buf_puts(out, "}", NULL);
+		}
+		bpo_buf_puts(out, "]", NULL);
+		if (i == BPO_QA_LINTIAN)
+			bpo_buf_printf(out, NULL, ",\"counts\":{\"E\":%u,\"W\":%u,\"I\":%u}",
+				       r->lintian_counts[0], r->lintian_counts[1],
+				       r->lintian_counts[2]);
+		bpo_buf_puts(out, "}", NULL);
+	}
+	return bpo_buf_puts(out, "}}\n", err);
+}
+
+/* ------------------------------------------------------------ running */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *const root_env[] = {
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"LANG=C.UTF-8", "LC_ALL=C.UTF-8", "SHELL=/bin/sh", "TMPDIR=/tmp", "TERM=dumb",
+	"HOME=/root", "DEBIAN_FRONTEND=noninteractive", NULL,
+};
+static const char *const build_env[] = {
+	"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "SHELL=/bin/sh",
+	"TMPDIR=/tmp", "TERM=dumb", "HOME=/tmp", "USER=build", "LOGNAME=build", NULL,
+};
+
+struct qctx {
+	const struct bpo_config *cfg;
+	const struct bpo_qa_opts *o;
+	struct bpo_qa_report *rep;
+	struct bpo_ns ns;
+	int log_fd;
+	char *arch;
+	char *tmp;                 /* private temporary directory */
+	char *indir;               /* tmp/in: the verified build, bound at IN_ROOT */
+	char *unpacked;            /* the image */
+	char *tools;               /* the tools layer's upper dir, or NULL until made */
+	char *changes_name;
+	char *dsc_name;            /* NULL when no .dsc came with the build */
+	bool has_tests;            /* the .dsc says Testsuite: autopkgtest */
+	struct bpo_strv debs;      /* file names in indir, parallel to rep->packages */
+	struct bpo_strv controls;  /* each .deb's control paragraph */
+	struct bpo_chroot_conf conf;
+	struct bpo_chroot_meta meta;
+	struct bpo_chroot_bind *binds;
+	size_t n_binds;
+	struct bpo_chroot_file *files; /* apt sources, keys, apt.conf */
+	size_t n_files;
+	struct bpo_strv owned;     /* data of files */
+};
+
+static void logf_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_line(int fd, const char *fmt, ...)
+{
+	va_list ap;
+	if (fd < 0)
+		return;
+	va_start(ap, fmt);
+	vdprintf(fd, fmt, ap);
+	va_end(ap);
+}
+
+/* Replace every occurrence of the mirror URLs in b by a placeholder: the
+ * log and the report never name the configured mirror. */
+static void redact(struct qctx *c, struct bpo_buf *b)
+{
+	const char *urls[2] = {c->cfg->mirror, c->cfg->security_mirror};
+	const char *repl[2] = {"MIRROR", "SECURITY-MIRROR"};
+
+	for (int u = 0; u < 2; u++) {
+		const char *url = urls[u];
+		size_t ul;
+		char *p;
+		if (!url || !*url || !b->data)
+			continue;
+		/* the host part: "http://host[:port]" */
+		const char *h = strstr(url, "://");
+		h = h ? h + 3 : url;
+		ul = strcspn(h, "/");
+		if (ul == 0)
+			continue;
+		while ((p = memmem(b->data, b->len, h, ul))) {
+			size_t rl = strlen(repl[u]);
+			size_t at = (size_t)(p - b->data), tail = b->len - at - ul;
+			if (rl <= ul) {
+				memcpy(p, repl[u], rl);
+				memmove(p + rl, p + ul, tail);
+				b->len -= ul - rl;
+				b->data[b->len] = '\0';
+			} else {
+				break; /* placeholders are shorter than any host name we replace */
+			}
+		}
+	}
+}
+
+/*
+ * Run argv in a root over lower (top first) with its upper dir: stdout and
+ * stderr together into out (redacted, also appended to the log). *status as
+ * bpo_chroot_run.
+ */
+static int in_root(struct qctx *c, const char *const *lower, size_t n_lower, const char *upper,
+		   bool net, bool as_build, const char *const *argv, struct bpo_buf *out,
+		   unsigned timeout, int *status, struct bpo_error *err)
+{
+	char *work = bpo_xasprintf("%s.work", upper), *merged = bpo_path_join(c->tmp, "root");
+	struct bpo_strv av = {0};
+	struct bpo_buf local;
+	int rc = -1;
+
+	bpo_buf_init(&local, MAX_TOOL_OUTPUT);
+	if (!out)
+		out = &local;
+	/* the shell only joins stderr to stdout; the program gets its argv intact */
+	bpo_strv_push(&av, "/bin/sh");
+	bpo_strv_push(&av, "-c");
+	bpo_strv_push(&av, "exec \"$0\" \"$@\" 2>&1");
+	for (size_t i = 0; argv[i]; i++)
+		bpo_strv_push(&av, argv[i]);
+	struct bpo_chroot_spec s = {
+		.lower = lower, .n_lower = n_lower, .upper = upper, .work = work,
+		.merged = merged, .net = net,
+		.uid = as_build ? BPO_CHROOT_BUILD_UID : 0,
+		.gid = as_build ? BPO_CHROOT_BUILD_UID : 0,
+		.argv = (const char *const *)av.v,
+		.env = as_build ? build_env : root_env,
+		.binds = c->binds, .n_binds = c->n_binds, .files = c->files, .n_files = c->n_files,
+		.copy_resolv = net, .log_fd = c->log_fd, .echo = false, .out = out,
+		.timeout = timeout,
+	};
+	if (bpo_mkdir_p(upper, 0755, err) < 0 || bpo_mkdir_p(work, 0700, err) < 0 ||
+	    bpo_mkdir_p(merged, 0755, err) < 0)
+		goto out;
+	logf_line(c->log_fd, "\n== bpo qa: %s%s$", as_build ? "(build) " : "(root) ",
+		  net ? "" : "(no network) ");
+	for (size_t i = 0; argv[i]; i++)
+		logf_line(c->log_fd, " %s", argv[i]);
+	logf_line(c->log_fd, "\n");
+	double t0 = now_s();
+	rc = bpo_chroot_run(&c->ns, &s, status, err);
+	redact(c, out);
+	if (out->len && c->log_fd >= 0) {
+		if (write(c->log_fd, out->data, out->len) < 0)
+			bpo_warn("cannot write the QA log: %s", strerror(errno));
+	}
+	if (c->o->verbose && out->len)
+		fwrite(out->data, 1, out->len, stderr);
+	if (rc == 0)
+		logf_line(c->log_fd, "== bpo qa: exit status %d after %.2f s\n", *status,
+			  now_s() - t0);
+	else
+		logf_line(c->log_fd, "== bpo qa: %s\n", err ? err->msg : "failed");
+out:
+	bpo_ns_rm_rf(&c->ns, work, NULL);
+	free(work);
+	free(merged);
+	bpo_strv_destroy(&av);
+	bpo_buf_destroy(&local);
+	return rc;
+}
+
+/* The apt configuration every root gets: sources (release + extra), their
+ * keys, and apt.conf. */
+static int apt_files(struct qctx *c, struct bpo_error *err)
+{
+	struct bpo_buf list;
+	char *base = NULL;
+	size_t cap = 0;
+	int rc = -1;
+
+	if (!c->cfg->mirror)
+		return bpo_error_set(err, BPO_E_FAIL, "no Debian mirror configured and none found "
+				     "in the apt sources (set mirror in bpo.conf or $BPO_MIRROR)");
+	base = bpo_chroot_sources_list(&c->conf, c->cfg->mirror, c->cfg->security_mirror);
+	bpo_buf_init(&list, 1u << 20);
+	bpo_buf_puts(&list, base, NULL);
+	for (size_t i = 0; i < c->o->n_extra; i++) {
+		const char *line = c->o->extra_sources[i];
+		const char *sb = strstr(line, "signed-by=");
+		if (!bpo_str_has_prefix(line, "deb ") || !sb) {
+			bpo_error_set(err, BPO_E_USAGE, "--extra-source \"%s\": expected \"deb "
+				      "[signed-by=/ABS/KEY] URI SUITE COMPONENT...\"", line);
+			goto out;
+		}
+		sb += strlen("signed-by=");
+		size_t kl = strcspn(sb, " ]");
+		char *kf = bpo_xstrndup(sb, kl);
+		if (kf[0] != '/') {
+			bpo_error_set(err, BPO_E_USAGE, "--extra-source: signed-by=%s: expected an "
+				      "absolute path", kf);
+			free(kf);
+			goto out;
+		}
+		char *inroot = bpo_xasprintf("/etc/apt/keyrings/bpo-qa-extra-%zu.%s", i,
+					     bpo_str_has_suffix(kf, ".asc") ? "asc" : "gpg");
+		struct bpo_buf key;
+		bpo_buf_init(&key, BPO_MAX_SIGNATURE * 8u);
+		if (bpo_file_read(kf, BPO_MAX_SIGNATURE * 8u, &key, err) < 0) {
+			free(kf);
+			free(inroot);
+			bpo_buf_destroy(&key);
+			goto out;
+		}
+		bpo_buf_printf(&list, NULL, "%.*s%s%s\n", (int)(sb - line), line, inroot, sb + kl);
+		BPO_GROW(c->files, cap, c->n_files + 1);
+		size_t klen = 0;
+		char *kdata = bpo_buf_steal(&key, &klen);
+		bpo_strv_push_owned(&c->owned, kdata);
+		bpo_strv_push_owned(&c->owned, inroot);
+		c->files[c->n_files++] = (struct bpo_chroot_file){inroot, kdata, klen, 0644};
+		free(kf);
+	}
+	BPO_GROW(c->files, cap, c->n_files + 2);
+	size_t llen = 0;
+	char *ldata = bpo_buf_steal(&list, &llen);
+	bpo_strv_push_owned(&c->owned, ldata);
+	c->files[c->n_files++] = (struct bpo_chroot_file){"/etc/apt/sources.list", ldata, llen,
+							  0644};
+	/* as a user installs: Recommends too */
+	static const char aptconf[] = "// written by bpo qa\nAcquire::Retries \"3\";\n"
+				      "Dpkg::Use-Pty \"false\";\n";
+	c->files[c->n_files++] = (struct bpo_chroot_file){"/etc/apt/apt.conf.d/90bpo-qa", aptconf,
+							  sizeof(aptconf) - 1, 0644};
+	rc = 0;
+out:
+	free(base);
+	bpo_buf_destroy(&list);
+	return rc;
+}
+
+/* apt-get update in a root; a failure is the check's error. */
+static int apt_update(struct qctx *c, const char *const *lower, size_t n_lower, const char *upper,
+		      struct bpo_qa_result *r, struct bpo_error *err)
+{
+	const char *argv[] = {"/usr/bin/apt-get", "-q", "update", NULL};
+	struct bpo_buf out;
+	int st = 0, rc = -1;
+
+	bpo_buf_init(&out, MAX_TOOL_OUTPUT);
+	if (in_root(c, lower, n_lower, upper, true, false, argv, &out, APT_TIMEOUT, &st, err) < 0)
+		goto out;
+	if (st != 0 || (out.data && strstr(out.data, "\nE: "))) {
+		bpo_qa_parse_apt(out.data, "update", "error", NULL, r);
+		bpo_error_set(err, BPO_E_FAIL, "apt-get update failed (status %d) in the %s root",
+			      st, c->o->release);
+		goto out;
+	}
+	rc = 0;
+out:
+	bpo_buf_destroy(&out);
+	return rc;
+}
+
+static char *root_dir(struct qctx *c, const char *name)
+{
+	return bpo_path_join(c->tmp, name);
+}
+
+static bool is_pkg(struct qctx *c, const char *name)
+{
+	return strv_has(&c->rep->packages, name);
+}
+
+/* Every staged .deb, as paths inside the root; skip names in `except`. */
+static void push_debs(struct qctx *c, struct bpo_strv *argv, const struct bpo_strv *except)
+{
+	for (size_t i = 0; i < c->debs.n; i++) {
+		if (except && strv_has(except, c->rep->packages.v[i]))
+			continue;
+		bpo_strv_push_owned(argv, bpo_xasprintf(IN_ROOT "/%s", c->debs.v[i]));
+	}
+}
+
+static void check_error(struct bpo_qa_result *r, const struct bpo_error *e)
+{
+	r->status = BPO_QA_ERROR;
+	r->failure_class = "error";
+	set_summary(r, "could not run: %s", e->msg);
+}
+
+/* install: apt-get install ./x.deb ... in a fresh root. */
+static void check_install(struct qctx *c, struct bpo_qa_result *r)
+{
+	const char *lower[1] = {c->unpacked};
+	char *upper = root_dir(c, "install");
+	struct bpo_strv argv = {0};
+	struct bpo_buf out;
+	struct bpo_error e;
+	int st = 0;
+
+	bpo_error_init(&e);
+	bpo_buf_init(&out, MAX_TOOL_OUTPUT);
+	bpo_info("[install] apt-get install of %zu package(s) in a fresh %s root", c->debs.n,
+		 c->o->release);
+	if (apt_update(c, lower, 1, upper, r, &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	bpo_strv_push(&argv, "/usr/bin/apt-get");
+	bpo_strv_push(&argv, "-q");
+	bpo_strv_push(&argv, "-y");
+	bpo_strv_push(&argv, "install");
+	push_debs(c, &argv, NULL);
+	if (in_root(c, lower, 1, upper, true, false, (const char *const *)argv.v, &out,
+		    APT_TIMEOUT, &st, &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	if (st != 0) {
+		r->status = BPO_QA_FAILED;
+		r->failure_class = bpo_qa_parse_apt(out.data, "install", "install",
+						    &c->rep->packages, r);
+		set_summary(r, "apt-get install of the built packages failed (status %d)", st);
+	} else {
+		r->status = BPO_QA_PASSED;
+		set_summary(r, "%zu package(s) installed with their dependencies", c->debs.n);
+	}
+out:
+	bpo_ns_rm_rf(&c->ns, upper, NULL);
+	free(upper);
+	bpo_strv_destroy(&argv);
+	bpo_buf_destroy(&out);
+}
+
+/* One apt-get step of the upgrade check; 0 when it succeeded. */
+static int upgrade_step(struct qctx *c, const char *upper, const char *step, const char *cls,
+			struct bpo_strv *argv, struct bpo_qa_result *r, struct bpo_error *e)
+{
+	const char *lower[1] = {c->unpacked};
+	struct bpo_buf out;
+	int st = 0, rc = -1;
+
+	bpo_buf_init(&out, MAX_TOOL_OUTPUT);
+	if (in_root(c, lower, 1, upper, true, false, (const char *const *)argv->v, &out,
+		    APT_TIMEOUT, &st, e) < 0) {
+		check_error(r, e);
+		goto out;
+	}
+	/* dpkg errors during apt's run may leave apt's status 0 only in odd
+	   cases; an "E: " line is a failure as well */
+	if (st != 0 || (out.data && (strstr(out.data, "\nE: ") || bpo_str_has_prefix(out.data, "E: ")))) {
+		r->status = BPO_QA_FAILED;
+		r->failure_class = bpo_qa_parse_apt(out.data, step, cls, &c->rep->packages, r);
+		set_summary(r, "step %s failed (apt-get status %d)", step, st);
+		goto out;
+	}
+	rc = 0;
+out:
+	bpo_buf_destroy(&out);
+	return rc;
+}
+
+/* Parse `apt-cache policy` output: "pkg:\n  Installed: ..\n  Candidate: V". */
+static void release_versions(const char *out, struct bpo_strv *have)
+{
+	const char *cur = out ? out : "", *line;
+	size_t len;
+	char *pkg = NULL;
+
+	while (bpo_deb822_next_line(&cur, &line, &len)) {
+		if (len > 1 && line[0] != ' ' && line[len - 1] == ':') {
+			free(pkg);
+			pkg = bpo_xstrndup(line, len - 1);
+			if (!pkg_name_ok(pkg, len - 1)) {
+				free(pkg);
+				pkg = NULL;
+			}
+		} else if (pkg && len > 13 && strncmp(line, "  Candidate: ", 13) == 0) {
+			char *v = bpo_xstrndup(line + 13, len - 13);
+			if (strcmp(v, "(none)") != 0 && strspn(v, "0123456789abcdefghijklmnopqrstuvwxyz"
+							   "ABCDEFGHIJKLMNOPQRSTUVWXYZ.+~:-") ==
+								strlen(v))
+				bpo_strv_push_owned(have, bpo_xasprintf("%s=%s", pkg, v));
+			free(v);
+			free(pkg);
+			pkg = NULL;
+		}
+	}
+	free(pkg);
+}
+
+/* upgrade: the release's versions, then the backport, then remove, purge. */
+static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
+			  const struct bpo_qa_result *install)
+{
+	const char *lower[1] = {c->unpacked};
+	char *upper = root_dir(c, "upgrade");
+	struct bpo_strv argv = {0}, have = {0}, left_out = {0}, names = {0};
+	struct bpo_buf out, note;
+	struct bpo_error e;
+	int st = 0;
+
+	bpo_error_init(&e);
+	bpo_buf_init(&out, MAX_TOOL_OUTPUT);
+	bpo_buf_init(&note, 65536);
+	/* packages the install check found uninstallable are reported there */
+	for (size_t i = 0; install && i < install->n_items; i++)
+		if (strcmp(install->items[i].what, "deps") == 0 && *install->items[i].name &&
+		    !strv_has(&left_out, install->items[i].name) &&
+		    is_pkg(c, install->items[i].name))
+			bpo_strv_push(&left_out, install->items[i].name);
+	for (size_t i = 0; i < c->rep->packages.n; i++)
+		if (!strv_has(&left_out, c->rep->packages.v[i]))
+			bpo_strv_push(&names, c->rep->packages.v[i]);
+	for (size_t i = 0; i < left_out.n; i++)
+		bpo_buf_printf(&note, NULL, "%s%s", i ? ", " : "", left_out.v[i]);
+	if (names.n == 0) {
+		r->status = BPO_QA_SKIPPED;
+		set_summary(r, "nothing to upgrade: every package has unmet dependencies "
+			    "(install check)");
+		goto out;
+	}
+	bpo_info("[upgrade] release version, backport, remove, purge of %zu package(s)", names.n);
+	if (apt_update(c, lower, 1, upper, r, &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	bpo_strv_push(&argv, "/usr/bin/apt-cache");
+	bpo_strv_push(&argv, "policy");
+	for (size_t i = 0; i < names.n; i++)
+		bpo_strv_push(&argv, names.v[i]);
+	if (in_root(c, lower, 1, upper, false, false, (const char *const *)argv.v, &out, 600, &st,
+		    &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	release_versions(out.data, &have);
+	bpo_strv_destroy(&argv);
+	if (have.n) {
+		memset(&argv, 0, sizeof(argv));
+		bpo_strv_push(&argv, "/usr/bin/apt-get");
+		bpo_strv_push(&argv, "-q");
+		bpo_strv_push(&argv, "-y");
+		bpo_strv_push(&argv, "install");
+		for (size_t i = 0; i < have.n; i++)
+			bpo_strv_push(&argv, have.v[i]);
+		if (upgrade_step(c, upper, "install-release", "upgrade", &argv, r, &e) < 0)
+			goto out;
+		bpo_strv_destroy(&argv);
+	}
+	memset(&argv, 0, sizeof(argv));
+	bpo_strv_push(&argv, "/usr/bin/apt-get");
+	bpo_strv_push(&argv, "-q");
+	bpo_strv_push(&argv, "-y");
+	bpo_strv_push(&argv, "install");
+	push_debs(c, &argv, &left_out);
+	if (upgrade_step(c, upper, have.n ? "upgrade" : "install", "upgrade", &argv, r, &e) < 0)
+		goto out;
+	bpo_strv_destroy(&argv);
+	memset(&argv, 0, sizeof(argv));
+	bpo_strv_push(&argv, "/usr/bin/apt-get");
+	bpo_strv_push(&argv, "-q");
+	bpo_strv_push(&argv, "-y");
+	bpo_strv_push(&argv, "remove");
+	for (size_t i = 0; i < names.n; i++)
+		bpo_strv_push(&argv, names.v[i]);
+	if (upgrade_step(c, upper, "remove", "purge", &argv, r, &e) < 0)
+		goto out;
+	/* purge what remove left (config-files state): apt no longer knows a
+	   removed local package that left nothing behind */
+	bpo_strv_destroy(&argv);
+	memset(&argv, 0, sizeof(argv));
+	bpo_strv_push(&argv, "/usr/bin/dpkg-query");
+	bpo_strv_push(&argv, "-W");
+	bpo_strv_push(&argv, "-f");
+	bpo_strv_push(&argv, "${Package} ${db:Status-Abbrev}\n");
+	for (size_t i = 0; i < names.n; i++)
+		bpo_strv_push(&argv, names.v[i]);
+	bpo_buf_reset(&out);
+	if (in_root(c, lower, 1, upper, false, false, (const char *const *)argv.v, &out, 600, &st,
+		    &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	bpo_strv_destroy(&argv);
+	memset(&argv, 0, sizeof(argv));
+	bpo_strv_push(&argv, "/usr/bin/apt-get");
+	bpo_strv_push(&argv, "-q");
+	bpo_strv_push(&argv, "-y");
+	bpo_strv_push(&argv, "purge");
+	{
+		const char *cur = out.data ? out.data : "", *line;
+		size_t len;
+		while (bpo_deb822_next_line(&cur, &line, &len)) {
+			char *l = trimmed(line, len), *sp = strchr(l, ' ');
+			if (sp && bpo_str_has_prefix(sp + 1, "rc")) {
+				*sp = '\0';
+				if (is_pkg(c, l))
+					bpo_strv_push(&argv, l);
+			}
+			free(l);
+		}
+	}
+	if (argv.n > 4 && upgrade_step(c, upper, "purge", "purge", &argv, r, &e) < 0)
+		goto out;
+	r->status = BPO_QA_PASSED;
+	if (have.n)
+		set_summary(r, "%zu package(s) upgraded from %s's version, removed and purged%s%s",
+			    have.n, c->o->release, note.len ? "; left out (unmet dependencies): " : "",
+			    note.len ? note.data : "");
+	else
+		set_summary(r, "no built package is in %s; %zu installed, removed and purged%s%s",
+			    c->o->release, names.n,
+			    note.len ? "; left out (unmet dependencies): " : "",
+			    note.len ? note.data : "");
+out:
+	if (r->status == BPO_QA_FAILED && note.len) {
+		char *s = bpo_xasprintf("%s; left out (unmet dependencies): %s", r->summary,
+					note.data);
+		free(r->summary);
+		r->summary = s;
+	}
+	bpo_ns_rm_rf(&c->ns, upper, NULL);
+	free(upper);
+	bpo_strv_destroy(&argv);
+	bpo_strv_destroy(&have);
+	bpo_strv_destroy(&left_out);
+	bpo_strv_destroy(&names);
+	bpo_buf_destroy(&out);
+	bpo_buf_destroy(&note);
+}
+
+/* The cached layer with lintian and autopkgtest over the image: made once per
+ * image (aside, renamed into place when complete), shared by later runs. */
+static int tools_layer(struct qctx *c, struct bpo_qa_result *r, struct bpo_error *err)
+{
+	const char *lower[1] = {c->unpacked};
+	char key[BPO_HASH_HEX_MAX];
+	char *layers = NULL, *layer = NULL, *ltmp = NULL, *dupper = NULL, *complete = NULL;
+	struct bpo_buf out;
+	int st = 0, rc = -1;
+
+	if (c->tools)
+		return 0;
+	bpo_buf_init(&out, MAX_TOOL_OUTPUT);
+	{
+		char *k = bpo_xasprintf("%s\n%s\n%s\n", TOOLS_LAYER_TAG, c->meta.sha256, c->arch);
+		bpo_sha256_hex_buf(k, strlen(k), key);
+		free(k);
+	}
+	layers = bpo_xasprintf("%s/chroots/layers", c->cfg->cache_dir);
+	layer = bpo_xasprintf("%s/qa-tools-%.32s", layers, key);
+	complete = bpo_path_join(layer, "complete");
+	if (bpo_path_exists(complete)) {
+		c->tools = bpo_path_join(layer, "upper");
+		logf_line(c->log_fd, "== bpo qa: tools from the cached layer %s\n", layer);
+		rc = 0;
+		goto out;
+	}
+	bpo_info("[tools] installing lintian and autopkgtest into a cached layer (once per image)");
+	dupper = root_dir(c, "tools");
+	if (apt_update(c, lower, 1, dupper, r, err) < 0)
+		goto out;
+	{
+		const char *argv[] = {"/usr/bin/apt-get", "-q", "-y", "--no-install-recommends",
+				      "install", "lintian", "autopkgtest", NULL};
+		if (in_root(c, lower, 1, dupper, true, false, argv, &out, APT_TIMEOUT, &st, err) < 0)
+			goto out;
+		if (st != 0) {
+			bpo_qa_parse_apt(out.data, "tools", "error", NULL, r);
+			bpo_error_set(err, BPO_E_FAIL, "apt-get install lintian autopkgtest failed "
+				      "(status %d) in the %s root", st, c->o->release);
+			goto out;
+		}
+	}
+	{
+		const char *argv[] = {"/usr/bin/apt-get", "clean", NULL};
+		in_root(c, lower, 1, dupper, false, false, argv, NULL, 600, &st, NULL);
+	}
+	if (bpo_mkdir_p(layers, 0755, err) < 0)
+		goto out;
+	ltmp = bpo_xasprintf("%s/.new-qa-tools-%.32s-%ld", layers, key, (long)getpid());
+	if (bpo_mkdir_p(ltmp, 0755, err) < 0)
+		goto out;
+	{
+		char *up = bpo_path_join(ltmp, "upper"), *cf = bpo_path_join(ltmp, "complete");
+		char *meta = bpo_xasprintf("Image-SHA256: %s\nArchitecture: %s\nTools: lintian "
+					   "autopkgtest\n", c->meta.sha256, c->arch);
+		int x = -1;
+		if (rename(dupper, up) < 0)
+			bpo_error_set(err, BPO_E_IO, "rename %s: %s", up, strerror(errno));
+		else if (bpo_file_write_atomic(cf, meta, strlen(meta), 0644, err) == 0)
+			x = 0;
+		free(up);
+		free(cf);
+		free(meta);
+		if (x < 0)
+			goto out;
+	}
+	if (rename(ltmp, layer) < 0) {
+		/* another run made the same layer meanwhile: use theirs */
+		if (!bpo_is_dir(layer)) {
+			bpo_error_set(err, BPO_E_IO, "rename %s: %s", layer, strerror(errno));
+			goto out;
+		}
+		bpo_ns_rm_rf(&c->ns, ltmp, NULL);
+	}
+	c->tools = bpo_path_join(layer, "upper");
+	rc = 0;
+out:
+	if (ltmp && bpo_path_exists(ltmp))
+		bpo_ns_rm_rf(&c->ns, ltmp, NULL);
+	if (dupper && bpo_path_exists(dupper))
+		bpo_ns_rm_rf(&c->ns, dupper, NULL);
+	free(ltmp);
+	free(dupper);
+	free(layer);
+	free(layers);
+	free(complete);
+	bpo_buf_destroy(&out);
+	return rc;
+}
+
+/* lintian on the .changes as the unprivileged user, without network. */
+static void check_lintian(struct qctx *c, struct bpo_qa_result *r)
+{
+	char *upper = root_dir(c, "lintian"), *changes = NULL;
+	struct bpo_buf out;
+	struct bpo_error e;
+	int st = 0;
+
+	bpo_error_init(&e);
+	bpo_buf_init(&out, MAX_TOOL_OUTPUT);
+	if (tools_layer(c, r, &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	bpo_info("[lintian] %s's lintian on %s", c->o->release, c->changes_name);
+	const char *lower[2] = {c->tools, c->unpacked};
+	changes = bpo_xasprintf(IN_ROOT "/%s", c->changes_name);
+	const char *argv[] = {"/usr/bin/lintian", "--info", "--display-info", "--no-tag-display-limit",
+			      changes, NULL};
+	if (in_root(c, lower, 2, upper, false, true, argv, &out, LINTIAN_TIMEOUT, &st, &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	bpo_qa_parse_lintian(out.data, r);
+	/* lintian: 0 no errors, 1 error tags (--fail-on error), else it failed */
+	if (st != 0 && st != 1) {
+		r->status = BPO_QA_ERROR;
+		r->failure_class = "error";
+		set_summary(r, "lintian failed (status %d), see the log", st);
+		goto out;
+	}
+	r->status = r->lintian_counts[0] ? BPO_QA_FAILED : BPO_QA_PASSED;
+	if (r->lintian_counts[0])
+		r->failure_class = "lintian";
+	set_summary(r, "%u error(s), %u warning(s), %u info tag(s)", r->lintian_counts[0],
+		    r->lintian_counts[1], r->lintian_counts[2]);
+out:
+	bpo_ns_rm_rf(&c->ns, upper, NULL);
+	free(upper);
+	free(changes);
+	bpo_buf_destroy(&out);
+}
+
+#define SUMMARY_MARK "== bpo qa: autopkgtest summary =="
+
+/* autopkgtest on the .dsc with the built .debs, virt server null, in the root. */
+static void check_autopkgtest(struct qctx *c, struct bpo_qa_result *r)
+{
+	char *upper = root_dir(c, "autopkgtest");
+	struct bpo_strv argv = {0};
+	struct bpo_buf out;
+	struct bpo_error e;
+	int st = 0;
+
+	bpo_error_init(&e);
+	bpo_buf_init(&out, MAX_TOOL_OUTPUT);
+	if (!c->dsc_name || !c->has_tests) {
+		r->status = BPO_QA_SKIPPED;
+		set_summary(r, c->dsc_name ? "no tests: the .dsc has no Testsuite: autopkgtest"
+					   : "no .dsc next to the .changes, so no tests to run");
+		goto out;
+	}
+	if (tools_layer(c, r, &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	bpo_info("[autopkgtest] %s's autopkgtest (virt server null) on %s", c->o->release,
+		 c->dsc_name);
+	const char *lower[2] = {c->tools, c->unpacked};
+	if (apt_update(c, lower, 2, upper, r, &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	/* the summary file lives in the root's /tmp: print it after a marker */
+	bpo_strv_push(&argv, "/bin/sh");
+	bpo_strv_push(&argv, "-c");
+	bpo_strv_push(&argv, "/usr/bin/autopkgtest --summary-file=/tmp/bpo-qa-summary \"$@\" -- null;"
+			     " st=$?; echo '" SUMMARY_MARK "'; cat /tmp/bpo-qa-summary 2>/dev/null;"
+			     " exit $st");
+	bpo_strv_push(&argv, "autopkgtest");
+	push_debs(c, &argv, NULL);
+	bpo_strv_push_owned(&argv, bpo_xasprintf(IN_ROOT "/%s", c->dsc_name));
+	if (in_root(c, lower, 2, upper, true, false, (const char *const *)argv.v, &out,
+		    AUTOPKGTEST_TIMEOUT, &st, &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	/* the last marker: test output cannot fake it after autopkgtest ended */
+	const char *sum = NULL;
+	for (const char *p = out.data; p && (p = strstr(p, SUMMARY_MARK "\n")); p++)
+		sum = p + strlen(SUMMARY_MARK "\n");
+	int failed = bpo_qa_parse_autopkgtest(sum, r);
+	/* autopkgtest: 0 passed, 2 some skipped, 4 some failed, 6 both, 8 no tests,
+	   12 erroneous package, 16 testbed failure, 20 other */
+	size_t ran = 0;
+	for (size_t i = 0; i < r->n_items; i++)
+		if (strcmp(r->items[i].what, "skip") != 0)
+			ran++;
+	if (failed > 0 || st == 4 || st == 6) {
+		r->status = BPO_QA_FAILED;
+		r->failure_class = "test-failure";
+		set_summary(r, "%d of %zu test(s) failed", failed > 0 ? failed : 1, r->n_items);
+	} else if (st == 0 || st == 2 || (st == 8 && ran > 0)) {
+		/* 8 also when every test that ran is superficial */
+		r->status = BPO_QA_PASSED;
+		set_summary(r, "%zu test(s): none failed", r->n_items);
+	} else if (st == 8) {
+		r->status = BPO_QA_SKIPPED;
+		set_summary(r, "autopkgtest found no tests to run");
+	} else {
+		r->status = BPO_QA_ERROR;
+		r->failure_class = st == 12 ? "deps" : "error";
+		set_summary(r, "autopkgtest could not run the tests (status %d: %s), see the log",
+			    st, st == 12 ? "erroneous package, e.g. unsatisfiable test dependencies"
+			    : st == 16 ? "testbed failure" : "other failure");
+	}
+out:
+	bpo_ns_rm_rf(&c->ns, upper, NULL);
+	free(upper);
+	bpo_strv_destroy(&argv);
+	bpo_buf_destroy(&out);
+}
+
+/* ---------------------------------------------------------- regression */
+
+/* Decompress (xz, gzip, bzip2 or none) a verified file into out. Copied from
+ * index.c's static helper (to be shared). */
+static int decompress(const char *path, const char *name, struct bpo_buf *out,
+		      struct bpo_error *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ent;
+	char chunk[65536];
+	la_ssize_t n;
+	int rc = -1;
+
+	if (!a)
+		return bpo_error_set(err, BPO_E_FAIL, "libarchive: out of memory");
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_format_raw(a);
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &ent) != ARCHIVE_OK) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", name,
+			      archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		goto out;
+	}
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0)
+		if (bpo_buf_append(out, chunk, (size_t)n, err) < 0) {
+			bpo_error_prefix(err, "%s", name);
+			goto out;
+		}
+	if (n < 0) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", name,
+			      archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		goto out;
+	}
+	rc = 0;
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+/* Fetch <base>(.xz|.gz|) as the verified Release lists it (size + sha256
+ * checked by the fetcher), decompressed into out. 1 when the Release does not
+ * list it. */
+static int load_packages(const struct bpo_release *rel, const char *base, struct bpo_buf *out,
+			 struct bpo_error *err)
+{
+	static const char *const exts[] = {".xz", ".gz", ""};
+	const struct bpo_release_file *rf = NULL;
+	struct bpo_fetcher f;
+	struct bpo_fetch_req req;
+	char *path = NULL, *url = NULL, *cname = NULL, *shown = NULL;
+	int rc = -1;
+
+	memset(&req, 0, sizeof(req));
+	bpo_fetcher_init(&f, rel->cache_dir);
+	f.progress = false;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]) && !rf; i++) {
+		free(path);
+		path = bpo_xasprintf("%s%s", base, exts[i]);
+		rf = bpo_release_find(rel, path);
+	}
+	if (!rf) {
+		rc = 1;
+		goto out;
+	}
+	shown = bpo_xasprintf("%s/dists/%s/%s", rel->archive_url, rel->suite, path);
+	cname = bpo_xasprintf("%s_%s", rel->suite, path);
+	for (char *p = cname; *p; p++)
+		if (*p == '/')
+			*p = '_';
+	url = bpo_xstrdup(shown);
+	req.url = url;
+	req.name = cname;
+	req.label = shown;
+	req.size = rf->size;
+	memcpy(req.sha256, rf->sha256, sizeof(req.sha256));
+	if (bpo_fetch_files(&f, &req, 1, err) < 0 || decompress(req.path, shown, out, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(req.path);
+	bpo_fetcher_destroy(&f);
+	free(path);
+	free(url);
+	free(cname);
+	free(shown);
+	return rc;
+}
+
+/* The source name and version a Packages stanza comes from. */
+static void stanza_source(const struct bpo_deb822_para *p, char **src, char **ver)
+{
+	const char *s = bpo_deb822_get(p, "Source"), *v = bpo_deb822_get(p, "Version");
+	*src = NULL;
+	*ver = NULL;
+	if (s) {
+		size_t n = strcspn(s, " (");
+		*src = bpo_xstrndup(s, n);
+		const char *o = strchr(s, '(');
+		if (o) {
+			size_t vn = strcspn(o + 1, ")");
+			*ver = trimmed(o + 1, vn);
+		}
+	} else {
+		s = bpo_deb822_get(p, "Package");
+		if (s)
+			*src = bpo_xstrdup(s);
+	}
+	if (!*ver && v)
+		*ver = bpo_xstrdup(v);
+}
+
+/* regression: the built binaries against the newer release's binaries of the
+ * same source (its highest version there). */
+static void check_regression(struct qctx *c, struct bpo_qa_result *r)
+{
+	struct bpo_release rel;
+	struct bpo_strv comps = {0}, names = {0}, stanzas = {0};
+	struct bpo_buf text;
+	struct bpo_error e;
+	char *best = NULL;
+
+	bpo_release_init(&rel);
+	bpo_error_init(&e);
+	bpo_buf_init(&text, BPO_MAX_INDEX);
+	if (!c->o->newer_url || !c->o->newer_suite || !c->o->newer_keyring) {
+		r->status = BPO_QA_SKIPPED;
+		set_summary(r, "no newer archive given (--newer-archive, --newer-suite, "
+			    "--newer-keyring)");
+		goto out;
+	}
+	bpo_info("[regression] comparing with %s in the newer archive", c->o->newer_suite);
+	if (bpo_index_fetch_release(c->o->newer_url, c->o->newer_suite, c->o->newer_keyring, c->cfg,
+				    &rel, &e) < 0) {
+		check_error(r, &e);
+		goto out;
+	}
+	{
+		const char *cv = bpo_deb822_get(&rel.para, "Components");
+		const char *p = cv ? cv : "main";
+		while (*p) {
+			p += strspn(p, " \t\n");
+			size_t n = strcspn(p, " \t\n");
+			if (n && n < 64)
+				bpo_strv_push_owned(&comps, bpo_xstrndup(p, n));
+			p += n;
+		}
+	}
+	for (size_t ci = 0; ci < comps.n; ci++) {
+		char *base = bpo_xasprintf("%s/binary-%s/Packages", comps.v[ci], c->arch);
+		struct bpo_deb822_parser p;
+		int lr;
+		bpo_buf_reset(&text);
+		lr = load_packages(&rel, base, &text, &e);
+		free(base);
+		if (lr < 0) {
+			check_error(r, &e);
+			goto out;
+		}
+		if (lr > 0)
+			continue;
+		bpo_deb822_parser_init(&p, text.data ? text.data : "", text.len, "Packages", 0);
+		for (;;) {
+			struct bpo_deb822_para para;
+			char *src = NULL, *ver = NULL;
+			bpo_deb822_para_init(&para);
+			int x = bpo_deb822_next(&p, &para, &e);
+			if (x <= 0) {
+				bpo_deb822_para_destroy(&para);
+				if (x < 0) {
+					check_error(r, &e);
+					goto out;
+				}
+				break;
+			}
+			stanza_source(&para, &src, &ver);
+			const char *pkg = bpo_deb822_get(&para, "Package");
+			if (src && ver && pkg && strcmp(src, c->rep->source) == 0) {
+				struct bpo_buf w;
+				bpo_buf_init(&w, BPO_MAX_CONTROL);
+				if (bpo_deb822_write(&para, &w, NULL) == 0) {
+					bpo_strv_push_owned(&stanzas, bpo_xasprintf("%s\n%s", ver,
+										    w.data ? w.data : ""));
+					if (!best || bpo_version_compare_str(ver, best) > 0) {
+						free(best);
+						best = bpo_xstrdup(ver);
+					}
+				}
+				bpo_buf_destroy(&w);
+			}
+			free(src);
+			free(ver);
+			bpo_deb822_para_destroy(&para);
+		}
+	}
+	if (!best) {
+		r->status = BPO_QA_PASSED;
+		set_summary(r, "%s has no binary package of source %s: nothing to compare",
+			    c->o->newer_suite, c->rep->source);
+		goto out;
+	}
+	/* the newer release's packages of that version, compared one by one */
+	for (size_t i = 0; i < stanzas.n; i++) {
+		const char *nl = strchr(stanzas.v[i], '\n');
+		if ((size_t)(nl - stanzas.v[i]) != strlen(best) ||
+		    strncmp(stanzas.v[i], best, strlen(best)) != 0)
+			continue;
+		struct bpo_deb822_para para;
+		bpo_deb822_para_init(&para);
+		if (parse_one(nl + 1, "Packages", &para, &e) < 0) {
+			bpo_deb822_para_destroy(&para);
+			continue;
+		}
+		const char *pkg = bpo_deb822_get(&para, "Package");
+		if (pkg && !strv_has(&names, pkg)) {
+			bpo_strv_push(&names, pkg);
+			size_t k;
+			for (k = 0; k < c->rep->packages.n; k++)
+				if (strcmp(c->rep->packages.v[k], pkg) == 0)
+					break;
+			if (k == c->rep->packages.n) {
+				char *m = bpo_xasprintf("%s %s builds it, the backport does not",
+							c->o->newer_suite, best);
+				add_item(r, pkg, "package", m);
+				free(m);
+			} else if (bpo_qa_compare_control(pkg, c->controls.v[k], nl + 1, r, &e) < 0) {
+				add_item(r, pkg, "control", e.msg);
+			}
+		}
+		bpo_deb822_para_destroy(&para);
+	}
+	for (size_t k = 0; k < c->rep->packages.n; k++)
+		if (!strv_has(&names, c->rep->packages.v[k])) {
+			char *m = bpo_xasprintf("new: %s %s does not build it", c->o->newer_suite,
+						best);
+			add_item(r, c->rep->packages.v[k], "package", m);
+			free(m);
+		}
+	r->status = r->n_items ? BPO_QA_FAILED : BPO_QA_PASSED;
+	if (r->n_items)
+		r->failure_class = "regression";
+	set_summary(r, "%zu difference(s) from %s %s in %s", r->n_items, c->rep->source, best,
+		    c->o->newer_suite);
+out:
+	bpo_release_destroy(&rel);
+	bpo_strv_destroy(&comps);
+	bpo_strv_destroy(&names);
+	bpo_strv_destroy(&stanzas);
+	bpo_buf_destroy(&text);
+	free(best);
+}
+
+/* ------------------------------------------------------------- staging */
+
+/* Copy dir/name to c->indir, checking size and sha256. */
+static int stage_file(struct qctx *c, const char *dir, const char *name, uint64_t size,
+		      const char *sha256, const char *listed_in, struct bpo_error *err)
+{
+	char *src = bpo_path_join(dir, name), *dst = bpo_path_join(c->indir, name);
+	char hex[BPO_HASH_HEX_MAX];
+	uint64_t got = 0;
+	int rc = -1;
+
+	if (!bpo_path_exists(src)) {
+		bpo_error_set(err, BPO_E_NOTFOUND, "%s lists %s, which is not next to it", listed_in,
+			      name);
+		goto out;
+	}
+	if (bpo_file_copy(src, dst, 0644, err) < 0 ||
+	    bpo_hash_file(dst, BPO_HASH_SHA256, hex, &got, err) < 0)
+		goto out;
+	if (got != size || strcmp(hex, sha256) != 0) {
+		bpo_error_set(err, BPO_E_VERIFY, "%s: size %llu sha256 %s, but %s says size %llu "
+			      "sha256 %s", src, (unsigned long long)got, hex, listed_in,
+			      (unsigned long long)size, sha256);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(src);
+	free(dst);
+	return rc;
+}
+
+/* A .deb staged in indir: its control paragraph and package name. */
+static int stage_deb(struct qctx *c, const char *name, struct bpo_error *err)
+{
+	char *path = bpo_path_join(c->indir, name);
+	struct bpo_buf ctl;
+	struct bpo_deb822_para para;
+	int rc = -1;
+
+	bpo_buf_init(&ctl, BPO_MAX_CONTROL);
+	bpo_deb822_para_init(&para);
+	if (bpo_debfile_read_control(path, &ctl, err) < 0 ||
+	    parse_one(ctl.data ? ctl.data : "", name, &para, err) < 0)
+		goto out;
+	const char *pkg = bpo_deb822_get(&para, "Package");
+	if (!pkg || !pkg_name_ok(pkg, strlen(pkg)) || strchr(pkg, ':')) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: no valid Package field in its control file",
+			      name);
+		goto out;
+	}
+	if (strv_has(&c->rep->packages, pkg)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: package %s is built twice", name, pkg);
+		goto out;
+	}
+	bpo_strv_push(&c->rep->packages, pkg);
+	bpo_strv_push(&c->debs, name);
+	bpo_strv_push(&c->controls, ctl.data);
+	rc = 0;
+out:
+	free(path);
+	bpo_buf_destroy(&ctl);
+	bpo_deb822_para_destroy(&para);
+	return rc;
+}
+
+/* Parse the .changes, stage what it lists (and the .dsc with its files). */
+static int stage(struct qctx *c, struct bpo_error *err)
+{
+	const char *cpath = c->o->changes_path;
+	char *dir = NULL, *dsc_path = NULL;
+	struct bpo_buf raw, plain;
+	struct bpo_deb822_para para;
+	struct bpo_deb822_parser p;
+	struct bpo_dsc dsc;
+	bool is_signed = false;
+	size_t nfiles = 0;
+	int rc = -1;
+
+	bpo_buf_init(&raw, BPO_MAX_CONTROL);
+	bpo_buf_init(&plain, BPO_MAX_CONTROL);
+	bpo_deb822_para_init(&para);
+	bpo_dsc_init(&dsc);
+	{
+		const char *slash = strrchr(cpath, '/');
+		dir = slash ? bpo_xstrndup(cpath, (size_t)(slash - cpath)) : bpo_xstrdup(".");
+		if (slash && slash == cpath) {
+			free(dir);
+			dir = bpo_xstrdup("/");
+		}
+		c->changes_name = bpo_xstrdup(slash ? slash + 1 : cpath);
+	}
+	if (!bpo_path_component_ok(c->changes_name) ||
+	    !bpo_str_has_suffix(c->changes_name, ".changes")) {
+		bpo_error_set(err, BPO_E_USAGE, "%s: expected a .changes file", cpath);
+		goto out;
+	}
+	if (bpo_file_read(cpath, BPO_MAX_CONTROL, &raw, err) < 0 ||
+	    bpo_deb822_clearsign_strip(raw.data ? raw.data : "", raw.len, cpath, &plain, &is_signed,
+				       err) < 0)
+		goto out;
+	bpo_deb822_parser_init(&p, plain.data ? plain.data : "", plain.len, cpath, 0);
+	{
+		int x = bpo_deb822_next(&p, &para, err);
+		if (x < 0)
+			goto out;
+		if (x == 0) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: empty .changes file", cpath);
+			goto out;
+		}
+	}
+	const char *src = bpo_deb822_get(&para, "Source"), *ver = bpo_deb822_get(&para, "Version");
+	const char *sums = bpo_deb822_get(&para, "Checksums-Sha256");
+	if (!src || !pkg_name_ok(src, strlen(src)) || strchr(src, ':') ||
+	    !bpo_path_component_ok(src)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: expected a Source field with a package "
+			      "name", cpath, para.line);
+		goto out;
+	}
+	if (!ver || !*ver || strlen(ver) > 200 ||
+	    strspn(ver, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.+~:-") !=
+		    strlen(ver)) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: expected a Version field", cpath, para.line);
+		goto out;
+	}
+	if (!sums) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: no Checksums-Sha256 field", cpath,
+			      para.line);
+		goto out;
+	}
+	c->rep->source = bpo_xstrdup(src);
+	c->rep->version = bpo_xstrdup(ver);
+	c->rep->changes = bpo_xstrdup(cpath);
+	{
+		const struct bpo_deb822_field *f = bpo_deb822_find(&para, "Checksums-Sha256");
+		const char *cur = sums, *line;
+		size_t len;
+		unsigned lno = f ? f->line : para.line;
+		while (bpo_deb822_next_line(&cur, &line, &len)) {
+			char sha[65], name[256];
+			unsigned long long size;
+			char *l = trimmed(line, len);
+			lno++;
+			if (!*l) {
+				free(l);
+				continue;
+			}
+			char *end = NULL;
+			size_t shan = strcspn(l, " ");
+			if (shan != 64) {
+				bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: Checksums-Sha256: expected "
+					      "\"SHA256 SIZE NAME\"", cpath, lno - 1);
+				free(l);
+				goto out;
+			}
+			memcpy(sha, l, 64);
+			sha[64] = '\0';
+			errno = 0;
+			size = strtoull(l + 65, &end, 10);
+			const char *nm = end ? end + strspn(end, " ") : "";
+			if (!bpo_sha256_hex_valid(sha) || errno || !end || end == l + 65 ||
+			    *end != ' ' || strlen(nm) >= sizeof(name) ||
+			    !bpo_path_component_ok(nm) || ++nfiles > MAX_CHANGES_FILES) {
+				bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: Checksums-Sha256: expected "
+					      "\"SHA256 SIZE NAME\" (at most %u files)", cpath,
+					      lno - 1, MAX_CHANGES_FILES);
+				free(l);
+				goto out;
+			}
+			memcpy(name, nm, strlen(nm) + 1);
+			free(l);
+			if (stage_file(c, dir, name, size, sha, cpath, err) < 0)
+				goto out;
+			if (bpo_str_has_suffix(name, ".deb") && stage_deb(c, name, err) < 0)
+				goto out;
+			if (bpo_str_has_suffix(name, ".dsc")) {
+				free(c->dsc_name);
+				c->dsc_name = bpo_xstrdup(name);
+			}
+		}
+	}
+	if (c->debs.n == 0) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: lists no .deb (nothing to test)", cpath);
+		goto out;
+	}
+	{
+		char *cdst = bpo_path_join(c->indir, c->changes_name);
+		int x = bpo_file_copy(cpath, cdst, 0644, err);
+		free(cdst);
+		if (x < 0)
+			goto out;
+	}
+	/* the source: listed, or next to the .changes as `bpo build` leaves it */
+	if (!c->dsc_name) {
+		const char *colon = strchr(ver, ':');
+		char *name = bpo_xasprintf("%s_%s.dsc", src, colon ? colon + 1 : ver);
+		char *cand = bpo_path_join(dir, name);
+		if (bpo_path_exists(cand)) {
+			c->dsc_name = name;
+			name = NULL;
+		}
+		free(name);
+		free(cand);
+		if (c->dsc_name) {
+			/* not covered by the .changes: copied, then its files checked */
+			char *s2 = bpo_path_join(dir, c->dsc_name), *d2 = bpo_path_join(c->indir,
+											c->dsc_name);
+			int x = bpo_file_copy(s2, d2, 0644, err);
+			free(s2);
+			free(d2);
+			if (x < 0)
+				goto out;
+		}
+	}
+	if (c->dsc_name) {
+		dsc_path = bpo_path_join(c->indir, c->dsc_name);
+		if (bpo_dsc_load(&dsc, dsc_path, err) < 0)
+			goto out;
+		for (size_t i = 0; i < dsc.n_files; i++) {
+			char *have = bpo_path_join(c->indir, dsc.files[i].name);
+			bool staged = bpo_path_exists(have);
+			free(have);
+			if (!staged && stage_file(c, dir, dsc.files[i].name, dsc.files[i].size,
+						  dsc.files[i].sha256, c->dsc_name, err) < 0)
+				goto out;
+		}
+		const char *ts = bpo_deb822_get(&dsc.para, "Testsuite");
+		c->has_tests = ts && strstr(ts, "autopkgtest") != NULL;
+	}
+	rc = 0;
+out:
+	free(dir);
+	free(dsc_path);
+	bpo_buf_destroy(&raw);
+	bpo_buf_destroy(&plain);
+	bpo_deb822_para_destroy(&para);
+	bpo_dsc_destroy(&dsc);
+	return rc;
+}
+
+/* Run the checks (see qa.h). */
+int bpo_qa_run(const struct bpo_config *cfg, const struct bpo_qa_opts *o,
+	       struct bpo_qa_report *rep, struct bpo_error *err)
+{
+	struct qctx c = {.cfg = cfg, .o = o, .rep = rep, .log_fd = -1};
+	bool need_root = false;
+	int rc = -1;
+
+	bpo_chroot_conf_init(&c.conf);
+	bpo_chroot_meta_init(&c.meta);
+	for (int i = 0; i < BPO_QA_N; i++) {
+		rep->r[i].policy = o->policy[i] == BPO_QA_POLICY_DEFAULT
+					   ? bpo_qa_policy_default((enum bpo_qa_check)i)
+					   : o->policy[i];
+		if (rep->r[i].policy != BPO_QA_POLICY_SKIP && i != BPO_QA_REGRESSION)
+			need_root = true;
+		set_summary(&rep->r[i], "skipped (policy skip)");
+	}
+	if (!o->changes_path || !o->release) {
+		bpo_error_set(err, BPO_E_USAGE, "a .changes file and a release are required");
+		goto out;
+	}
+	if (bpo_ns_init(&c.ns, err) < 0)
+		goto out;
+	c.arch = o->arch ? bpo_xstrdup(o->arch) : bpo_chroot_host_arch(err);
+	if (!c.arch)
+		goto out;
+	if (bpo_chroot_conf_load(&c.conf, o->release, err) < 0)
+		goto out;
+	if (need_root && (bpo_chroot_meta_load(&c.meta, cfg->cache_dir, o->release, c.arch, err) < 0 ||
+			  bpo_chroot_meta_verify(&c.meta, cfg->cache_dir, err) < 0))
+		goto out;
+	c.tmp = bpo_chroot_tmp_new(&c.ns, cfg->cache_dir, "qa", err);
+	if (!c.tmp)
+		goto out;
+	c.indir = bpo_path_join(c.tmp, "in");
+	if (bpo_mkdir_p(c.indir, 0755, err) < 0 || stage(&c, err) < 0)
+		goto out;
+	{
+		const char *colon = strchr(rep->version, ':');
+		const char *slash = strrchr(o->changes_path, '/');
+		char *dir = slash ? bpo_xstrndup(o->changes_path, (size_t)(slash - o->changes_path))
+				  : bpo_xstrdup(".");
+		rep->log_path = o->log_path ? bpo_xstrdup(o->log_path)
+					    : bpo_xasprintf("%s/%s_%s_%s.qa", *dir ? dir : "",
+							    rep->source, colon ? colon + 1 : rep->version,
+							    c.arch);
+		free(dir);
+	}
+	c.log_fd = open(rep->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (c.log_fd < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: %s", rep->log_path, strerror(errno));
+		goto out;
+	}
+	logf_line(c.log_fd, "== bpo qa %s %s for %s/%s\n", rep->source, rep->version, o->release,
+		  c.arch);
+	/* binds: the staged build, and the host directories of file: sources */
+	c.binds = bpo_xcalloc(1 + o->n_bind, sizeof(*c.binds));
+	c.binds[c.n_binds++] = (struct bpo_chroot_bind){c.indir, IN_ROOT, true};
+	for (size_t i = 0; i < o->n_bind; i++) {
+		if (!o->bind_dirs[i] || o->bind_dirs[i][0] != '/' || !bpo_is_dir(o->bind_dirs[i])) {
+			bpo_error_set(err, BPO_E_USAGE, "bind directory %s: expected an existing "
+				      "absolute directory", o->bind_dirs[i] ? o->bind_dirs[i] : "");
+			goto out;
+		}
+		c.binds[c.n_binds++] = (struct bpo_chroot_bind){o->bind_dirs[i], o->bind_dirs[i],
+								true};
+	}
+	if (need_root) {
+		if (apt_files(&c, err) < 0)
+			goto out;
+		c.unpacked = bpo_chroot_unpacked(&c.ns, &c.meta, cfg->cache_dir, err);
+		if (!c.unpacked)
+			goto out;
+	}
+	for (int i = 0; i < BPO_QA_N; i++) {
+		struct bpo_qa_result *r = &rep->r[i];
+		double t0 = now_s();
+		if (r->policy == BPO_QA_POLICY_SKIP)
+			continue;
+		if (bpo_chroot_interrupted()) {
+			bpo_error_set(err, BPO_E_FAIL, "interrupted by signal %d",
+				      bpo_chroot_interrupted());
+			goto out;
+		}
+		free(r->summary);
+		r->summary = NULL;
+		logf_line(c.log_fd, "\n==== bpo qa: check %s ====\n", check_names[i]);
+		switch (i) {
+		case BPO_QA_INSTALL:
+			check_install(&c, r);
+			break;
+		case BPO_QA_UPGRADE:
+			check_upgrade(&c, r, rep->r[BPO_QA_INSTALL].policy == BPO_QA_POLICY_SKIP
+						     ? NULL : &rep->r[BPO_QA_INSTALL]);
+			break;
+		case BPO_QA_LINTIAN:
+			check_lintian(&c, r);
+			break;
+		case BPO_QA_AUTOPKGTEST:
+			check_autopkgtest(&c, r);
+			break;
+		default:
+			check_regression(&c, r);
+			break;
+		}
+		r->seconds = now_s() - t0;
+		logf_line(c.log_fd, "==== bpo qa: %s %s: %s\n", check_names[i],
+			  bpo_qa_status_name(r->status), r->summary ? r->summary : "");
+		if (r->status != BPO_QA_PASSED && r->status != BPO_QA_SKIPPED)
+			(r->policy == BPO_QA_POLICY_FAIL ? bpo_error : bpo_warn)(
+				"[%s] %s", check_names[i], r->summary ? r->summary : "failed");
+	}
+	if (bpo_chroot_interrupted()) {
+		bpo_error_set(err, BPO_E_FAIL, "interrupted by signal %d", bpo_chroot_interrupted());
+		goto out;
+	}
+	rc = 0;
+out:
+	if (c.tmp) {
+		struct bpo_error e2;
+		bpo_error_init(&e2);
+		if (bpo_ns_rm_rf(&c.ns, c.tmp, &e2) < 0)
+			bpo_warn("could not remove %s: %s", c.tmp, e2.msg);
+	}
+	if (c.log_fd >= 0)
+		close(c.log_fd);
+	free(c.arch);
+	free(c.tmp);
+	free(c.indir);
+	free(c.unpacked);
+	free(c.tools);
+	free(c.changes_name);
+	free(c.dsc_name);
+	free(c.binds);
+	free(c.files);
+	bpo_strv_destroy(&c.debs);
+	bpo_strv_destroy(&c.controls);
+	bpo_strv_destroy(&c.owned);
+	bpo_chroot_conf_destroy(&c.conf);
+	bpo_chroot_meta_destroy(&c.meta);
+	return rc;
+}
