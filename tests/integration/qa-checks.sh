@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bpo qa on two real builds (tests/data/qa, see its README.md), as root:
+#  - bpo-qa-good: install, upgrade/remove/purge and autopkgtest pass; a signed
+#    loopback "newer" archive whose bpo-qa-good Provides bpo-qa-virtual and
+#    which builds bpo-qa-good-extra: the regression check reports both (warn:
+#    exit 0; --regression fail: exit 1); lintian's tags are counted.
+#  - bpo-qa-bad: the install check names bpo-qa-bad-nodeps and apt's message
+#    (class deps), the upgrade check fails in step purge on bpo-qa-bad-postrm's
+#    postrm with dpkg's message (class purge), autopkgtest `always-fails`
+#    fails (test-failure): exit 1; with --install warn and the rest skipped,
+#    exit 0 and a WARN line.
+#  - usage errors exit 2, a .deb that does not match the .changes exits 3.
+# Nothing is left behind (mounts, temporary roots); the log never names the
+# configured mirror's host.
+set -euo pipefail
+. "$BPO_SRCDIR/tests/integration/chroot-lib.bash"
+. "$BPO_SRCDIR/tests/integration/lib/archive.sh"
+slow_test
+need_root
+need_image
+command -v apt-ftparchive >/dev/null || skip "apt-ftparchive missing (apt-utils)"
+
+tmp=$(mktemp -d)
+trap 'httpd_stop; drop_private_cache; rm -rf "$tmp"' EXIT
+private_cache
+arch=$(dpkg --print-architecture)
+before=$(mounts)
+
+# the fixtures, built for bookworm
+mkdir "$tmp/src"
+for s in good bad; do
+	cp -r "$BPO_SRCDIR/tests/data/qa/bpo-qa-$s" "$tmp/src/"
+	chmod -R u+w "$tmp/src/bpo-qa-$s"
+	chmod +x "$tmp/src/bpo-qa-$s/debian/rules" "$tmp/src/bpo-qa-$s/debian/tests/"[a-z]*[a-z]
+	chmod -x "$tmp/src/bpo-qa-$s/debian/tests/control"
+	(cd "$tmp/src" && dpkg-source -q -b "bpo-qa-$s" >/dev/null 2>&1) || fail "dpkg-source -b bpo-qa-$s"
+	"$BPO" build "$tmp/src/bpo-qa-${s}_1.0~bpo12+1.dsc" --release bookworm --result "$tmp/$s" \
+		>/dev/null 2>"$tmp/build-$s.err" || { cat "$tmp/build-$s.err"; fail "bpo build bpo-qa-$s"; }
+done
+good="$tmp/good/bpo-qa-good_1.0~bpo12+1_${arch}.changes"
+bad="$tmp/bad/bpo-qa-bad_1.0~bpo12+1_${arch}.changes"
+
+# the newer release: bpo-qa-good 1.0 with a Provides, and one more binary
+newer_deb() { # NAME PROVIDES
+	local w="$tmp/newdeb/$1"
+	mkdir -p "$w/DEBIAN" "$tmp/newer/pool/main/b/bpo-qa-good"
+	{
+		echo "Package: $1"
+		echo "Source: bpo-qa-good"
+		echo "Version: 1.0"
+		echo "Architecture: all"
+		echo "Maintainer: bpo tests <tests@example.invalid>"
+		[ -n "$2" ] && echo "Provides: $2"
+		echo "Description: newer $1"
+	} >"$w/DEBIAN/control"
+	dpkg-deb --root-owner-group -Zgzip -b "$w" "$tmp/newer/pool/main/b/bpo-qa-good/${1}_1.0_all.deb" >/dev/null
+}
+newer_deb bpo-qa-good "bpo-qa-virtual (= 1.0)"
+newer_deb bpo-qa-good-extra ""
+archive_key "$tmp/key"
+archive_indices "$tmp/newer" bpo-newer bpo-newer "$arch"
+archive_sign "$tmp/newer" bpo-newer "$tmp/key"
+httpd_start "$tmp/newer"
+newer=(--newer-archive "$HTTPD_URL" --newer-suite bpo-newer --newer-keyring "$tmp/key/keyring.gpg")
+
+mirror_host=$("$BPO" config --json | python3 -c '
+import json, sys, urllib.parse
+m = json.load(sys.stdin)["config"].get("mirror") or ""
+print(urllib.parse.urlparse(m).hostname or "")')
+
+# 1. the good build: everything passes but the regression check (warn)
+st=0
+"$BPO" qa "$good" --release bookworm "${newer[@]}" --json >"$tmp/good.json" 2>"$tmp/good.err" || st=$?
+[ "$st" = 0 ] || { cat "$tmp/good.err" "$tmp/good.json"; fail "qa of the good build: exit $st"; }
+python3 - "$tmp/good.json" <<'PY' || fail "good build: wrong report: $(cat "$tmp/good.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+c = r["checks"]
+assert r["fatal"] is False and r["source"] == "bpo-qa-good", r
+assert sorted(r["packages"]) == ["bpo-qa-good", "bpo-qa-good-doc"], r
+assert c["install"]["status"] == "passed" and c["install"]["policy"] == "fail", c["install"]
+assert c["upgrade"]["status"] == "passed", c["upgrade"]
+assert c["lintian"]["policy"] == "warn" and c["lintian"]["status"] in ("passed", "failed"), c["lintian"]
+assert c["lintian"]["counts"]["W"] > 0, c["lintian"]  # empty-binary-package at least
+a = c["autopkgtest"]
+assert a["status"] == "passed" and a["class"] is None, a
+assert {(i["name"], i["what"]) for i in a["items"]} == {("greeting", "pass"), ("command1", "pass")}, a
+g = c["regression"]
+assert g["status"] == "failed" and g["policy"] == "warn" and g["class"] == "regression", g
+items = {(i["name"], i["what"]): i["message"] for i in g["items"]}
+assert "lost bpo-qa-virtual" in items[("bpo-qa-good", "Provides")], items
+assert ("bpo-qa-good-extra", "package") in items, items
+assert "backport does not" in items[("bpo-qa-good-extra", "package")], items
+PY
+log=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["log"])' "$tmp/good.json")
+[ -s "$log" ] || fail "no QA log at $log"
+grep -q "== bpo qa: check autopkgtest" "$log" || fail "the log lacks the autopkgtest check"
+if [ -n "$mirror_host" ] && grep -qF "$mirror_host" "$log"; then
+	fail "the QA log names the mirror's host"
+fi
+
+# regression as fatal (the other checks skipped): exit 1, text report
+st=0
+"$BPO" qa "$good" --release bookworm "${newer[@]}" --regression fail --install skip \
+	--upgrade skip --lintian skip --autopkgtest skip >"$tmp/reg.out" 2>"$tmp/reg.err" || st=$?
+[ "$st" = 1 ] || { cat "$tmp/reg.out" "$tmp/reg.err"; fail "--regression fail: exit $st, expected 1"; }
+grep -q "FAIL regression" "$tmp/reg.out" || fail "no FAIL regression line: $(cat "$tmp/reg.out")"
+grep -q "bpo-qa-good Provides: lost bpo-qa-virtual" "$tmp/reg.out" ||
+	fail "the lost Provides is not reported: $(cat "$tmp/reg.out")"
+grep -q "SKIP install" "$tmp/reg.out" || fail "install not shown as skipped"
+
+# a wrong key for the newer archive: the regression check cannot run
+st=0
+archive_key "$tmp/other" "someone else <else@example.invalid>"
+"$BPO" qa "$good" --release bookworm --newer-archive "$HTTPD_URL" --newer-suite bpo-newer \
+	--newer-keyring "$tmp/other/keyring.gpg" --regression fail --install skip --upgrade skip \
+	--lintian skip --autopkgtest skip --json >"$tmp/key.json" 2>"$tmp/key.err" || st=$?
+[ "$st" = 1 ] || fail "wrong newer keyring: exit $st, expected 1"
+python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1]))["checks"]["regression"]
+assert g["status"] == "error" and g["class"] == "error", g' "$tmp/key.json" ||
+	fail "wrong newer keyring: $(cat "$tmp/key.json")"
+
+# 2. the bad build: install (deps), upgrade (purge) and autopkgtest fail
+st=0
+"$BPO" qa "$bad" --release bookworm --json >"$tmp/bad.json" 2>"$tmp/bad.err" || st=$?
+[ "$st" = 1 ] || { cat "$tmp/bad.err" "$tmp/bad.json"; fail "qa of the bad build: exit $st, expected 1"; }
+python3 - "$tmp/bad.json" <<'PY' || fail "bad build: wrong report: $(cat "$tmp/bad.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+c = r["checks"]
+assert r["fatal"] is True, r
+i = c["install"]
+assert i["status"] == "failed" and i["class"] == "deps", i
+m = [x for x in i["items"] if x["name"] == "bpo-qa-bad-nodeps"]
+assert m and "bpo-qa-no-such-package-in-bookworm" in m[0]["message"], i
+assert any(x["message"].startswith("E: ") or " E: " in x["message"] or "E: " in x["message"]
+           for x in i["items"]), i
+u = c["upgrade"]
+assert u["status"] == "failed" and u["class"] == "purge", u
+p = [x for x in u["items"] if x["name"] == "bpo-qa-bad-postrm" and x["what"] == "purge"]
+assert p and "post-removal script" in p[0]["message"], u
+assert "bpo-qa-bad-nodeps" in u["summary"], u  # left out, said so
+a = c["autopkgtest"]
+assert a["status"] == "failed" and a["class"] == "test-failure", a
+res = {(x["name"], x["what"]) for x in a["items"]}
+assert ("always-fails", "fail") in res and ("passes", "pass") in res, a
+assert c["regression"]["status"] == "skipped", c["regression"]
+PY
+
+# install as a warning only, the rest skipped: exit 0, apt's message shown
+st=0
+"$BPO" qa "$bad" --release bookworm --install warn --upgrade skip --lintian skip \
+	--autopkgtest skip >"$tmp/warn.out" 2>"$tmp/warn.err" || st=$?
+[ "$st" = 0 ] || { cat "$tmp/warn.out" "$tmp/warn.err"; fail "--install warn: exit $st, expected 0"; }
+grep -q "WARN install" "$tmp/warn.out" || fail "no WARN install line: $(cat "$tmp/warn.out")"
+grep -q "bpo-qa-bad-nodeps deps: Depends: bpo-qa-no-such-package-in-bookworm" "$tmp/warn.out" ||
+	fail "apt's unmet dependency is not shown: $(cat "$tmp/warn.out")"
+grep -q "E: " "$tmp/warn.out" || fail "apt's E: line is not shown: $(cat "$tmp/warn.out")"
+
+# 3. bad input: usage (2) and a tampered .deb (3)
+st=0
+"$BPO" qa "$good" --release bookworm --lintian maybe 2>"$tmp/u.err" || st=$?
+[ "$st" = 2 ] && grep -q "expected fail, warn or skip" "$tmp/u.err" || fail "bad policy: exit $st"
+st=0
+"$BPO" qa "$good" 2>"$tmp/u.err" || st=$?
+[ "$st" = 2 ] && grep -q -- "--release" "$tmp/u.err" || fail "no --release: exit $st"
+st=0
+"$BPO" qa "$good" --release bookworm --newer-suite x 2>"$tmp/u.err" || st=$?
+[ "$st" = 2 ] || fail "--newer-suite alone: exit $st"
+cp -r "$tmp/good" "$tmp/tampered"
+printf 'x' >>"$tmp/tampered/bpo-qa-good_1.0~bpo12+1_all.deb"
+st=0
+"$BPO" qa "$tmp/tampered/bpo-qa-good_1.0~bpo12+1_${arch}.changes" --release bookworm \
+	2>"$tmp/t.err" || st=$?
+[ "$st" = 3 ] && grep -q "sha256" "$tmp/t.err" || fail "tampered .deb: exit $st: $(cat "$tmp/t.err")"
+
+[ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"
+assert_no_tmp
+echo "PASS: bpo qa checks"
