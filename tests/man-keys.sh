@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The man pages of the file formats name exactly the keys the parsers accept:
 #  - every key in the key tables of src/recipe.c
-#    (static const char *const <group>_keys[] = {...};) is a documented key in
-#    the KEYS section of man/bpo-recipe.5 (a .SS title or a .TP tag), and
-#    every key documented there is in one of those tables;
+#    (static const char *const <group>_keys[] = {...};) is documented in the
+#    same group in the KEYS section of man/bpo-recipe.5 (top-level keys are
+#    .SS titles, the others .TP tags in their .SS section, extra-sources' keys
+#    .TP tags in the .RS list under build's extra-sources), and every key
+#    documented there is in that group's table;
 #  - every key of src/bpoconf.c's key_names[] table, and of its maintainer
 #    mapping (keys[] = {"name", "email", ...}), is documented in the KEYS
 #    section of man/bpo.conf.5, and every .TP key there is in key_names[].
@@ -43,22 +45,59 @@ man_keys() {
 }
 
 # --- bpo-recipe(5) against src/recipe.c -------------------------------------
+# Per group: "GROUP KEY" lines from the C tables and from the man page.
+# C table <name>_keys -> the man page's group: top (the .SS titles), the .SS
+# section of that name, or a nested list (.RS after a .TP tag) in build.
 recipe_c=$srcdir/src/recipe.c
 recipe_5=$srcdir/man/bpo-recipe.5
-table_strings "$recipe_c" 'static const char [*]const [a-z_]*_keys[[][]] = {' >"$tmp/recipe.code"
-ntables=$(grep -c 'static const char [*]const [a-z_]*_keys[[][]] = {' "$recipe_c" || true)
+group_of() {
+	case $1 in
+	top) echo top ;;
+	source | target | changelog | build | publish) echo "$1" ;;
+	patch) echo patches ;;
+	xsource) echo build/extra-sources ;;
+	*) return 1 ;;
+	esac
+}
+tables=$(grep -oE 'static const char [*]const [a-z_]+_keys[[][]] = [{]' "$recipe_c" |
+	sed -E 's/.*const ([a-z_]+)_keys.*/\1/')
+ntables=$(echo "$tables" | grep -c . || true)
+: >"$tmp/recipe.code"
+for t in $tables; do
+	if ! g=$(group_of "$t"); then
+		bad "src/recipe.c has a key table ${t}_keys this test does not know; add it to group_of"
+		continue
+	fi
+	table_strings "$recipe_c" "static const char [*]const ${t}_keys[[][]] = [{]" |
+		sed "s|^|$g |" >>"$tmp/recipe.code"
+done
+sort -u -o "$tmp/recipe.code" "$tmp/recipe.code"
 if [ "$ntables" -lt 5 ] || [ "$(wc -l <"$tmp/recipe.code")" -lt 20 ]; then
 	bad "src/recipe.c: found $ntables key tables and $(wc -l <"$tmp/recipe.code") keys;" \
 		"has the way keys are listed changed? Update this test."
 fi
-man_keys "$recipe_5" >"$tmp/recipe.man"
-while read -r k; do
-	[ -n "$k" ] && bad "src/recipe.c accepts the key '$k', bpo-recipe(5) KEYS does not document it"
+sed -n '/^\.SH KEYS/,/^\.SH /p' "$recipe_5" | unroff | awk '
+	/^\.SS / { group = $2; depth = 0; parent = ""; print "top " group; next }
+	/^\.RS/ { depth++; next }
+	/^\.RE/ { if (depth) depth--; next }
+	tag {
+		tag = 0
+		if ($1 ~ /^\.(B|BR|BI|I|IR)$/) {
+			k = $2; gsub(/"/, "", k)
+			if (depth == 0) { parent = k; print group " " k }
+			else print group "/" parent " " k
+		}
+		next
+	}
+	/^\.TP/ { tag = 1 }
+' | grep -E '^[a-z/-]+ [a-z][a-z0-9-]*$' | sort -u >"$tmp/recipe.man" || true
+while read -r g k; do
+	[ -n "$k" ] && bad "src/recipe.c accepts the key '$k' in '$g', bpo-recipe(5) KEYS does not document it there"
 done < <(comm -23 "$tmp/recipe.code" "$tmp/recipe.man")
-while read -r k; do
-	[ -n "$k" ] && bad "bpo-recipe(5) documents the key '$k', src/recipe.c has no such key"
+while read -r g k; do
+	[ -n "$k" ] && bad "bpo-recipe(5) documents the key '$k' in '$g', src/recipe.c has no such key there"
 done < <(comm -13 "$tmp/recipe.code" "$tmp/recipe.man")
-echo "recipe keys ($ntables tables): $(echo $(cat "$tmp/recipe.code"))"
+echo "recipe keys ($ntables tables, $(wc -l <"$tmp/recipe.code") group/key pairs)"
 
 # --- bpo.conf(5) against src/bpoconf.c --------------------------------------
 conf_c=$srcdir/src/bpoconf.c
