@@ -34,6 +34,10 @@ unroff() {
 	sed -e '/^\.\\"/d' -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\(..//g' \
 		-e 's/\\e/\\/g' -e 's/\\&//g' "$@"
 }
+exit_codes() {
+	tr -s ' \t\n' '  ' | grep -oE '(^|[ (;,])(0|1|2|3|10|128\+(N|n))([ ,;)]|$)' |
+		grep -oE '0|1|2|3|10|128\+' | sort -u || true
+}
 long_opts() { grep -oE -- '--[a-z][a-z0-9]*(-[a-z0-9]+)*' | sort -u || true; }
 
 # --- the command list from `bpo help` ------------------------------------
@@ -121,7 +125,17 @@ for c in $built; do
 			bad "bpo $c: the usage names 'bpo $c $w', bpo.1's 'bpo $c' does not"
 		fi
 	done
-	echo "ok: bpo $c ($(wc -l <"$tmp/$c.hopts") long options)"
+	# The exit codes: the same of 0, 1, 2, 3, 10 and 128+N in the help's
+	# "Exit status:" paragraph and in the subsection's.
+	sed -n '/^Exit status:/,/^$/p' "$tmp/$c.help" | exit_codes >"$tmp/$c.hexit"
+	awk '/^Exit status:/ { on = 1 } on && /^\.(PP|SS|TP)/ { exit } on' "$tmp/$c.man" |
+		exit_codes >"$tmp/$c.mexit"
+	if [ ! -s "$tmp/$c.hexit" ]; then
+		bad "bpo $c: --help has no 'Exit status:' paragraph with codes"
+	elif ! cmp -s "$tmp/$c.hexit" "$tmp/$c.mexit"; then
+		bad "bpo $c: exit codes differ: --help says $(echo $(cat "$tmp/$c.hexit")), bpo.1 says $(echo $(cat "$tmp/$c.mexit"))"
+	fi
+	echo "ok: bpo $c ($(wc -l <"$tmp/$c.hopts") long options; exit $(echo $(cat "$tmp/$c.hexit")))"
 done
 
 # --- planned commands: a subsection that says so ---------------------------
