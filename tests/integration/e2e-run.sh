@@ -186,4 +186,20 @@ assert res["a.yaml"]["version"] == "1.1-1~bpo12+1", res["a.yaml"]
 assert res["b.yaml"]["skipped"] is True, res["b.yaml"]
 PY
 bpo check "$T/recipes/a.yaml" "$T/recipes/b.yaml"
+# the directory with the broken recipe: still checked, exit 2 outranks 0
+rc=0
+bpo check "$T/recipes" >"$T/check-dir.out" 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "bpo check on the directory exit $rc, expected 2: $(cat "$T/check-dir.out")"
+grep -q 'broken.yaml' "$T/check-dir.out" || fail "check did not name the broken recipe"
+grep -q 'up-to-date .*a.yaml' "$T/check-dir.out" || fail "check stopped at the broken recipe"
+
+# --rebuild builds what is published again, as the next ~bpo12+M
+bpo build --rebuild --json "${targs[@]}" "$T/recipes/a.yaml" >"$T/rebuild.json"
+python3 - "$T/rebuild.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["exit"] == 0 and not r["skipped"] and r["version"] == "1.1-1~bpo12+2", r
+assert all(r["seconds"][s] >= 0 for s in ("resolve", "source", "build", "publish")), r
+PY
+bpo repo list "$T/repo" | grep -q 'bpoe2e-data 1.1-1~bpo12+2' || fail "the rebuild is not published"
 echo "e2e ok"
