@@ -27,6 +27,7 @@
 #include "index.h"
 #include "json.h"
 #include "log.h"
+#include "recipe.h"
 #include "version.h"
 #include "xmem.h"
 
@@ -41,8 +42,9 @@
 /* Bump when the tools layer's contents change. */
 #define TOOLS_LAYER_TAG "bpo qa tools 1: lintian autopkgtest"
 
-static const char *const check_names[BPO_QA_N] = {"install", "upgrade", "lintian",
-						   "autopkgtest", "regression"};
+static const char *const check_names[BPO_QA_N] = BPO_RECIPE_QA_KEYS;
+_Static_assert(sizeof(((struct bpo_recipe *)0)->qa) / sizeof(char *) == BPO_QA_N,
+	       "the recipe's qa policies are qa.h's checks");
 
 /* A name for check c. */
 const char *bpo_qa_check_name(enum bpo_qa_check c)

@@ -37,7 +37,7 @@ static const struct {
 };
 
 static const char *const top_keys[] = {"source", "target", "changelog", "patches", "fuzz",
-				       "build", "publish", NULL};
+				       "build", "publish", "qa", NULL};
 static const char *const source_keys[] = {"package", "archive", "suite", "component", "keyring",
 					  "version", "dsc", "allow-unsigned", NULL};
 static const char *const target_keys[] = {"release", "policy", "local-suffix", "distribution",
@@ -48,6 +48,8 @@ static const char *const build_keys[] = {"profiles", "extra-packages", "timeout"
 					 "extra-sources", NULL};
 static const char *const xsource_keys[] = {"uri", "suite", "components", "keyring", NULL};
 static const char *const publish_keys[] = {"repo", "suite", "component", "key", NULL};
+static const char *const qa_keys[] = {"install", "upgrade", "lintian", "autopkgtest",
+				      "regression", NULL};
 
 /* The Debian release number of a codename (12 for bookworm), or 0 if unknown. */
 unsigned bpo_recipe_release_number(const char *codename)
@@ -114,6 +116,8 @@ void bpo_recipe_destroy(struct bpo_recipe *r)
 	free(r->publish.suite);
 	free(r->publish.component);
 	free(r->publish.key);
+	for (size_t i = 0; i < sizeof(r->qa) / sizeof(r->qa[0]); i++)
+		free(r->qa[i]);
 	bpo_recipe_init(r);
 }
 
@@ -836,6 +840,29 @@ static int parse_publish(struct parse *p, const yaml_node_t *m)
 	return 0;
 }
 
+static bool valid_qa_policy(const char *s)
+{
+	return strcmp(s, "fail") == 0 || strcmp(s, "warn") == 0 || strcmp(s, "skip") == 0;
+}
+
+/* qa: {install, upgrade, lintian, autopkgtest, regression: fail|warn|skip} */
+static int parse_qa(struct parse *p, const yaml_node_t *m)
+{
+	static const char *const keys[] = BPO_RECIPE_QA_KEYS;
+	const struct bpo_yaml *y = &p->y;
+
+	if (!m || bpo_yaml_is_null(m))
+		return 0;
+	if (bpo_yaml_expect_mapping(y, m, "qa", p->err) < 0 ||
+	    bpo_yaml_check_keys(&p->y, m, qa_keys, "qa", p->err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (field(p, m, keys[i], "qa", valid_qa_policy, "fail, warn or skip",
+			  &p->r->qa[i]) < 0)
+			return -1;
+	return 0;
+}
+
 /* file name and absolute directory of the recipe */
 static void set_names(struct bpo_recipe *r, const char *name)
 {
@@ -893,7 +920,8 @@ int bpo_recipe_parse(struct bpo_recipe *r, const char *data, size_t len, const c
 	    bpo_yaml_uint(&p.y, bpo_yaml_get(&p.y, root, "fuzz"), "fuzz", MAX_FUZZ, &r->fuzz,
 			  err) < 0 ||
 	    parse_build(&p, bpo_yaml_get(&p.y, root, "build")) < 0 ||
-	    parse_publish(&p, bpo_yaml_get(&p.y, root, "publish")) < 0)
+	    parse_publish(&p, bpo_yaml_get(&p.y, root, "publish")) < 0 ||
+	    parse_qa(&p, bpo_yaml_get(&p.y, root, "qa")) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -1015,6 +1043,15 @@ static void write_recipe(struct bpo_ywriter *w, const struct bpo_recipe *r, bool
 	bpo_ywriter_kv(w, "component", r->publish.component);
 	bpo_ywriter_kv(w, "key", r->publish.key);
 	bpo_ywriter_map_end(w);
+
+	{
+		static const char *const keys[] = BPO_RECIPE_QA_KEYS;
+		bpo_ywriter_key(w, "qa");
+		bpo_ywriter_map_begin(w);
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			bpo_ywriter_kv(w, keys[i], r->qa[i]);
+		bpo_ywriter_map_end(w);
+	}
 	bpo_ywriter_map_end(w);
 }
 

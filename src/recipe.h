@@ -101,7 +101,15 @@ struct bpo_recipe {
 		char *key;       /* signing key fingerprint (40 or 64 upper-case hex),
 				    or NULL: the repository's */
 	} publish;
+
+	/* qa: each check's policy, "fail", "warn" or "skip", or NULL when the
+	   recipe does not say (then bpo.conf's qa, else qa.h's default). In the
+	   order of BPO_RECIPE_QA_KEYS, which is qa.h's enum bpo_qa_check. */
+	char *qa[5];
 };
+
+/* The keys of the recipe's qa mapping, in the order of struct bpo_recipe.qa. */
+#define BPO_RECIPE_QA_KEYS {"install", "upgrade", "lintian", "autopkgtest", "regression"}
 
 void bpo_recipe_init(struct bpo_recipe *r);
 void bpo_recipe_destroy(struct bpo_recipe *r);

@@ -53,7 +53,7 @@ recipe_5=$srcdir/man/bpo-recipe.5
 group_of() {
 	case $1 in
 	top) echo top ;;
-	source | target | changelog | build | publish) echo "$1" ;;
+	source | target | changelog | build | publish | qa) echo "$1" ;;
 	patch) echo patches ;;
 	xsource) echo build/extra-sources ;;
 	*) return 1 ;;

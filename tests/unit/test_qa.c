@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "qa.h"
+#include "recipe.h"
 
 static void test_policy(void **state)
 {
@@ -283,6 +284,64 @@ static void test_report(void **state)
 	bpo_qa_report_free(NULL);
 }
 
+/* The recipe's qa mapping: values, defaults (NULL), errors with line:col. */
+static void test_recipe_qa(void **state)
+{
+	static const char base[] = "source:\n  package: hello\n  suite: trixie\n"
+				   "target:\n  release: bookworm\n";
+	static const char *const keys[] = BPO_RECIPE_QA_KEYS;
+	struct bpo_recipe r;
+	struct bpo_error err;
+	struct bpo_buf out;
+	char *text;
+	(void)state;
+	bpo_error_init(&err);
+	/* the key order is qa.h's check order */
+	for (int i = 0; i < BPO_QA_N; i++)
+		assert_string_equal(keys[i], bpo_qa_check_name((enum bpo_qa_check)i));
+
+	text = bpo_xasprintf("%sqa:\n  install: warn\n  lintian: fail\n  regression: skip\n", base);
+	assert_int_equal(bpo_recipe_parse(&r, text, strlen(text), "/tmp/q.yaml", &err), 0);
+	assert_string_equal(r.qa[BPO_QA_INSTALL], "warn");
+	assert_null(r.qa[BPO_QA_UPGRADE]);
+	assert_string_equal(r.qa[BPO_QA_LINTIAN], "fail");
+	assert_null(r.qa[BPO_QA_AUTOPKGTEST]);
+	assert_string_equal(r.qa[BPO_QA_REGRESSION], "skip");
+	/* normalised YAML keeps them and reads back the same */
+	bpo_buf_init(&out, 1u << 20);
+	assert_int_equal(bpo_recipe_write_yaml(&r, &out, &err), 0);
+	assert_non_null(strstr(out.data, "qa:"));
+	bpo_recipe_destroy(&r);
+	assert_int_equal(bpo_recipe_parse(&r, out.data, out.len, "/tmp/q.yaml", &err), 0);
+	assert_string_equal(r.qa[BPO_QA_INSTALL], "warn");
+	assert_null(r.qa[BPO_QA_UPGRADE]);
+	bpo_recipe_destroy(&r);
+	bpo_buf_destroy(&out);
+	free(text);
+
+	text = bpo_xasprintf("%sqa:\n  install: maybe\n", base);
+	assert_int_equal(bpo_recipe_parse(&r, text, strlen(text), "/tmp/q.yaml", &err), -1);
+	assert_int_equal(err.kind, BPO_E_SYNTAX);
+	assert_non_null(strstr(err.msg, "/tmp/q.yaml:7:12:"));
+	assert_non_null(strstr(err.msg, "fail, warn or skip"));
+	bpo_recipe_destroy(&r);
+	free(text);
+
+	text = bpo_xasprintf("%sqa:\n  piuparts: fail\n", base);
+	assert_int_equal(bpo_recipe_parse(&r, text, strlen(text), "/tmp/q.yaml", &err), -1);
+	assert_int_equal(err.kind, BPO_E_SYNTAX);
+	assert_non_null(strstr(err.msg, "/tmp/q.yaml:7:"));
+	assert_non_null(strstr(err.msg, "piuparts"));
+	bpo_recipe_destroy(&r);
+	free(text);
+
+	text = bpo_xasprintf("%sqa: fail\n", base);
+	assert_int_equal(bpo_recipe_parse(&r, text, strlen(text), "/tmp/q.yaml", &err), -1);
+	assert_non_null(strstr(err.msg, "/tmp/q.yaml:6:"));
+	bpo_recipe_destroy(&r);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_apt_purge),  cmocka_unit_test(test_apt_plain),
 		cmocka_unit_test(test_lintian),    cmocka_unit_test(test_autopkgtest),
 		cmocka_unit_test(test_compare),    cmocka_unit_test(test_report),
+		cmocka_unit_test(test_recipe_qa),
 	};
 	return cmocka_run_group_tests_name("qa", tests, NULL, NULL);
 }
