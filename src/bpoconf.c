@@ -26,7 +26,7 @@
 
 static const char *const key_names[BPO_CONF_N_KEYS + 1] = {
 	"mirror", "security-mirror", "cache-dir", "work-dir",
-	"keyring", "maintainer", "build-timeout", "build-user", NULL,
+	"keyring", "maintainer", "build-timeout", "build-user", "qa", NULL,
 };
 
 /* The bpo.conf name of a key. */
@@ -55,6 +55,8 @@ void bpo_config_destroy(struct bpo_config *cfg)
 	free(cfg->maintainer_email);
 	free(cfg->build_user);
 	free(cfg->loaded_from);
+	for (size_t i = 0; i < sizeof(cfg->qa) / sizeof(cfg->qa[0]); i++)
+		free(cfg->qa[i]);
 	for (int i = 0; i < BPO_CONF_N_KEYS; i++)
 		free(cfg->origin[i]);
 	bpo_config_init(cfg);
@@ -471,6 +473,44 @@ out:
 	return rc;
 }
 
+/* qa: {install, upgrade, lintian, autopkgtest, regression: fail|warn|skip};
+ * each key set overrides the same key of an earlier file. */
+static int conf_qa(struct bpo_config *cfg, struct bpo_yaml *y, yaml_node_t *v,
+		   struct bpo_error *err)
+{
+	static const char *const qa_keys[] = {"install", "upgrade", "lintian", "autopkgtest",
+					      "regression", NULL};
+	static const char *const order[] = BPO_CONF_QA_KEYS;
+	_Static_assert(sizeof(order) / sizeof(order[0]) == sizeof(cfg->qa) / sizeof(cfg->qa[0]),
+		       "one policy per qa key");
+
+	if (bpo_yaml_is_null(v))
+		return 0;
+	if (bpo_yaml_expect_mapping(y, v, "qa", err) < 0 ||
+	    bpo_yaml_check_keys(y, v, qa_keys, "qa", err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		char what[32], *s = NULL;
+		yaml_node_t *x = bpo_yaml_get(y, v, order[i]);
+		if (!x)
+			continue;
+		snprintf(what, sizeof(what), "qa.%s", order[i]);
+		if (bpo_yaml_string(y, x, what, &s, err) < 0)
+			return -1;
+		if (!s)
+			continue;
+		if (strcmp(s, "fail") != 0 && strcmp(s, "warn") != 0 && strcmp(s, "skip") != 0) {
+			bpo_yaml_error(y, x, err, "%s: expected fail, warn or skip, found '%.40s'",
+				       what, s);
+			free(s);
+			return -1;
+		}
+		set_str(&cfg->qa[i], s);
+	}
+	set_origin(cfg, BPO_CONF_QA, where_of(y, v));
+	return 0;
+}
+
 /* Apply one file's settings over cfg. */
 static int conf_parse(struct bpo_config *cfg, const char *data, size_t len, const char *name,
 		      struct bpo_error *err)
@@ -496,6 +536,11 @@ static int conf_parse(struct bpo_config *cfg, const char *data, size_t len, cons
 			continue;
 		if (k == BPO_CONF_MAINTAINER) {
 			if (conf_maintainer(cfg, &y, v, err) < 0)
+				goto out;
+			continue;
+		}
+		if (k == BPO_CONF_QA) {
+			if (conf_qa(cfg, &y, v, err) < 0)
 				goto out;
 			continue;
 		}
@@ -633,6 +678,7 @@ static void defaults(struct bpo_config *cfg, const char *apt_dir)
 	set_origin(cfg, BPO_CONF_BUILD_TIMEOUT, bpo_xstrdup("default"));
 	cfg->build_user = bpo_xstrdup(DEFAULT_BUILD_USER);
 	set_origin(cfg, BPO_CONF_BUILD_USER, bpo_xstrdup("default"));
+	set_origin(cfg, BPO_CONF_QA, bpo_xstrdup("default"));
 }
 
 /* The maintainer from the environment as dch finds it. */
@@ -770,6 +816,14 @@ int bpo_config_write(const struct bpo_config *cfg, bool json, struct bpo_buf *ou
 	bpo_ywriter_key(&w, "build-timeout");
 	bpo_ywriter_uint(&w, cfg->build_timeout);
 	bpo_ywriter_kv(&w, "build-user", cfg->build_user);
+	{
+		static const char *const order[] = BPO_CONF_QA_KEYS;
+		bpo_ywriter_key(&w, "qa");
+		bpo_ywriter_map_begin(&w);
+		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+			bpo_ywriter_kv(&w, order[i], cfg->qa[i]);
+		bpo_ywriter_map_end(&w);
+	}
 	bpo_ywriter_map_end(&w);
 	bpo_ywriter_key(&w, "origin");
 	bpo_ywriter_map_begin(&w);

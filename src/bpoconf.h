@@ -31,6 +31,7 @@ enum bpo_config_key {
 	BPO_CONF_MAINTAINER,
 	BPO_CONF_BUILD_TIMEOUT,
 	BPO_CONF_BUILD_USER,
+	BPO_CONF_QA,
 	BPO_CONF_N_KEYS
 };
 
@@ -49,11 +50,17 @@ struct bpo_config {
 	char *build_user;        /* unprivileged user for builds when run as root,
 				    default "bpo-build"; only a name here (whether
 				    it must exist is up to the build code) */
+	char *qa[5];             /* qa mapping: each check's policy, "fail", "warn"
+				    or "skip", or NULL (qa.h's default), in the
+				    order of BPO_CONF_QA_KEYS (qa.h's checks) */
 	char *loaded_from;       /* files read, ", "-joined, for messages; may be NULL */
 	/* Where each value came from, for `bpo config` and messages: "default",
 	   "FILE:LINE:COL", "$BPO_MIRROR", "apt sources (FILE)", ... (owned). */
 	char *origin[BPO_CONF_N_KEYS];
 };
+
+/* The keys of the qa mapping, in the order of struct bpo_config.qa. */
+#define BPO_CONF_QA_KEYS {"install", "upgrade", "lintian", "autopkgtest", "regression"}
 
 /* The bpo.conf key name of k ("build-timeout"). */
 const char *bpo_config_key_name(enum bpo_config_key k);

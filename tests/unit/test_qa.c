@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "bpoconf.h"
 #include "qa.h"
 #include "recipe.h"
 
@@ -342,6 +344,62 @@ static void test_recipe_qa(void **state)
 	free(text);
 }
 
+static char *write_tmp(const char *text)
+{
+	char *path = strdup("/tmp/bpo-test-qa-conf.XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* bpo.conf's qa mapping: values, unset keys, errors with line:col. */
+static void test_conf_qa(void **state)
+{
+	static const char *const keys[] = BPO_CONF_QA_KEYS;
+	struct bpo_config cfg;
+	struct bpo_error err;
+	struct bpo_buf out;
+	char *path;
+	(void)state;
+	bpo_error_init(&err);
+	for (int i = 0; i < BPO_QA_N; i++)
+		assert_string_equal(keys[i], bpo_qa_check_name((enum bpo_qa_check)i));
+
+	path = write_tmp("qa:\n  upgrade: warn\n  autopkgtest: skip\n");
+	bpo_config_init(&cfg);
+	assert_int_equal(bpo_config_load_paths(&cfg, NULL, NULL, path, "/nonexistent", &err), 0);
+	assert_null(cfg.qa[BPO_QA_INSTALL]);
+	assert_string_equal(cfg.qa[BPO_QA_UPGRADE], "warn");
+	assert_string_equal(cfg.qa[BPO_QA_AUTOPKGTEST], "skip");
+	assert_non_null(strstr(cfg.origin[BPO_CONF_QA], path));
+	bpo_buf_init(&out, 1u << 20);
+	assert_int_equal(bpo_config_write(&cfg, true, &out, &err), 0);
+	assert_non_null(strstr(out.data, "\"qa\":{\"install\":null,\"upgrade\":\"warn\""));
+	bpo_buf_destroy(&out);
+	bpo_config_destroy(&cfg);
+	unlink(path);
+	free(path);
+
+	path = write_tmp("qa:\n  lintian: never\n");
+	bpo_config_init(&cfg);
+	assert_int_equal(bpo_config_load_paths(&cfg, NULL, NULL, path, "/nonexistent", &err), -1);
+	assert_int_equal(err.kind, BPO_E_SYNTAX);
+	assert_non_null(strstr(err.msg, ":2:12: qa.lintian: expected fail, warn or skip"));
+	bpo_config_destroy(&cfg);
+	unlink(path);
+	free(path);
+
+	path = write_tmp("qa:\n  piuparts: fail\n");
+	bpo_config_init(&cfg);
+	assert_int_equal(bpo_config_load_paths(&cfg, NULL, NULL, path, "/nonexistent", &err), -1);
+	assert_non_null(strstr(err.msg, "piuparts"));
+	bpo_config_destroy(&cfg);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,7 +407,7 @@ int main(void)
 		cmocka_unit_test(test_apt_purge),  cmocka_unit_test(test_apt_plain),
 		cmocka_unit_test(test_lintian),    cmocka_unit_test(test_autopkgtest),
 		cmocka_unit_test(test_compare),    cmocka_unit_test(test_report),
-		cmocka_unit_test(test_recipe_qa),
+		cmocka_unit_test(test_recipe_qa),  cmocka_unit_test(test_conf_qa),
 	};
 	return cmocka_run_group_tests_name("qa", tests, NULL, NULL);
 }
