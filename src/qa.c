@@ -905,14 +905,17 @@ out:
 	return rc;
 }
 
-/* Parse `apt-cache policy` output: "pkg:\n  Installed: ..\n  Candidate: V". */
-static void release_versions(const char *out, struct bpo_strv *have)
+/* Parse `apt-cache policy` output (see qa.h). */
+void bpo_qa_parse_policy(const char *out, struct bpo_strv *have)
 {
 	const char *cur = out ? out : "", *line;
 	size_t len;
 	char *pkg = NULL;
 
-	while (bpo_deb822_next_line(&cur, &line, &len)) {
+	/* lines as they are: the indentation tells a package from its fields */
+	for (; *cur; cur = line + len + (line[len] == '\n')) {
+		line = cur;
+		len = strcspn(cur, "\n");
 		if (len > 1 && line[0] != ' ' && line[len - 1] == ':') {
 			free(pkg);
 			pkg = bpo_xstrndup(line, len - 1);
@@ -979,7 +982,7 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 		check_error(r, &e);
 		goto out;
 	}
-	release_versions(out.data, &have);
+	bpo_qa_parse_policy(out.data, &have);
 	bpo_strv_destroy(&argv);
 	if (have.n) {
 		memset(&argv, 0, sizeof(argv));

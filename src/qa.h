@@ -150,6 +150,9 @@ int bpo_qa_report_json(const struct bpo_qa_report *rep, struct bpo_buf *out,
  * unmet, else default_class. */
 const char *bpo_qa_parse_apt(const char *out, const char *step, const char *default_class,
 			     const struct bpo_strv *packages, struct bpo_qa_result *r);
+/* `apt-cache policy P...` output ("P:" then "  Candidate: V"): "P=V" pushed
+ * to have for each package with a candidate. */
+void bpo_qa_parse_policy(const char *out, struct bpo_strv *have);
 /* lintian output: counts E/W/I tags, lists the E tags. */
 void bpo_qa_parse_lintian(const char *out, struct bpo_qa_result *r);
 /* autopkgtest's --summary-file: one "NAME RESULT [detail]" line a test.

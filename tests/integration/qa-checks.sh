@@ -78,9 +78,11 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 c = r["checks"]
 assert r["fatal"] is False and r["source"] == "bpo-qa-good", r
-assert sorted(r["packages"]) == ["bpo-qa-good", "bpo-qa-good-doc"], r
+assert sorted(r["packages"]) == ["acheck-rules", "bpo-qa-good", "bpo-qa-good-doc"], r
 assert c["install"]["status"] == "passed" and c["install"]["policy"] == "fail", c["install"]
 assert c["upgrade"]["status"] == "passed", c["upgrade"]
+# acheck-rules is in bookworm: its version was installed first, then upgraded
+assert "1 package(s) upgraded from bookworm's version" in c["upgrade"]["summary"], c["upgrade"]
 assert c["lintian"]["policy"] == "warn" and c["lintian"]["status"] in ("passed", "failed"), c["lintian"]
 assert c["lintian"]["counts"]["W"] > 0, c["lintian"]  # empty-binary-package at least
 a = c["autopkgtest"]
@@ -91,6 +93,7 @@ assert g["status"] == "failed" and g["policy"] == "warn" and g["class"] == "regr
 items = {(i["name"], i["what"]): i["message"] for i in g["items"]}
 assert "lost bpo-qa-virtual" in items[("bpo-qa-good", "Provides")], items
 assert ("bpo-qa-good-extra", "package") in items, items
+assert "new:" in items[("acheck-rules", "package")], items
 assert "backport does not" in items[("bpo-qa-good-extra", "package")], items
 PY
 log=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["log"])' "$tmp/good.json")
@@ -159,6 +162,55 @@ grep -q "WARN install" "$tmp/warn.out" || fail "no WARN install line: $(cat "$tm
 grep -q "bpo-qa-bad-nodeps deps: Depends: bpo-qa-no-such-package-in-bookworm" "$tmp/warn.out" ||
 	fail "apt's unmet dependency is not shown: $(cat "$tmp/warn.out")"
 grep -q "E: " "$tmp/warn.out" || fail "apt's E: line is not shown: $(cat "$tmp/warn.out")"
+
+# --repo: the missing dependency published in a bpo repository satisfies it
+mkdir -p "$tmp/dep/bpo-qa-no-such-package-in-bookworm/debian/source"
+(
+	cd "$tmp/dep/bpo-qa-no-such-package-in-bookworm"
+	echo "3.0 (native)" >debian/source/format
+	cp "$BPO_SRCDIR/tests/data/qa/bpo-qa-bad/debian/copyright" debian/
+	printf '#!/usr/bin/make -f\n%%:\n\tdh $@\n' >debian/rules
+	chmod +x debian/rules
+	cat >debian/control <<'CTL'
+Source: bpo-qa-no-such-package-in-bookworm
+Section: misc
+Priority: optional
+Maintainer: bpo test suite <bpo@example.org>
+Build-Depends: debhelper-compat (= 13)
+Standards-Version: 4.6.2
+Rules-Requires-Root: no
+
+Package: bpo-qa-no-such-package-in-bookworm
+Architecture: all
+Depends: ${misc:Depends}
+Description: bpo qa fixture: the dependency bookworm lacks
+ Published in a throwaway bpo repository by the qa test.
+CTL
+	cat >debian/changelog <<'CL'
+bpo-qa-no-such-package-in-bookworm (2) bookworm-backports; urgency=medium
+
+  * Test fixture for bpo qa --repo.
+
+ -- bpo test suite <bpo@example.org>  Tue, 03 Mar 2026 12:00:00 +0000
+CL
+)
+(cd "$tmp/dep" && dpkg-source -q -b bpo-qa-no-such-package-in-bookworm >/dev/null 2>&1) ||
+	fail "dpkg-source -b of the dependency"
+"$BPO" build "$tmp/dep/bpo-qa-no-such-package-in-bookworm_2.dsc" --release bookworm \
+	--result "$tmp/dep/out" >/dev/null 2>"$tmp/dep.err" || { cat "$tmp/dep.err"; fail "build of the dependency"; }
+"$BPO" repo init "$tmp/repo" --origin bpo-qa --label bpo-qa --suite qa-test --arch "$arch" \
+	--key "$(cat "$tmp/key/fpr")" --gnupghome "$tmp/key/gnupg" >/dev/null 2>"$tmp/repo.err" ||
+	{ cat "$tmp/repo.err"; fail "bpo repo init"; }
+"$BPO" publish "$tmp/dep/out/bpo-qa-no-such-package-in-bookworm_2_${arch}.changes" \
+	--repo "$tmp/repo" --suite qa-test >/dev/null 2>"$tmp/pub.err" || { cat "$tmp/pub.err"; fail "bpo publish"; }
+st=0
+"$BPO" qa "$bad" --release bookworm --repo "$tmp/repo" --suite qa-test --upgrade skip \
+	--lintian skip --autopkgtest skip >"$tmp/repo.out" 2>"$tmp/repo.err" || st=$?
+[ "$st" = 0 ] || { cat "$tmp/repo.out" "$tmp/repo.err"; fail "--repo: exit $st, expected 0"; }
+grep -q "PASS install" "$tmp/repo.out" || fail "--repo: install did not pass: $(cat "$tmp/repo.out")"
+st=0
+"$BPO" qa "$bad" --release bookworm --repo "$tmp/repo" 2>"$tmp/u.err" || st=$?
+[ "$st" = 2 ] || fail "--repo without --suite: exit $st"
 
 # 3. bad input: usage (2) and a tampered .deb (3)
 st=0

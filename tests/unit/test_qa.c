@@ -137,6 +137,34 @@ static void test_apt_plain(void **state)
 	result_free(&r);
 }
 
+static void test_policy_output(void **state)
+{
+	static const char out[] = "acheck-rules:\n"
+				  "  Installed: (none)\n"
+				  "  Candidate: 0.3.5\n"
+				  "  Version table:\n"
+				  "     0.3.5 500\n"
+				  "        500 http://MIRROR/debian bookworm/main amd64 Packages\n"
+				  "bpo-qa-good:\n"
+				  "  Installed: (none)\n"
+				  "  Candidate: (none)\n"
+				  "  Version table:\n"
+				  "libfoo1:amd64:\n"
+				  "  Installed: 1:2.0-1\n"
+				  "  Candidate: 1:2.1-1+deb12u1\n"
+				  "evil:\n"
+				  "  Candidate: 1.0 --purge\n";
+	struct bpo_strv have = {0};
+	(void)state;
+	bpo_qa_parse_policy(out, &have);
+	assert_int_equal(have.n, 2);
+	assert_string_equal(have.v[0], "acheck-rules=0.3.5");
+	assert_string_equal(have.v[1], "libfoo1:amd64=1:2.1-1+deb12u1");
+	bpo_strv_destroy(&have);
+	bpo_qa_parse_policy(NULL, &have);
+	assert_int_equal(have.n, 0);
+}
+
 static void test_lintian(void **state)
 {
 	static const char out[] =
@@ -408,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_lintian),    cmocka_unit_test(test_autopkgtest),
 		cmocka_unit_test(test_compare),    cmocka_unit_test(test_report),
 		cmocka_unit_test(test_recipe_qa),  cmocka_unit_test(test_conf_qa),
+		cmocka_unit_test(test_policy_output),
 	};
 	return cmocka_run_group_tests_name("qa", tests, NULL, NULL);
 }
