@@ -7,9 +7,10 @@
 #    .SS titles, the others .TP tags in their .SS section, extra-sources' keys
 #    .TP tags in the .RS list under build's extra-sources), and every key
 #    documented there is in that group's table;
-#  - every key of src/bpoconf.c's key_names[] table, and of its maintainer
-#    mapping (keys[] = {"name", "email", ...}), is documented in the KEYS
-#    section of man/bpo.conf.5, and every .TP key there is in key_names[].
+#  - every key of src/bpoconf.c's key_names[] table is documented in the KEYS
+#    section of man/bpo.conf.5, and every .TP key there is in key_names[];
+#    the keys of its nested mappings (maintainer: keys[], qa: qa_keys[]) are
+#    named there too.
 # The keys are read from the source, so a key added to a parser without a
 # man page entry (or the other way round) fails this test.
 set -euo pipefail
@@ -112,11 +113,14 @@ done < <(comm -23 "$tmp/conf.code" "$tmp/conf.man")
 while read -r k; do
 	[ -n "$k" ] && bad "bpo.conf(5) documents the key '$k', src/bpoconf.c has no such key"
 done < <(comm -13 "$tmp/conf.code" "$tmp/conf.man")
-# The maintainer mapping's keys, named in the maintainer entry.
+# The keys of nested mappings (maintainer: keys[], qa: qa_keys[]), each named
+# in the KEYS section (as .B/.BR KEY or in an example as "  KEY: ").
 sed -n '/^\.SH KEYS/,/^\.SH /p' "$conf_5" | unroff >"$tmp/conf.keys"
-for k in $(table_strings "$conf_c" 'static const char [*]const keys[[][]] = {'); do
-	grep -qE "^\.B $k\$|^  $k: " "$tmp/conf.keys" ||
-		bad "src/bpoconf.c accepts maintainer.$k, bpo.conf(5) does not name it"
+for t in keys qa_keys; do
+	for k in $(table_strings "$conf_c" "static const char [*]const $t[[][]] = [{]"); do
+		grep -qE "^\.BR? $k( |,|\$)|^  $k: " "$tmp/conf.keys" ||
+			bad "src/bpoconf.c accepts the key '$k' (table $t), bpo.conf(5) does not name it"
+	done
 done
 echo "bpo.conf keys: $(echo $(cat "$tmp/conf.code"))"
 
