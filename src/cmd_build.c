@@ -56,8 +56,9 @@ static const struct bpo_cmd cmd_build = {
 		"  publish  the binary and source .changes into the repository (as\n"
 		"           'bpo publish'), when the recipe's publish.repo or --repo names one\n"
 		"WORK is --work-dir, else WORK_DIR/SOURCE_VERSION (WORK_DIR from bpo.conf);\n"
-		"the build log is WORK/result/SOURCE_VERSION_ARCH.build. A summary ends the\n"
-		"run: versions, artifacts, repository and seconds per stage.\n"
+		"WORK/bpo.log has every message of the run, WORK/result/SOURCE_VERSION_ARCH.build\n"
+		"the build's log. A summary ends the run: versions, artifacts, repository and\n"
+		"seconds per stage.\n"
 		"\n"
 		"With FILE.dsc, build that source package:\n"
 		"Build the source package FILE.dsc (its files next to it; sizes and sha256 are\n"
@@ -93,8 +94,8 @@ static const struct bpo_cmd cmd_build = {
 		"                        as for 'bpo source' (see bpo source --help)\n"
 		"  --json                print one JSON object: recipe, stage reached, exit,\n"
 		"                        skipped, source, upstream_version, version, work_dir,\n"
-		"                        log, repo, suite, error, seconds per stage, artifacts\n"
-		"                        (path, sha256)\n"
+		"                        log (WORK/bpo.log), build_log, repo, suite, error,\n"
+		"                        seconds per stage, artifacts (path, sha256)\n"
 		"\n"
 		"Options for a .dsc:\n"
 		"  --release RELEASE     the release to build for (required)\n"
@@ -253,10 +254,12 @@ static int run_recipe(struct bpo_ctx *ctx, const char *path, const struct bpo_pi
 	if (rc != BPO_EXIT_OK) {
 		bpo_error("%s: %s failed: %s", path, bpo_stage_name(res.stage),
 			  res.error ? res.error : "?");
-		if (res.log_path && res.stage == BPO_STAGE_BUILD)
-			print_tail(res.log_path, TAIL_LINES);
+		if (res.build_log && res.stage == BPO_STAGE_BUILD) {
+			print_tail(res.build_log, TAIL_LINES);
+			bpo_error("full build log: %s", res.build_log);
+		}
 		if (res.log_path)
-			bpo_error("full log: %s", res.log_path);
+			bpo_error("bpo's log of this run: %s", res.log_path);
 	} else if (!res.skipped) {
 		double total = 0;
 		for (int st = 0; st < BPO_STAGE_DONE; st++)
@@ -275,6 +278,8 @@ report:
 	} else if (rc == BPO_EXIT_OK && !res.skipped) {
 		for (size_t i = 0; i < res.n_artifacts; i++)
 			printf("%s\n", res.artifacts[i].path);
+		if (res.build_log)
+			printf("%s\n", res.build_log);
 		if (res.log_path)
 			printf("%s\n", res.log_path);
 	}

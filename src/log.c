@@ -7,6 +7,12 @@
 #include <unistd.h>
 
 static enum bpo_loglevel current_level = BPO_LOG_NORMAL;
+static int copy_fd = -1;
+
+void bpo_log_set_copy_fd(int fd)
+{
+	copy_fd = fd;
+}
 
 void bpo_log_set_level(enum bpo_loglevel level)
 {
@@ -25,12 +31,20 @@ bool bpo_log_is_tty(void)
 
 static void emit(const char *tag, const char *fmt, va_list ap)
 {
+	va_list copy;
+	va_copy(copy, ap);
 	fputs("bpo: ", stderr);
 	if (tag)
 		fputs(tag, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	fflush(stderr);
+	if (copy_fd >= 0) {
+		dprintf(copy_fd, "bpo: %s", tag ? tag : "");
+		vdprintf(copy_fd, fmt, copy);
+		dprintf(copy_fd, "\n");
+	}
+	va_end(copy);
 }
 
 #define LOGFN(name, tag, minlevel)                  \

@@ -13,6 +13,9 @@ enum bpo_loglevel { BPO_LOG_QUIET = 0, BPO_LOG_NORMAL = 1, BPO_LOG_VERBOSE = 2, 
 
 void bpo_log_set_level(enum bpo_loglevel level);
 enum bpo_loglevel bpo_log_level(void);
+/* Also append every message that is shown to fd (a per-build log file);
+ * -1 stops. The caller owns fd. */
+void bpo_log_set_copy_fd(int fd);
 /* True when stderr is a terminal (progress bars, progress lines). */
 bool bpo_log_is_tty(void);
 

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +272,7 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
 	free(res->version);
 	free(res->work_dir);
 	free(res->log_path);
+	free(res->build_log);
 	free(res->repo);
 	free(res->suite);
 	free(res->error);
@@ -326,6 +328,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
 	const char *comp = r->publish.component ? r->publish.component : "main";
 	char *repo_abs = NULL;
+	int log_fd = -1;
 
 	bpo_error_init(&err);
 	if (repo && repo[0] != '/') {
@@ -355,6 +358,19 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	work = o->work_dir ? bpo_xstrdup(o->work_dir)
 			   : bpo_xasprintf("%s/%s_%s", cfg->work_dir, rv.source, rv.version);
 	res->work_dir = bpo_xstrdup(work);
+	if (bpo_mkdir_p(work, 0755, &err) < 0) {
+		fail_at(res, BPO_STAGE_RESOLVE, &err);
+		goto out;
+	}
+	/* WORK/bpo.log: every message of this build (the build's own log is
+	 * WORK/result/SOURCE_VERSION_ARCH.build) */
+	res->log_path = bpo_path_join(work, "bpo.log");
+	log_fd = open(res->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (log_fd >= 0) {
+		dprintf(log_fd, "bpo: %s: %s %s, resolved in %.2f s\n", r->file, rv.source,
+			rv.version, res->seconds[BPO_STAGE_RESOLVE]);
+		bpo_log_set_copy_fd(log_fd);
+	}
 	if (res->repo && !rv.outdated && !o->rebuild) {
 		res->skipped = true;
 		res->version = bpo_xstrdup(rv.published.v[0]);
@@ -370,8 +386,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	t = now_s();
 	src_dir = bpo_path_join(work, "source");
 	result_dir = bpo_path_join(work, "result");
-	if (bpo_rm_rf(src_dir, &err) < 0 || bpo_rm_rf(result_dir, &err) < 0 ||
-	    bpo_mkdir_p(work, 0755, &err) < 0) {
+	if (bpo_rm_rf(src_dir, &err) < 0 || bpo_rm_rf(result_dir, &err) < 0) {
 		fail_at(res, BPO_STAGE_SOURCE, &err);
 		goto out;
 	}
@@ -435,8 +450,10 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	};
 	int brc = bpo_build_run(cfg, &bo, &br, &err);
 	free(profiles);
-	if (br.log_path)
-		res->log_path = bpo_xstrdup(br.log_path);
+	if (br.log_path) {
+		free(res->build_log);
+		res->build_log = bpo_xstrdup(br.log_path);
+	}
 	if (brc < 0) {
 		fail_at(res, BPO_STAGE_BUILD, &err);
 		goto out;
@@ -474,6 +491,11 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	res->stage = BPO_STAGE_DONE;
 	res->exit_code = BPO_EXIT_OK;
 out:
+	if (res->error && log_fd >= 0)
+		dprintf(log_fd, "bpo: error: %s failed: %s\n", bpo_stage_name(res->stage), res->error);
+	bpo_log_set_copy_fd(-1);
+	if (log_fd >= 0)
+		close(log_fd);
 	bpo_repo_close(repo_h);
 	bpo_strv_destroy(&extra);
 	free(repo_key);
@@ -498,7 +520,7 @@ int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_b
 			   res->skipped ? "true" : "false") < 0 ||
 	    S("source", res->source) || S("upstream_version", res->upstream_version) ||
 	    S("version", res->version) || S("work_dir", res->work_dir) ||
-	    S("log", res->log_path) || S("repo", res->repo) || S("suite", res->suite) ||
+	    S("log", res->log_path) || S("build_log", res->build_log) || S("repo", res->repo) || S("suite", res->suite) ||
 	    S("error", res->error) || bpo_buf_puts(b, ",\"seconds\":{", err) < 0)
 		return -1;
 #undef S

@@ -82,7 +82,10 @@ struct bpo_pipeline_result {
 	int exit_code;
 	bool skipped;            /* already published, nothing done */
 	char *source, *upstream_version, *version;
-	char *work_dir, *log_path, *repo, *suite;
+	char *work_dir;
+	char *log_path;          /* WORK/bpo.log: every message of this build */
+	char *build_log;         /* the chroot build's log, or NULL */
+	char *repo, *suite;
 	double seconds[BPO_STAGE_DONE];
 	struct bpo_pipeline_artifact *artifacts;
 	size_t n_artifacts;

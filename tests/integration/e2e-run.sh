@@ -141,7 +141,9 @@ for x in "ab":
     assert r["exit"] == 0 and r["stage"] == "done", r
     assert r["version"] == "1.0-1~bpo12+1", r
     assert any(a["path"].endswith(".deb") and len(a["sha256"]) == 64 for a in r["artifacts"]), r
-    assert r["log"], r
+    assert r["log"].endswith("/bpo.log") and r["build_log"].endswith(".build"), r
+    log = open(r["log"]).read()
+    assert "publish" in log and "1.0-1~bpo12+1" in log, log
 print("run.json ok")
 PY
 grep -n 'building' "$T/run.err" | head
