@@ -23,7 +23,7 @@
 
 enum {
 	OPT_REPO = 256, OPT_NO_PUBLISH, OPT_REBUILD, OPT_WORK_DIR, OPT_FORCE, OPT_NO_INDEX,
-	OPT_TARCHIVE, OPT_TKEYRING, OPT_TSUITES,
+	OPT_TARCHIVE, OPT_TKEYRING, OPT_TSUITES, OPT_NO_QA,
 };
 
 static int run(struct bpo_ctx *ctx, int argc, char **argv);
@@ -32,7 +32,7 @@ static const struct bpo_cmd cmd_build = {
 	.name = "build",
 	.summary = "build a recipe or .dsc in an isolated chroot",
 	.usage =
-		"Usage: bpo build RECIPE [--repo DIR] [--no-publish] [--rebuild]\n"
+		"Usage: bpo build RECIPE [--repo DIR] [--no-publish] [--rebuild] [--no-qa]\n"
 		"                 [--work-dir DIR] [--force-version] [--no-index-check]\n"
 		"                 [--target-archive URL] [--target-keyring FILE]\n"
 		"                 [--target-suites LIST] [--json] [-v]\n"
@@ -53,6 +53,12 @@ static const struct bpo_cmd cmd_build = {
 		"           profiles, timeout and extra sources; the publish target's\n"
 		"           repository is an extra apt source too (bind-mounted read-only),\n"
 		"           so a recipe can build-depend on what another one published\n"
+		"  qa       the checks of 'bpo qa' on the build: install, upgrade (fatal by\n"
+		"           default), lintian (warn), autopkgtest (fatal when the source has\n"
+		"           tests), regression diff against the source suite's binaries\n"
+		"           (warn); the recipe's qa: mapping, else bpo.conf's, sets each to\n"
+		"           fail, warn or skip. A failed fatal check stops here: nothing\n"
+		"           is published\n"
 		"  publish  the binary and source .changes into the repository (as\n"
 		"           'bpo publish'), when the recipe's publish.repo or --repo names one\n"
 		"WORK is --work-dir, else WORK_DIR/SOURCE_VERSION (WORK_DIR from bpo.conf);\n"
@@ -88,6 +94,7 @@ static const struct bpo_cmd cmd_build = {
 		"  --no-publish          build only, publish nothing\n"
 		"  --rebuild             build even when the version is already published\n"
 		"                        (the new one gets the next ~bpoN+M)\n"
+		"  --no-qa               skip every check of the qa stage\n"
 		"  --work-dir DIR        the per-build work directory (default above)\n"
 		"  --force-version, --no-index-check, --target-archive URL,\n"
 		"  --target-keyring FILE, --target-suites LIST\n"
@@ -95,7 +102,8 @@ static const struct bpo_cmd cmd_build = {
 		"  --json                print one JSON object: recipe, stage reached, exit,\n"
 		"                        skipped, source, upstream_version, version, work_dir,\n"
 		"                        log (WORK/bpo.log), build_log, repo, suite, error,\n"
-		"                        seconds per stage, artifacts (path, sha256)\n"
+		"                        seconds per stage, qa (the report of 'bpo qa\n"
+		"                        --json'), artifacts (path, sha256)\n"
 		"\n"
 		"Options for a .dsc:\n"
 		"  --release RELEASE     the release to build for (required)\n"
@@ -265,11 +273,12 @@ static int run_recipe(struct bpo_ctx *ctx, const char *path, const struct bpo_pi
 		for (int st = 0; st < BPO_STAGE_DONE; st++)
 			total += res.seconds[st];
 		bpo_info("%s: %s %s -> %s%s%s%s%s in %.1f s (resolve %.1f, source %.1f, build %.1f, "
-			 "publish %.1f)", path, res.source, res.upstream_version, res.version,
+			 "qa %.1f, publish %.1f)", path, res.source, res.upstream_version, res.version,
 			 res.repo ? ", published to " : "", res.repo ? res.repo : "",
 			 res.repo ? " " : "", res.repo ? res.suite : "", total,
 			 res.seconds[BPO_STAGE_RESOLVE], res.seconds[BPO_STAGE_SOURCE],
-			 res.seconds[BPO_STAGE_BUILD], res.seconds[BPO_STAGE_PUBLISH]);
+			 res.seconds[BPO_STAGE_BUILD], res.seconds[BPO_STAGE_QA],
+			 res.seconds[BPO_STAGE_PUBLISH]);
 	}
 report:
 	if (json) {
@@ -311,6 +320,7 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		{"repo", required_argument, NULL, OPT_REPO},
 		{"no-publish", no_argument, NULL, OPT_NO_PUBLISH},
 		{"rebuild", no_argument, NULL, OPT_REBUILD},
+		{"no-qa", no_argument, NULL, OPT_NO_QA},
 		{"work-dir", required_argument, NULL, OPT_WORK_DIR},
 		{"force-version", no_argument, NULL, OPT_FORCE},
 		{"no-index-check", no_argument, NULL, OPT_NO_INDEX},
@@ -398,6 +408,10 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		case OPT_REBUILD:
 			po.rebuild = true;
 			recipe_only = "--rebuild";
+			break;
+		case OPT_NO_QA:
+			po.no_qa = true;
+			recipe_only = "--no-qa";
 			break;
 		case OPT_WORK_DIR:
 			po.work_dir = optarg;

@@ -44,6 +44,7 @@ static const struct bpo_cmd cmd_run = {
 		"  --outdated        build only the recipes 'bpo check' reports out of date\n"
 		"  -j, --jobs N      run up to N independent builds at once (default 1)\n"
 		"  --rebuild         build even what is already published\n"
+		"  --no-qa           skip the qa stage of each build\n"
 		"  --repo DIR        publish to DIR instead of each recipe's publish.repo\n"
 		"  --json            print a JSON array, one object per recipe (as\n"
 		"                    'bpo build --json' prints)\n"
@@ -76,11 +77,11 @@ struct node {
 
 enum {
 	OPT_PLAN = 256, OPT_FORMAT, OPT_OUTDATED, OPT_REBUILD, OPT_REPO, OPT_JSON,
-	OPT_FORCE, OPT_NOINDEX, OPT_TARCHIVE, OPT_TKEYRING, OPT_TSUITES,
+	OPT_FORCE, OPT_NOINDEX, OPT_TARCHIVE, OPT_TKEYRING, OPT_TSUITES, OPT_NOQA,
 };
 
 struct run_opts {
-	bool plan, outdated, rebuild, json, force, noindex;
+	bool plan, outdated, rebuild, json, force, noindex, noqa;
 	const char *format, *repo, *tarchive, *tkeyring, *tsuites;
 	long jobs;
 };
@@ -117,6 +118,8 @@ static pid_t spawn_build(const struct bpo_ctx *ctx, const struct run_opts *o, co
 		bpo_strv_push(&av, "--force-version");
 	if (o->noindex)
 		bpo_strv_push(&av, "--no-index-check");
+	if (o->noqa)
+		bpo_strv_push(&av, "--no-qa");
 #define PASS(flag, val)                         \
 	if (val) {                              \
 		bpo_strv_push(&av, flag);       \
@@ -323,6 +326,7 @@ static int run_run(struct bpo_ctx *ctx, int argc, char **argv)
 		{"json", no_argument, NULL, OPT_JSON},
 		{"force-version", no_argument, NULL, OPT_FORCE},
 		{"no-index-check", no_argument, NULL, OPT_NOINDEX},
+		{"no-qa", no_argument, NULL, OPT_NOQA},
 		{"target-archive", required_argument, NULL, OPT_TARCHIVE},
 		{"target-keyring", required_argument, NULL, OPT_TKEYRING},
 		{"target-suites", required_argument, NULL, OPT_TSUITES},
@@ -358,6 +362,7 @@ static int run_run(struct bpo_ctx *ctx, int argc, char **argv)
 		case OPT_JSON: o.json = true; break;
 		case OPT_FORCE: o.force = true; break;
 		case OPT_NOINDEX: o.noindex = true; break;
+		case OPT_NOQA: o.noqa = true; break;
 		case OPT_TARCHIVE: o.tarchive = optarg; break;
 		case OPT_TKEYRING: o.tkeyring = optarg; break;
 		case OPT_TSUITES: o.tsuites = optarg; break;

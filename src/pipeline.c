@@ -19,6 +19,7 @@
 #include "index.h"
 #include "json.h"
 #include "log.h"
+#include "qa.h"
 #include "repo.h"
 #include "source.h"
 #include "version.h"
@@ -29,6 +30,7 @@ const char *bpo_stage_name(enum bpo_stage s)
 	case BPO_STAGE_RESOLVE: return "resolve";
 	case BPO_STAGE_SOURCE: return "source";
 	case BPO_STAGE_BUILD: return "build";
+	case BPO_STAGE_QA: return "qa";
 	case BPO_STAGE_PUBLISH: return "publish";
 	case BPO_STAGE_DONE: return "done";
 	}
@@ -276,6 +278,7 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
 	free(res->repo);
 	free(res->suite);
 	free(res->error);
+	free(res->qa_json);
 	for (size_t i = 0; i < res->n_artifacts; i++)
 		free(res->artifacts[i].path);
 	free(res->artifacts);
@@ -313,6 +316,66 @@ static void progress(const struct bpo_pipeline_result *res, enum bpo_stage stage
 	bpo_info("[%s] %s ...", res->recipe, bpo_stage_name(stage));
 }
 
+/* The checks on the build (qa.h): policies from the recipe, else bpo.conf,
+ * else qa.h's defaults; the regression diff against the recipe's source suite
+ * when it is an archive. 0 when they ran (res->qa_fatal says whether a fatal
+ * one failed), -1 when they could not. */
+static int run_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
+		  const struct bpo_pipeline_opts *o, const char *changes,
+		  const struct bpo_strv *extra, const char *bind_dir,
+		  struct bpo_pipeline_result *res, struct bpo_error *err)
+{
+	struct bpo_qa_opts qo;
+	struct bpo_qa_report rep;
+	struct bpo_buf out;
+	const char *binds[1] = {bind_dir};
+	int rc = -1;
+
+	memset(&qo, 0, sizeof(qo));
+	qo.changes_path = changes;
+	qo.release = r->target.release;
+	qo.arch = r->build.arch;
+	qo.extra_sources = (const char *const *)extra->v;
+	qo.n_extra = extra->n;
+	qo.bind_dirs = binds;
+	qo.n_bind = bind_dir ? 1 : 0;
+	qo.verbose = o->verbose;
+	for (int c = 0; c < BPO_QA_N; c++) {
+		const char *p = r->qa[c] ? r->qa[c] : cfg->qa[c];
+		qo.policy[c] = BPO_QA_POLICY_DEFAULT;
+		if (o->no_qa)
+			qo.policy[c] = BPO_QA_POLICY_SKIP;
+		else if (p && bpo_qa_policy_parse(p, &qo.policy[c]) < 0)
+			return bpo_error_set(err, BPO_E_USAGE, "%s: qa.%s: expected fail, warn or "
+					     "skip, got \"%s\"", r->file,
+					     bpo_qa_check_name((enum bpo_qa_check)c), p);
+	}
+	if (r->source.kind == BPO_SOURCE_ARCHIVE && r->source.suite) {
+		const char *a = r->source.archive;
+		qo.newer_url = !a || strcmp(a, "mirror") == 0 ? cfg->mirror : a;
+		qo.newer_suite = r->source.suite;
+		qo.newer_keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
+	}
+	bpo_qa_report_init(&rep);
+	bpo_buf_init(&out, 1u << 24);
+	if (bpo_qa_run(cfg, &qo, &rep, err) < 0)
+		goto out;
+	bpo_qa_report_text(&rep, &out);
+	if (out.len)
+		bpo_info("%.*s", (int)(out.len && out.data[out.len - 1] == '\n' ? out.len - 1 : out.len),
+			 out.data);
+	out.len = 0;
+	if (bpo_qa_report_json(&rep, &out, err) < 0)
+		goto out;
+	res->qa_json = bpo_xstrndup(out.data ? out.data : "null", out.data ? out.len : 4);
+	res->qa_fatal = bpo_qa_report_fatal(&rep) != 0;
+	rc = 0;
+out:
+	bpo_buf_destroy(&out);
+	bpo_qa_report_free(&rep);
+	return rc;
+}
+
 int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		       const struct bpo_pipeline_opts *o, struct bpo_pipeline_result *res)
 {
@@ -329,6 +392,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	const char *comp = r->publish.component ? r->publish.component : "main";
 	char *repo_abs = NULL;
 	int log_fd = -1;
+	bool repo_line = false;
 
 	bpo_error_init(&err);
 	if (repo && repo[0] != '/') {
@@ -423,9 +487,11 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	if (res->repo) {
 		repo_key = bpo_path_join(repo, "key.asc");
 		char *dists = bpo_xasprintf("%s/dists/%s/Release", repo, suite);
-		if (bpo_path_exists(repo_key) && bpo_path_exists(dists))
+		if (bpo_path_exists(repo_key) && bpo_path_exists(dists)) {
 			bpo_strv_push_owned(&extra, bpo_xasprintf("deb [signed-by=%s] file:%s %s %s",
 								  repo_key, repo, suite, comp));
+			repo_line = true;
+		}
 		free(dists);
 	}
 	char *profiles = NULL;
@@ -463,6 +529,33 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		char *p = bpo_path_join(br.result_dir, br.artifacts[i].name);
 		add_artifact(res, p);
 		free(p);
+	}
+
+	/* qa: nothing is published unless every fatal check passed */
+	progress(res, BPO_STAGE_QA);
+	t = now_s();
+	{
+		char *changes = NULL;
+		for (size_t i = 0; i < br.n_artifacts && !changes; i++)
+			if (bpo_str_has_suffix(br.artifacts[i].name, ".changes"))
+				changes = bpo_path_join(br.result_dir, br.artifacts[i].name);
+		int qrc = changes ? run_qa(r, cfg, o, changes, &extra, repo_line ? repo : NULL,
+					   res, &err)
+				  : bpo_error_set(&err, BPO_E_FAIL, "the build left no .changes");
+		free(changes);
+		res->seconds[BPO_STAGE_QA] = now_s() - t;
+		if (qrc < 0) {
+			fail_at(res, BPO_STAGE_QA, &err);
+			goto out;
+		}
+		if (res->qa_fatal) {
+			bpo_error_set(&err, BPO_E_FAIL, "a check whose policy is fail failed%s "
+				      "(the report is above and in the result)",
+				      res->repo ? ": nothing published" : "");
+			fail_at(res, BPO_STAGE_QA, &err);
+			res->exit_code = BPO_EXIT_FAIL;
+			goto out;
+		}
 	}
 
 	/* publish */
@@ -528,7 +621,9 @@ int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_b
 		if (bpo_buf_printf(b, err, "%s\"%s\":%.2f", s ? "," : "",
 				   bpo_stage_name((enum bpo_stage)s), res->seconds[s]) < 0)
 			return -1;
-	if (bpo_buf_puts(b, "},\"artifacts\":[", err) < 0)
+	if (bpo_buf_puts(b, "},\"qa\":", err) < 0 ||
+	    bpo_buf_puts(b, res->qa_json ? res->qa_json : "null", err) < 0 ||
+	    bpo_buf_puts(b, ",\"artifacts\":[", err) < 0)
 		return -1;
 	for (size_t i = 0; i < res->n_artifacts; i++)
 		if (bpo_buf_puts(b, i ? ",{\"path\":" : "{\"path\":", err) < 0 ||

@@ -11,6 +11,9 @@
  *   build    in a fresh root of the target release (build.h); the target
  *            repository is an extra apt source, so a recipe can build-depend
  *            on another recipe's published binaries
+ *   qa       install, upgrade, lintian, autopkgtest and regression checks on
+ *            the build (qa.h), each fail|warn|skip by the recipe's qa:, else
+ *            bpo.conf's, else qa.h's defaults; a failed fatal check stops here
  *   publish  the binary and source .changes into the repository (repo.h)
  *
  * A recipe whose resolved version is already published (as a backport of the
@@ -33,6 +36,7 @@ enum bpo_stage {
 	BPO_STAGE_RESOLVE = 0,
 	BPO_STAGE_SOURCE,
 	BPO_STAGE_BUILD,
+	BPO_STAGE_QA,
 	BPO_STAGE_PUBLISH,
 	BPO_STAGE_DONE,
 };
@@ -68,6 +72,7 @@ struct bpo_pipeline_opts {
 	const char *target_keyring;
 	const char *target_suites;
 	bool no_index_check;
+	bool no_qa;                  /* skip every check (qa.h) */
 	bool verbose;
 };
 
@@ -90,6 +95,8 @@ struct bpo_pipeline_result {
 	struct bpo_pipeline_artifact *artifacts;
 	size_t n_artifacts;
 	char *error;             /* the error message on failure */
+	char *qa_json;           /* the QA report (qa.h) as a JSON object, or NULL */
+	bool qa_fatal;           /* a check whose policy is fail failed: not published */
 };
 
 void bpo_pipeline_result_init(struct bpo_pipeline_result *res);
