@@ -65,8 +65,9 @@ static const struct bpo_cmd cmd_qa = {
 		"               the set of binary packages. What was lost, gained or changed\n"
 		"               is listed. Class: regression.\n"
 		"lintian and autopkgtest come from a layer cached once per image in\n"
-		"CACHE/chroots/layers/qa-tools-*. A check that cannot run (apt-get update\n"
-		"fails, no network) has the status error and class error.\n"
+		"CACHE/chroots/layers/ (removed with the image's other layers by `bpo chroot\n"
+		"update`). A check that cannot run (apt-get update fails, no network) has\n"
+		"the status error and class error.\n"
 		"\n"
 		"Options:\n"
 		"  --release RELEASE     the release to test on (required)\n"
@@ -75,7 +76,9 @@ static const struct bpo_cmd cmd_qa = {
 		"                        components from DIR/conf/repo), verified with\n"
 		"                        DIR/key.asc; DIR is bound read-only into the roots\n"
 		"  --extra-source LINE   another apt source, \"deb [signed-by=/ABS/KEY] URI\n"
-		"                        SUITE COMPONENT...\"; may be repeated\n"
+		"                        SUITE COMPONENT...\"; may be repeated; the\n"
+		"                        directory of a file: URI is bound read-only into\n"
+		"                        the roots at the same path\n"
 		"  --install P, --upgrade P, --lintian P, --autopkgtest P, --regression P\n"
 		"                        the check's policy: fail (a failure fails bpo qa),\n"
 		"                        warn (reported only) or skip (not run). Defaults:\n"
@@ -205,6 +208,26 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 				goto out;
 			}
 			bpo_strv_push(&extra, optarg);
+			{
+				/* a file: URI names a host directory: bind it */
+				const char *u = strstr(optarg, "] ");
+				u = u ? u + 2 : optarg + 4;
+				u += strspn(u, " ");
+				if (bpo_str_has_prefix(u, "file:")) {
+					u += 5;
+					while (u[0] == '/' && u[1] == '/')
+						u++;
+					char *dir = bpo_xstrndup(u, strcspn(u, " "));
+					if (dir[0] != '/' || !bpo_is_dir(dir)) {
+						rc = bpo_cmd_usage_error(&cmd_qa, "--extra-source: %s is "
+									 "not an absolute directory",
+									 dir);
+						free(dir);
+						goto out;
+					}
+					bpo_strv_push_owned(&binds, dir);
+				}
+			}
 			break;
 		case 'N':
 			o.newer_url = optarg;

@@ -1097,7 +1097,9 @@ static int tools_layer(struct qctx *c, struct bpo_qa_result *r, struct bpo_error
 		free(k);
 	}
 	layers = bpo_xasprintf("%s/chroots/layers", c->cfg->cache_dir);
-	layer = bpo_xasprintf("%s/qa-tools-%.32s", layers, key);
+	/* named by its key, as build's layers are: `bpo chroot update` prunes
+	   the layers whose "complete" names the old image */
+	layer = bpo_xasprintf("%s/%s", layers, key);
 	complete = bpo_path_join(layer, "complete");
 	if (bpo_path_exists(complete)) {
 		c->tools = bpo_path_join(layer, "upper");
@@ -1127,7 +1129,7 @@ static int tools_layer(struct qctx *c, struct bpo_qa_result *r, struct bpo_error
 	}
 	if (bpo_mkdir_p(layers, 0755, err) < 0)
 		goto out;
-	ltmp = bpo_xasprintf("%s/.new-qa-tools-%.32s-%ld", layers, key, (long)getpid());
+	ltmp = bpo_xasprintf("%s/.new-%s-%ld", layers, key, (long)getpid());
 	if (bpo_mkdir_p(ltmp, 0755, err) < 0)
 		goto out;
 	{
@@ -1621,6 +1623,7 @@ static int stage(struct qctx *c, struct bpo_error *err)
 	struct bpo_deb822_parser p;
 	struct bpo_dsc dsc;
 	bool is_signed = false;
+	unsigned first_line = 1;
 	size_t nfiles = 0;
 	int rc = -1;
 
@@ -1643,10 +1646,11 @@ static int stage(struct qctx *c, struct bpo_error *err)
 		goto out;
 	}
 	if (bpo_file_read(cpath, BPO_MAX_CONTROL, &raw, err) < 0 ||
-	    bpo_deb822_clearsign_strip(raw.data ? raw.data : "", raw.len, cpath, &plain, &is_signed,
-				       err) < 0)
+	    bpo_deb822_clearsign_strip_at(raw.data ? raw.data : "", raw.len, cpath, &plain,
+					  &is_signed, &first_line, err) < 0)
 		goto out;
 	bpo_deb822_parser_init(&p, plain.data ? plain.data : "", plain.len, cpath, 0);
+	p.line = first_line; /* messages name the lines of the signed file */
 	{
 		int x = bpo_deb822_next(&p, &para, err);
 		if (x < 0)
@@ -1696,7 +1700,7 @@ static int stage(struct qctx *c, struct bpo_error *err)
 			size_t shan = strcspn(l, " ");
 			if (shan != 64) {
 				bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: Checksums-Sha256: expected "
-					      "\"SHA256 SIZE NAME\"", cpath, lno - 1);
+					      "\"SHA256 SIZE NAME\"", cpath, lno);
 				free(l);
 				goto out;
 			}
@@ -1710,7 +1714,7 @@ static int stage(struct qctx *c, struct bpo_error *err)
 			    !bpo_path_component_ok(nm) || ++nfiles > MAX_CHANGES_FILES) {
 				bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: Checksums-Sha256: expected "
 					      "\"SHA256 SIZE NAME\" (at most %u files)", cpath,
-					      lno - 1, MAX_CHANGES_FILES);
+					      lno, MAX_CHANGES_FILES);
 				free(l);
 				goto out;
 			}

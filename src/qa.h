@@ -21,8 +21,9 @@
  *                dropped, Multi-Arch, Architecture and the set of packages
  *
  * The tool roots (lintian, autopkgtest) sit on a cached layer with both tools
- * installed, <cache>/chroots/layers/qa-tools-<key> (key: the image's sha256),
- * as `bpo build` caches build dependencies. Every root is thrown away; no
+ * installed, <cache>/chroots/layers/<key> (key: sha256 of a tag, the image's
+ * sha256 and the architecture), made and pruned like `bpo build`'s
+ * build-dependency layers (its "complete" file starts with Image-SHA256). Every root is thrown away; no
  * mount, process or temporary directory is left, also on failure.
  *
  * Ownership: a report owns every string in it; bpo_qa_report_free().

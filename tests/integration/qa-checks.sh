@@ -211,6 +211,13 @@ grep -q "PASS install" "$tmp/repo.out" || fail "--repo: install did not pass: $(
 st=0
 "$BPO" qa "$bad" --release bookworm --repo "$tmp/repo" 2>"$tmp/u.err" || st=$?
 [ "$st" = 2 ] || fail "--repo without --suite: exit $st"
+# the same repository as a file: --extra-source (its directory bound into the roots)
+st=0
+"$BPO" qa "$bad" --release bookworm --upgrade skip --lintian skip --autopkgtest skip \
+	--extra-source "deb [signed-by=$tmp/repo/key.asc] file:$tmp/repo qa-test main" \
+	>"$tmp/xs.out" 2>"$tmp/xs.err" || st=$?
+[ "$st" = 0 ] && grep -q "PASS install" "$tmp/xs.out" ||
+	{ cat "$tmp/xs.out" "$tmp/xs.err"; fail "file: --extra-source: exit $st"; }
 
 # 3. bad input: usage (2) and a tampered .deb (3)
 st=0
@@ -228,6 +235,22 @@ st=0
 "$BPO" qa "$tmp/tampered/bpo-qa-good_1.0~bpo12+1_${arch}.changes" --release bookworm \
 	2>"$tmp/t.err" || st=$?
 [ "$st" = 3 ] && grep -q "sha256" "$tmp/t.err" || fail "tampered .deb: exit $st: $(cat "$tmp/t.err")"
+# a .changes naming a path outside its directory, and one naming a missing file
+cp -r "$tmp/good" "$tmp/hostile"
+hc="$tmp/hostile/bpo-qa-good_1.0~bpo12+1_${arch}.changes"
+sed -i '/^Checksums-Sha256:/a\ 0000000000000000000000000000000000000000000000000000000000000000 5 ../../etc/passwd' "$hc"
+st=0
+"$BPO" qa "$hc" --release bookworm 2>"$tmp/h.err" || st=$?
+[ "$st" = 2 ] && grep -q "$hc:[0-9]*: Checksums-Sha256: expected" "$tmp/h.err" ||
+	fail "hostile .changes: exit $st: $(cat "$tmp/h.err")"
+rm "$tmp/good-missing" -rf
+cp -r "$tmp/good" "$tmp/good-missing"
+rm "$tmp/good-missing/bpo-qa-good-doc_1.0~bpo12+1_all.deb"
+st=0
+"$BPO" qa "$tmp/good-missing/bpo-qa-good_1.0~bpo12+1_${arch}.changes" --release bookworm \
+	2>"$tmp/m.err" || st=$?
+[ "$st" = 1 ] && grep -q "bpo-qa-good-doc_1.0~bpo12+1_all.deb, which is not next to it" "$tmp/m.err" ||
+	fail "missing .deb: exit $st: $(cat "$tmp/m.err")"
 
 [ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"
 assert_no_tmp
