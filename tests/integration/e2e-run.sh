@@ -142,6 +142,10 @@ for x in "ab":
     assert r["version"] == "1.0-1~bpo12+1", r
     assert any(a["path"].endswith(".deb") and len(a["sha256"]) == 64 for a in r["artifacts"]), r
     assert r["log"].endswith("/bpo.log") and r["build_log"].endswith(".build"), r
+    # the qa stage ran before publishing: install and upgrade (fatal) passed
+    qa = r["qa"]["checks"]
+    assert qa["install"]["status"] == "passed" and qa["upgrade"]["status"] == "passed", qa
+    assert r["seconds"]["qa"] > 0, r
     log = open(r["log"]).read()
     assert "publish" in log and "1.0-1~bpo12+1" in log, log
 print("run.json ok")
@@ -204,4 +208,25 @@ assert r["exit"] == 0 and not r["skipped"] and r["version"] == "1.1-1~bpo12+2", 
 assert all(r["seconds"][s] >= 0 for s in ("resolve", "source", "build", "publish")), r
 PY
 bpo repo list "$T/repo" | grep -q 'bpoe2e-data 1.1-1~bpo12+2' || fail "the rebuild is not published"
+# a fatal qa failure publishes nothing: C's binary depends on a package that
+# neither bookworm nor the repository has, so the install check fails
+src bpoe2e-c 1.0-1 "debhelper-compat (= 13)" bpoe2e-broken "\${misc:Depends}, bpoe2e-nosuch"
+publish_archive
+mkdir "$T/more"
+sed 's/bpoe2e-a/bpoe2e-c/' "$T/recipes/a.yaml" >"$T/more/c.yaml"
+tree_sum() { (cd "$T/repo" && find . -type f ! -path './log/*' -print0 | sort -z | xargs -0 sha256sum); }
+before=$(tree_sum)
+rc=0
+bpo build --json "${targs[@]}" "$T/more/c.yaml" >"$T/c.json" 2>"$T/c.err" || rc=$?
+[ "$rc" = 1 ] || { cat "$T/c.err"; fail "bpo build with a failing install check: exit $rc, expected 1"; }
+python3 - "$T/c.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["stage"] == "qa" and r["exit"] == 1, r
+i = r["qa"]["checks"]["install"]
+assert i["status"] == "failed" and i["class"] == "deps", i
+assert any("bpoe2e-nosuch" in (it.get("message") or "") + (it.get("name") or "") for it in i["items"]), i
+PY
+grep -q 'bpoe2e-nosuch' "$T/c.err" || fail "apt's message is not shown: $(cat "$T/c.err")"
+[ "$(tree_sum)" = "$before" ] || fail "the repository changed although a fatal check failed"
 echo "e2e ok"
