@@ -96,6 +96,29 @@ static char *self_exe(void)
 	return bpo_xstrdup(buf);
 }
 
+/* The options of `bpo run` that each `bpo build` gets. */
+static void build_flags(const struct run_opts *o, struct bpo_strv *av)
+{
+	if (o->rebuild)
+		bpo_strv_push(av, "--rebuild");
+	if (o->force)
+		bpo_strv_push(av, "--force-version");
+	if (o->noindex)
+		bpo_strv_push(av, "--no-index-check");
+	if (o->noqa)
+		bpo_strv_push(av, "--no-qa");
+#define PASS(flag, val)                        \
+	if (val) {                             \
+		bpo_strv_push(av, flag);       \
+		bpo_strv_push(av, val);        \
+	}
+	PASS("--repo", o->repo)
+	PASS("--target-archive", o->tarchive)
+	PASS("--target-keyring", o->tkeyring)
+	PASS("--target-suites", o->tsuites)
+#undef PASS
+}
+
 static pid_t spawn_build(const struct bpo_ctx *ctx, const struct run_opts *o, const char *exe,
 			 struct node *nd, const char *tmpdir)
 {
@@ -112,24 +135,7 @@ static pid_t spawn_build(const struct bpo_ctx *ctx, const struct run_opts *o, co
 	}
 	bpo_strv_push(&av, "build");
 	bpo_strv_push(&av, "--json");
-	if (o->rebuild)
-		bpo_strv_push(&av, "--rebuild");
-	if (o->force)
-		bpo_strv_push(&av, "--force-version");
-	if (o->noindex)
-		bpo_strv_push(&av, "--no-index-check");
-	if (o->noqa)
-		bpo_strv_push(&av, "--no-qa");
-#define PASS(flag, val)                         \
-	if (val) {                              \
-		bpo_strv_push(&av, flag);       \
-		bpo_strv_push(&av, val);        \
-	}
-	PASS("--repo", o->repo)
-	PASS("--target-archive", o->tarchive)
-	PASS("--target-keyring", o->tkeyring)
-	PASS("--target-suites", o->tsuites)
-#undef PASS
+	build_flags(o, &av);
 	bpo_strv_push(&av, nd->file);
 	fflush(NULL);
 	pid = fork();
@@ -458,9 +464,19 @@ static int run_run(struct bpo_ctx *ctx, int argc, char **argv)
 			for (size_t i = 0; i < n; i++)
 				byidx[i] = (struct bpo_plan_node){.name = nodes[i].name,
 								  .recipe_path = nodes[i].file};
+			struct bpo_strv bpo = {0}, flags = {0};
+			bpo_strv_push(&bpo, "bpo");
+			if (ctx->config_path) {
+				bpo_strv_push(&bpo, "--config");
+				bpo_strv_push(&bpo, ctx->config_path);
+			}
+			build_flags(&o, &flags);
 			bpo_buf_init(&mk, 1u << 24);
-			if (bpo_plan_write_make(&plan, byidx, &mk, &err) == 0)
+			if (bpo_plan_write_make(&plan, byidx, (const char *const *)bpo.v,
+						(const char *const *)flags.v, &mk, &err) == 0)
 				fputs(mk.data, stdout);
+			bpo_strv_destroy(&bpo);
+			bpo_strv_destroy(&flags);
 			bpo_buf_destroy(&mk);
 			free(byidx);
 		} else {

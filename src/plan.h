@@ -31,8 +31,13 @@ struct bpo_plan {
 int bpo_plan_make(struct bpo_plan *plan, const struct bpo_plan_node *nodes, size_t n,
 		  struct bpo_error *err);
 void bpo_plan_destroy(struct bpo_plan *plan);
-/* A Makefile with one target per recipe running `$(BPO) build RECIPE`. */
+/* A Makefile with one target per recipe running `$(BPO) build $(BPO_FLAGS)
+ * RECIPE`; bpo and flags (argv-style, NULL-terminated, may be NULL) are the
+ * defaults of BPO and BPO_FLAGS, quoted for the shell and for make. */
 int bpo_plan_write_make(const struct bpo_plan *plan, const struct bpo_plan_node *nodes,
-			struct bpo_buf *out, struct bpo_error *err);
+			const char *const *bpo, const char *const *flags, struct bpo_buf *out,
+			struct bpo_error *err);
+/* Append word to out quoted for a make recipe line run by sh. */
+int bpo_plan_quote_make(const char *word, struct bpo_buf *out, struct bpo_error *err);
 
 #endif

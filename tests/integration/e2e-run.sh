@@ -126,10 +126,15 @@ grep -n '' "$T/plan.txt"
   "$(grep -n ': bpoe2e-b ' "$T/plan.txt" | cut -d: -f1)" ] || fail "plan order: $(cat "$T/plan.txt")"
 bpo run --plan --format=make "${targs[@]}" "$T/recipes/a.yaml" "$T/recipes/b.yaml" >"$T/Makefile"
 grep -q '^b: a$' "$T/Makefile" || fail "Makefile: b does not wait for a: $(cat "$T/Makefile")"
+# the Makefile passes run's options on to each build
+make -s -n -f "$T/Makefile" BPO=bpo >"$T/make.out" || fail "make rejects the Makefile"
+[ "$(sed -n 1p "$T/make.out")" = "bpo build ${targs[*]} $T/recipes/a.yaml" ] &&
+	[ "$(sed -n 2p "$T/make.out")" = "bpo build ${targs[*]} $T/recipes/b.yaml" ] ||
+	fail "make order or flags: $(cat "$T/make.out")"
 
 # --- run: both built and published, in order, the broken one reported --------
 rc=0
-bpo run --json "${targs[@]}" "$T/recipes" >"$T/run.json" 2>"$T/run.err" || rc=$?
+bpo run --json --jobs 2 "${targs[@]}" "$T/recipes" >"$T/run.json" 2>"$T/run.err" || rc=$?
 cat "$T/run.err" >&2
 [ "$rc" = 2 ] || fail "bpo run exit $rc, expected 2 (the broken recipe)"
 python3 - "$T/run.json" <<'PY'

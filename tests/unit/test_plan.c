@@ -93,10 +93,24 @@ static void test_plan_order_and_cycle(void **state)
 	assert_string_equal(nodes[plan.order[2]].name, "b");
 	struct bpo_buf mk;
 	bpo_buf_init(&mk, 1 << 16);
-	assert_int_equal(bpo_plan_write_make(&plan, nodes, &mk, &e), 0);
+	assert_int_equal(bpo_plan_write_make(&plan, nodes, NULL, NULL, &mk, &e), 0);
 	assert_non_null(strstr(mk.data, "\nb: a c\n\t$(BPO) build $(BPO_FLAGS) r/b.yaml\n"));
 	assert_non_null(strstr(mk.data, "all: a c b\n"));
+	assert_non_null(strstr(mk.data, "\nBPO ?= bpo\nBPO_FLAGS ?=\n"));
 	bpo_buf_destroy(&mk);
+
+	/* flags and paths quoted for sh, $ doubled for make */
+	static const char *const bpo[] = {"bpo", "--config", "/etc/my bpo.conf", NULL};
+	static const char *const flags[] = {"--repo", "/srv/it's", "--target-suites", "a$b", NULL};
+	nodes[0].recipe_path = "r/my b.yaml";
+	bpo_buf_init(&mk, 1 << 16);
+	assert_int_equal(bpo_plan_write_make(&plan, nodes, bpo, flags, &mk, &e), 0);
+	assert_non_null(strstr(mk.data, "\nBPO ?= bpo --config '/etc/my bpo.conf'\n"));
+	assert_non_null(strstr(mk.data, "\nBPO_FLAGS ?= --repo '/srv/it'\\''s' "
+					"--target-suites 'a$$b'\n"));
+	assert_non_null(strstr(mk.data, "$(BPO) build $(BPO_FLAGS) 'r/my b.yaml'\n"));
+	bpo_buf_destroy(&mk);
+	nodes[0].recipe_path = "r/b.yaml";
 	bpo_plan_destroy(&plan);
 
 	/* a now needs b's tool: a -> b -> a. */
