@@ -316,6 +316,36 @@ static void progress(const struct bpo_pipeline_result *res, enum bpo_stage stage
 	bpo_info("[%s] %s ...", res->recipe, bpo_stage_name(stage));
 }
 
+/* The apt sources of a build and its checks: the recipe's extra sources, and
+ * the target repository (a file: source) once it has the suite. Returns
+ * whether the repository was added. */
+static bool extra_sources(const struct bpo_recipe *r, const char *repo, const char *suite,
+			  const char *comp, struct bpo_strv *extra)
+{
+	bool added = false;
+	for (size_t i = 0; i < r->build.n_extra_sources; i++) {
+		const struct bpo_recipe_apt_source *s = &r->build.extra_sources[i];
+		struct bpo_buf line;
+		bpo_buf_init(&line, 8192);
+		bpo_buf_printf(&line, NULL, "deb [signed-by=%s] %s %s", s->keyring, s->uri, s->suite);
+		for (char **c = s->components; c && *c; c++)
+			bpo_buf_printf(&line, NULL, " %s", *c);
+		bpo_strv_push_owned(extra, bpo_buf_steal(&line, NULL));
+	}
+	if (repo) {
+		char *key = bpo_path_join(repo, "key.asc");
+		char *dists = bpo_xasprintf("%s/dists/%s/Release", repo, suite);
+		if (bpo_path_exists(key) && bpo_path_exists(dists)) {
+			bpo_strv_push_owned(extra, bpo_xasprintf("deb [signed-by=%s] file:%s %s %s",
+								 key, repo, suite, comp));
+			added = true;
+		}
+		free(dists);
+		free(key);
+	}
+	return added;
+}
+
 /* The checks on the build (qa.h): policies from the recipe, else bpo.conf,
  * else qa.h's defaults; the regression diff against the recipe's source suite
  * when it is an archive. 0 when they ran (res->qa_fatal says whether a fatal
@@ -384,7 +414,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	struct bpo_source_result src;
 	struct bpo_build_result br;
 	struct bpo_repo *repo_h = NULL;
-	char *work = NULL, *src_dir = NULL, *result_dir = NULL, *repo_key = NULL;
+	char *work = NULL, *src_dir = NULL, *result_dir = NULL;
 	struct bpo_strv extra;
 	double t;
 	const char *repo = o->repo ? o->repo : r->publish.repo;
@@ -475,25 +505,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	/* build: the target repository (when there is one) is an extra apt source */
 	progress(res, BPO_STAGE_BUILD);
 	t = now_s();
-	for (size_t i = 0; i < r->build.n_extra_sources; i++) {
-		const struct bpo_recipe_apt_source *s = &r->build.extra_sources[i];
-		struct bpo_buf line;
-		bpo_buf_init(&line, 8192);
-		bpo_buf_printf(&line, NULL, "deb [signed-by=%s] %s %s", s->keyring, s->uri, s->suite);
-		for (char **c = s->components; c && *c; c++)
-			bpo_buf_printf(&line, NULL, " %s", *c);
-		bpo_strv_push_owned(&extra, bpo_buf_steal(&line, NULL));
-	}
-	if (res->repo) {
-		repo_key = bpo_path_join(repo, "key.asc");
-		char *dists = bpo_xasprintf("%s/dists/%s/Release", repo, suite);
-		if (bpo_path_exists(repo_key) && bpo_path_exists(dists)) {
-			bpo_strv_push_owned(&extra, bpo_xasprintf("deb [signed-by=%s] file:%s %s %s",
-								  repo_key, repo, suite, comp));
-			repo_line = true;
-		}
-		free(dists);
-	}
+	repo_line = extra_sources(r, res->repo ? repo : NULL, suite, comp, &extra);
 	char *profiles = NULL;
 	if (r->build.profiles && r->build.profiles[0]) {
 		struct bpo_buf pb;
@@ -591,7 +603,6 @@ out:
 		close(log_fd);
 	bpo_repo_close(repo_h);
 	bpo_strv_destroy(&extra);
-	free(repo_key);
 	free(repo_abs);
 	free(src_dir);
 	free(result_dir);
@@ -599,6 +610,76 @@ out:
 	bpo_build_result_destroy(&br);
 	bpo_source_result_destroy(&src);
 	bpo_resolved_destroy(&rv);
+	return res->exit_code;
+}
+
+int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
+		    const struct bpo_pipeline_opts *o, struct bpo_pipeline_result *res)
+{
+	struct bpo_error err;
+	struct bpo_resolved rv;
+	struct bpo_strv extra = {0};
+	char *work = NULL, *result = NULL, *changes = NULL, *repo_abs = NULL;
+	const char *repo = o->repo ? o->repo : r->publish.repo;
+	const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
+	const char *comp = r->publish.component ? r->publish.component : "main";
+	double t = now_s();
+
+	bpo_error_init(&err);
+	bpo_resolved_init(&rv);
+	res->recipe = bpo_xstrdup(r->file);
+	res->stage = BPO_STAGE_RESOLVE;
+	if (repo && repo[0] != '/') {
+		char cwd[4096];
+		if (getcwd(cwd, sizeof(cwd)))
+			repo = repo_abs = bpo_path_join(cwd, repo);
+	}
+	if (bpo_pipeline_resolve(r, cfg, NULL, &rv, &err) < 0) {
+		fail_at(res, BPO_STAGE_RESOLVE, &err);
+		goto out;
+	}
+	res->source = bpo_xstrdup(rv.source);
+	res->upstream_version = bpo_xstrdup(rv.version);
+	work = o->work_dir ? bpo_xstrdup(o->work_dir)
+			   : bpo_xasprintf("%s/%s_%s", cfg->work_dir, rv.source, rv.version);
+	res->work_dir = bpo_xstrdup(work);
+	result = bpo_path_join(work, "result");
+	DIR *d = opendir(result);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL)
+		if (bpo_str_has_suffix(de->d_name, ".changes") &&
+		    !bpo_str_has_suffix(de->d_name, "_source.changes") && !changes)
+			changes = bpo_path_join(result, de->d_name);
+	if (d)
+		closedir(d);
+	if (!changes) {
+		bpo_error_set(&err, BPO_E_NOTFOUND, "%s: no build of %s %s in %s (bpo build %s "
+			      "makes it)", r->file, rv.source, rv.version, result, r->file);
+		fail_at(res, BPO_STAGE_QA, &err);
+		goto out;
+	}
+	add_artifact(res, changes);
+	extra_sources(r, repo, suite, comp, &extra);
+	progress(res, BPO_STAGE_QA);
+	if (run_qa(r, cfg, o, changes, &extra, repo, res, &err) < 0) {
+		res->seconds[BPO_STAGE_QA] = now_s() - t;
+		fail_at(res, BPO_STAGE_QA, &err);
+		goto out;
+	}
+	res->seconds[BPO_STAGE_QA] = now_s() - t;
+	res->stage = BPO_STAGE_DONE;
+	res->exit_code = res->qa_fatal ? BPO_EXIT_FAIL : BPO_EXIT_OK;
+	if (res->qa_fatal) {
+		res->stage = BPO_STAGE_QA;
+		res->error = bpo_xstrdup("a check whose policy is fail failed");
+	}
+out:
+	bpo_strv_destroy(&extra);
+	bpo_resolved_destroy(&rv);
+	free(work);
+	free(result);
+	free(changes);
+	free(repo_abs);
 	return res->exit_code;
 }
 

@@ -104,6 +104,11 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res);
 /* Run the whole chain for r. Returns the exit code; res says how far it got. */
 int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		       const struct bpo_pipeline_opts *opts, struct bpo_pipeline_result *res);
+/* The qa stage alone on r's existing build (the .changes in WORK/result, WORK as
+ * for bpo_pipeline_build): `bpo qa RECIPE`. Returns the exit code: 0 when no
+ * fatal check failed, 1 when one did, else the error's. */
+int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
+		    const struct bpo_pipeline_opts *opts, struct bpo_pipeline_result *res);
 /* One JSON object (no newline). */
 int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_buf *out,
 			     struct bpo_error *err);
