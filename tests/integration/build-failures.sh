@@ -59,9 +59,16 @@ assert r["status"] == "failed" and r["phase"] == "deps", r
 assert "bpo-no-such-package" in r["error"], r
 ' "$tmp/json" || fail "--json of the failed build is wrong: $(cat "$tmp/json")"
 
+# The never-ending builds sleep for a number of seconds of this test's own (its
+# pid is unique among the processes running now), so that the checks for
+# surviving processes see only this test's builds, never those of another
+# test or test run on the same host.
+sleep_secs=$((1000000 + $$))
+sleeping() { pgrep -fx "sleep $sleep_secs"; }
+
 # 3. a build that never ends is killed at the timeout
 mkdir "$tmp/hang"
-dsc=$(make_dsc "$tmp/hang" sleep-forever)
+dsc=$(make_dsc "$tmp/hang" "sleep-forever=$sleep_secs")
 start=$(date +%s)
 set +e
 "$BPO" build "$dsc" --release bookworm --result "$tmp/hang/out" --timeout 45 >"$tmp/out" 2>"$tmp/err"
@@ -72,18 +79,20 @@ took=$(( $(date +%s) - start ))
 grep -q "timed out after 45 s" "$tmp/err" || fail "no timeout message: $(cat "$tmp/err")"
 grep -q "BPO-PROBE sleeping" "$tmp/hang/out/bpo-hello_1.0_$arch.build" || fail "never got to the sleep"
 [ "$took" -lt 240 ] || fail "the timeout took $took s"
-pgrep -f 'sleep 86399' && fail "the build's processes survived the timeout"
+sleeping && fail "the build's processes survived the timeout"
 
 # 4. SIGINT while building: everything stops
 mkdir "$tmp/int"
-dsc=$(make_dsc "$tmp/int" sleep-forever)
+dsc=$(make_dsc "$tmp/int" "sleep-forever=$sleep_secs")
 "$BPO" build "$dsc" --release bookworm --result "$tmp/int/out" >"$tmp/out" 2>"$tmp/err" &
 bg=$!
+# (the log line comes just before the sleep starts: wait for both)
 for _ in $(seq 600); do
-	grep -qs "BPO-PROBE sleeping" "$tmp/int/out/bpo-hello_1.0_$arch.build" && break
+	grep -qs "BPO-PROBE sleeping" "$tmp/int/out/bpo-hello_1.0_$arch.build" &&
+		sleeping >/dev/null && break
 	sleep 0.2
 done
-pgrep -f 'sleep 86399' >/dev/null || fail "the build never started sleeping"
+sleeping >/dev/null || fail "the build never started sleeping"
 # while it runs, its mounts live in its own mount namespace only
 [ "$(mounts)" = "$before" ] || fail "the build's mounts are visible on the host: $(mounts)"
 kill -INT "$bg"
@@ -94,7 +103,7 @@ set -e
 bg=
 [ "$st" = 130 ] || fail "interrupted build: exit $st, expected 130: $(cat "$tmp/err")"
 grep -q "interrupted by signal 2" "$tmp/err" || fail "no interruption message: $(cat "$tmp/err")"
-pgrep -f 'sleep 86399' && fail "the build's processes survived SIGINT"
+sleeping && fail "the build's processes survived SIGINT"
 
 [ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"
 assert_no_tmp

@@ -31,7 +31,7 @@ while True:
     c, _ = s.accept(); c.close()
 ' >"$tmp/port" &
 srv=$!
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(cat "$tmp/port")
 [ -n "$port" ] || fail "test server did not start"
 # a host process the build must not see

@@ -9,32 +9,8 @@
 export BPO_CACHE_DIR="$BPO_TEST_CACHE/bpo-cache"
 export BPO_CHROOT_DIR="$BPO_SRCDIR/chroot"
 export LC_ALL=C.UTF-8
-
-# Skip (exit 77), but under CI=true a skip is a failure.
-skip() {
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL: would skip, but CI=true: $*" >&2
-		exit 1
-	fi
-	echo "SKIP: $*" >&2
-	exit 77
-}
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-slow_test() {
-	if [ "${BPO_SLOW_TESTS:-1}" = 0 ]; then
-		echo "SKIP: slow test (real chroot builds), BPO_SLOW_TESTS=0" >&2
-		exit 77
-	fi
-}
-
-need_root() {
-	[ "$(id -u)" = 0 ] || skip "needs root (namespaces as root, runuser)"
-}
+# skip, fail, slow_test, need_root
+. "$BPO_SRCDIR/tests/integration/lib/common.bash"
 
 need_image() {
 	[ -f "$BPO_CACHE_DIR/chroots/bookworm-$(dpkg --print-architecture).meta" ] ||

@@ -11,7 +11,7 @@ set -euo pipefail
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 : "${BPO:?}"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -r "$keyring" ] || test_skip "$keyring missing (install debian-archive-keyring)"
+[ -r "$keyring" ] || skip "$keyring missing (install debian-archive-keyring)"
 T=$(mktemp -d "${TMPDIR:-/tmp}/bpo-fetch-mirror.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 printf 'cache-dir: %s\nwork-dir: %s\n' "$T/cache" "$T/work" >"$T/bpo.conf"
@@ -23,7 +23,7 @@ rc=0
 "$BPO" -c "$T/bpo.conf" fetch --resolve --json "$T/hello.yaml" >"$T/out" 2>"$T/err" || rc=$?
 if [ "$rc" -eq 1 ] && grep -Eq "download failed|not found|no mirror|Could not|resolve" "$T/err"; then
 	redact <"$T/err" >&2
-	test_skip "THE DEBIAN MIRROR IS UNREACHABLE: fetch-mirror did not run"
+	skip "THE DEBIAN MIRROR IS UNREACHABLE: fetch-mirror did not run"
 fi
 if [ "$rc" -ne 0 ]; then
 	echo "FAIL: bpo fetch --resolve exited $rc:" >&2

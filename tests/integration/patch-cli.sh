@@ -5,11 +5,11 @@
 # --refresh (the patch rewritten with its DEP-3 header, applying at fuzz 0),
 # --quilt, usage errors.
 set -euo pipefail
-: "${BPO:?}"
+: "${BPO:?}" "${BPO_SRCDIR:?}"
+. "$BPO_SRCDIR/tests/integration/lib/common.bash"
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w"
-fail() { echo "not ok: $*"; exit 1; }
 
 seq -f "line %g" 1 60 >base
 sed 's/^line 10$/ten/; s/^line 50$/fifty/' base >new

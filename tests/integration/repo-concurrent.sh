@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/repo-lib.bash"
-repo_need gpg gpgconf dpkg-deb dpkg-source dpkg-genchanges flock
+need_tools gpg gpgconf dpkg-deb dpkg-source dpkg-genchanges flock
 : "${BPO:?BPO must name the bpo binary}"
 
 t=$(mktemp -d "${TMPDIR:-/tmp}/bpo-repo-conc.XXXXXX")
@@ -16,7 +16,6 @@ cleanup() {
 	rm -rf "$t"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 fpr=$(repo_genkey "$t/gh" repo)
 R=$t/repo
@@ -42,14 +41,20 @@ grep -qx "Version: 1.1" "$R/dists/s1/main/binary-amd64/Packages" || fail "conc1 
 [ "$(grep -c 'action=publish' "$R/log/audit.log")" = $((n + 1)) ] || fail "audit lines"
 "$BPO" repo verify "$R" >/dev/null || fail "verify after concurrent publishing"
 
-# lock timeout: someone holds the lock for 5 s, we wait 1 s
+# lock timeout: someone holds the lock until we are done, we wait 1 s. The
+# holder says when it has the lock and keeps it until told (a loaded machine
+# may take long to start it: no fixed sleeps).
 repo_mkpkg "$t/up" late 1.0 amd64 >"$t/cl"
 before=$(repo_tree_hash "$R")
-flock "$R/conf/lock" sleep 5 &
+flock "$R/conf/lock" sh -c ': >"$1/held"; i=0
+	while [ ! -e "$1/release" ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i + 1)); done' \
+	sh "$t" &
 holder=$!
-sleep 0.5
+for _ in $(seq 600); do [ -e "$t/held" ] && break; sleep 0.1; done
+[ -e "$t/held" ] || fail "the lock holder never got the lock"
 rc=0
 "$BPO" publish "$(cat "$t/cl")" --repo "$R" --suite s1 --lock-timeout 1 2>"$t/errl" || rc=$?
+: >"$t/release"
 wait "$holder"
 [ "$rc" = 1 ] || fail "lock timeout: exit $rc: $(cat "$t/errl")"
 grep -q "waiting for the repository lock" "$t/errl" || fail "no waiting message: $(cat "$t/errl")"

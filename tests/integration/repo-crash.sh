@@ -7,8 +7,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/repo-lib.bash"
-repo_slow
-repo_need gpg gpgconf dpkg-deb dpkg-source dpkg-genchanges python3 chroot
+slow_test
+need_tools gpg gpgconf dpkg-deb dpkg-source dpkg-genchanges python3 chroot
 : "${BPO:?BPO must name the bpo binary}"
 
 t=$(mktemp -d "${TMPDIR:-/tmp}/bpo-repo-crash.XXXXXX")
@@ -24,7 +24,6 @@ cleanup() {
 	rm -rf "$t"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 repo_aptroot "$t"
 arch=$(chroot "$t/root" dpkg --print-architecture)

@@ -1,27 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared helpers of the repo-*.sh integration tests (sourced, not run):
 # throwaway GnuPG keys, tiny source + binary packages with a real .changes
-# (dpkg-source, dpkg-deb, dpkg-genchanges), tree hashes.
+# (dpkg-source, dpkg-deb, dpkg-genchanges), tree hashes; and (lib/common.bash)
+# skip, fail, need_tools, slow_test.
 
-repo_need() {
-	local t
-	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 && continue
-		if [ "${CI:-}" = true ]; then
-			echo "FAIL: $t is missing, and under CI=true a skip is a failure" >&2
-			exit 1
-		fi
-		echo "SKIP: $t is not installed" >&2
-		exit 77
-	done
-}
-
-repo_slow() {
-	if [ "${BPO_SLOW_TESTS:-1}" = 0 ]; then
-		echo "SKIP: slow test and BPO_SLOW_TESTS=0" >&2
-		exit 77
-	fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 # repo_genkey HOME NAME: a passphrase-less ed25519 signing key; prints its fingerprint.
 repo_genkey() {
@@ -127,11 +110,12 @@ repo_serve() {
 	python3 "$lib" --root "$1" --port-file "$2/port" --log "$2/http.log" >"$2/http.err" 2>&1 &
 	REPO_HTTPD_PID=$!
 	local i
-	for i in $(seq 100); do
+	# up to 30 s: python's start on a loaded machine (parallel make check)
+	for i in $(seq 300); do
 		[ -s "$2/port" ] && break
 		sleep 0.1
 	done
-	REPO_PORT=$(cat "$2/port")
+	REPO_PORT=$(cat "$2/port" 2>/dev/null || true)
 	[ -n "$REPO_PORT" ] || { cat "$2/http.err" >&2; return 1; }
 }
 

@@ -8,7 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/repo-lib.bash"
-repo_need gpg gpgconf dpkg-deb dpkg-source dpkg-genchanges dpkg-scanpackages \
+need_tools gpg gpgconf dpkg-deb dpkg-source dpkg-genchanges dpkg-scanpackages \
 	dpkg-scansources apt-ftparchive
 : "${BPO:?BPO must name the bpo binary}"
 
@@ -20,7 +20,6 @@ cleanup() {
 	rm -rf "$t"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 # expect CODE CMD...: run CMD, require exit status CODE, keep stderr in $t/err.
 expect() {
 	local want=$1 rc=0

@@ -10,28 +10,13 @@
 #   - 3.0 (native) and 1.0: every patch applied to the tree (--no-index-check).
 set -euo pipefail
 
-skip() {
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (skip not allowed under CI=true): $*" >&2
-		exit 1
-	fi
-	echo "SKIP: $*" >&2
-	exit 77
-}
-
 : "${BPO:?}" "${BPO_SRCDIR:?}"
-for tool in gpg dpkg-source dpkg-genchanges dpkg-parsechangelog apt-ftparchive xz python3; do
-	command -v "$tool" >/dev/null || skip "$tool is not installed"
-done
+. "$BPO_SRCDIR/tests/integration/lib/common.bash"
+need_tools gpg dpkg-source dpkg-genchanges dpkg-parsechangelog apt-ftparchive xz python3
 
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/bpo-source-formats.XXXXXX")
 trap 'httpd_stop; rm -rf "$T"' EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 archive_key "$T/key" >/dev/null
 KEYRING=$T/key/keyring.gpg

@@ -5,18 +5,8 @@
 : "${BPO:?run from make check (BPO unset)}"
 : "${BPO_SRCDIR:?run from make check (BPO_SRCDIR unset)}"
 
-skip() {
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, a skip is a failure): $*" >&2
-		exit 1
-	fi
-	echo "SKIP: $*" >&2
-	exit 77
-}
-
-for tool in dpkg-source python3 sha256sum md5sum tar gzip xz bzip2 zstd; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed (see .ci/packages)"
-done
+. "$BPO_SRCDIR/tests/integration/lib/common.bash"
+need_tools dpkg-source python3 sha256sum md5sum tar gzip xz bzip2 zstd
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bpo-unpack-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT

@@ -24,6 +24,7 @@
 # Every gpg call uses the key directory's own GNUPGHOME: never the user's.
 
 _archive_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$_archive_lib_dir/common.bash"
 
 # archive_key DIR [UID] [EXPIRE]: a new signing key (ed25519, no passphrase) in
 # DIR/gnupg; its public keyring in DIR/keyring.gpg (binary) and DIR/keyring.asc.
@@ -204,7 +205,8 @@ httpd_start() {
 	HTTPD_PID=$!
 	HTTPD_STATE=$state
 	local i
-	for i in $(seq 1 100); do
+	# up to 30 s: python's start on a loaded machine (parallel make check)
+	for i in $(seq 1 600); do
 		[ -s "$state/port" ] && break
 		if ! kill -0 "$HTTPD_PID" 2>/dev/null; then
 			echo "httpd_start: server died:" >&2
@@ -213,6 +215,10 @@ httpd_start() {
 		fi
 		sleep 0.05
 	done
+	if [ ! -s "$state/port" ]; then
+		echo "httpd_start: the server did not start listening within 30 s" >&2
+		return 1
+	fi
 	HTTPD_PORT=$(cat "$state/port")
 	HTTPD_URL="http://127.0.0.1:$HTTPD_PORT"
 }
@@ -241,23 +247,10 @@ httpd_requests() {
 
 # ---- small helpers for test scripts -------------------------------------
 
-# test_skip MESSAGE: skip (exit 77), loudly; under CI=true a skip is a failure.
-test_skip() {
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL: cannot run under CI: $*" >&2
-		exit 1
-	fi
-	echo "SKIP: $*" >&2
-	exit 77
-}
-
-# test_need PROGRAM...: skip unless every program is installed.
-test_need() {
-	local p
-	for p in "$@"; do
-		command -v "$p" >/dev/null 2>&1 || test_skip "$p is not installed"
-	done
-}
+# test_skip MESSAGE, test_need PROGRAM...: older names of skip and need_tools
+# (lib/common.bash).
+test_skip() { skip "$@"; }
+test_need() { need_tools "$@"; }
 
 # expect_exit CODE PATTERN CMD...: run CMD, require exit status CODE and a line
 # matching the grep -E PATTERN on its stderr (PATTERN "" matches anything).

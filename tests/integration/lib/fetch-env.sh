@@ -14,7 +14,7 @@
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 
 : "${BPO:?BPO must name the bpo binary}"
-test_need gpg gpgconf dpkg-source dpkg-deb apt-ftparchive python3 xz gzip sha256sum
+need_tools gpg gpgconf dpkg-source dpkg-deb apt-ftparchive python3 xz gzip sha256sum
 T=$(mktemp -d "${TMPDIR:-/tmp}/bpo-fetch-test.XXXXXX")
 trap 'httpd_stop; rm -rf "$T"' EXIT
 export BPO_FETCH_BACKOFF_MS=20 BPO_FETCH_RETRIES=3 BPO_FETCH_STALL_TIMEOUT=10
