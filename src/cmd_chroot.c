@@ -11,6 +11,7 @@
 #include "chroot.h"
 #include "cmd.h"
 #include "fsutil.h"
+#include "json.h"
 #include "log.h"
 #include "xmem.h"
 
@@ -209,21 +210,6 @@ out:
 	return rc;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static int do_list(struct bpo_ctx *ctx, struct args *a)
 {
 	struct bpo_config cfg;
@@ -244,19 +230,19 @@ static int do_list(struct bpo_ctx *ctx, struct args *a)
 		for (size_t i = 0; i < n; i++) {
 			char *tar = bpo_xasprintf("%s/chroots/%s", cfg.cache_dir, v[i].tarball);
 			fputs(i ? ",{\"release\":" : "{\"release\":", stdout);
-			json_str(stdout, v[i].release);
+			bpo_json_fputs(stdout, v[i].release);
 			fputs(",\"arch\":", stdout);
-			json_str(stdout, v[i].arch);
+			bpo_json_fputs(stdout, v[i].arch);
 			fputs(",\"suite\":", stdout);
-			json_str(stdout, v[i].suite);
+			bpo_json_fputs(stdout, v[i].suite);
 			fputs(",\"created\":", stdout);
-			json_str(stdout, v[i].created);
+			bpo_json_fputs(stdout, v[i].created);
 			fputs(",\"tarball\":", stdout);
-			json_str(stdout, tar);
+			bpo_json_fputs(stdout, tar);
 			fputs(",\"sha256\":", stdout);
-			json_str(stdout, v[i].sha256);
+			bpo_json_fputs(stdout, v[i].sha256);
 			printf(",\"size\":%llu,\"mirror_sha256\":", (unsigned long long)v[i].size);
-			json_str(stdout, v[i].mirror_sha256);
+			bpo_json_fputs(stdout, v[i].mirror_sha256);
 			fputc('}', stdout);
 			free(tar);
 		}

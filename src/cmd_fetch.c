@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "dsc.h"
 #include "index.h"
+#include "json.h"
 #include "log.h"
 #include "recipe.h"
 
@@ -65,51 +66,33 @@ static const struct bpo_cmd cmd_fetch = {
 };
 BPO_REGISTER_COMMAND(cmd_fetch)
 
-static int json_str(struct bpo_buf *b, const char *s)
-{
-	if (!s)
-		return bpo_buf_puts(b, "null", NULL);
-	if (bpo_buf_puts(b, "\"", NULL) < 0)
-		return -1;
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		int r;
-		if (*c == '"' || *c == '\\')
-			r = bpo_buf_printf(b, NULL, "\\%c", *c);
-		else if (*c < 0x20)
-			r = bpo_buf_printf(b, NULL, "\\u%04x", *c);
-		else
-			r = bpo_buf_append(b, c, 1, NULL);
-		if (r < 0)
-			return -1;
-	}
-	return bpo_buf_puts(b, "\"", NULL);
-}
-
 static int print_json(const struct bpo_fetched *f)
 {
 	struct bpo_buf b;
 	int rc = -1;
 
 	bpo_buf_init(&b, 16u << 20);
-	if (bpo_buf_puts(&b, "{\"source\":", NULL) < 0 || json_str(&b, f->source) < 0 ||
-	    bpo_buf_puts(&b, ",\"version\":", NULL) < 0 || json_str(&b, f->version) < 0 ||
-	    bpo_buf_puts(&b, ",\"format\":", NULL) < 0 || json_str(&b, f->format) < 0 ||
-	    bpo_buf_puts(&b, ",\"dir\":", NULL) < 0 || json_str(&b, f->dir) < 0 ||
-	    bpo_buf_puts(&b, ",\"dsc\":", NULL) < 0 || json_str(&b, f->dsc_path) < 0 ||
-	    bpo_buf_puts(&b, ",\"signer\":", NULL) < 0 || json_str(&b, f->signer_fpr) < 0 ||
+	if (bpo_buf_puts(&b, "{", NULL) < 0 ||
+	    bpo_json_member(&b, true, "source", f->source, NULL) < 0 ||
+	    bpo_json_member(&b, false, "version", f->version, NULL) < 0 ||
+	    bpo_json_member(&b, false, "format", f->format, NULL) < 0 ||
+	    bpo_json_member(&b, false, "dir", f->dir, NULL) < 0 ||
+	    bpo_json_member(&b, false, "dsc", f->dsc_path, NULL) < 0 ||
+	    bpo_json_member(&b, false, "signer", f->signer_fpr, NULL) < 0 ||
 	    bpo_buf_puts(&b, ",\"files\":[", NULL) < 0)
 		goto out;
 	for (size_t i = 0; i < f->n_files; i++)
-		if (bpo_buf_puts(&b, i ? ",{\"name\":" : "{\"name\":", NULL) < 0 ||
-		    json_str(&b, f->files[i].name) < 0 ||
-		    bpo_buf_puts(&b, ",\"path\":", NULL) < 0 || json_str(&b, f->files[i].path) < 0 ||
+		if (bpo_buf_puts(&b, i ? ",{" : "{", NULL) < 0 ||
+		    bpo_json_member(&b, true, "name", f->files[i].name, NULL) < 0 ||
+		    bpo_json_member(&b, false, "path", f->files[i].path, NULL) < 0 ||
 		    bpo_buf_printf(&b, NULL, ",\"sha256\":\"%s\",\"size\":%" PRIu64 "}",
 				   f->files[i].sha256, f->files[i].size) < 0)
 			goto out;
 	if (bpo_buf_puts(&b, "],\"patches\":[", NULL) < 0)
 		goto out;
 	for (size_t i = 0; f->patch_paths && f->patch_paths[i]; i++)
-		if ((i && bpo_buf_puts(&b, ",", NULL) < 0) || json_str(&b, f->patch_paths[i]) < 0)
+		if ((i && bpo_buf_puts(&b, ",", NULL) < 0) ||
+		    bpo_json_str(&b, f->patch_paths[i], NULL) < 0)
 			goto out;
 	if (bpo_buf_puts(&b, "]}\n", NULL) < 0)
 		goto out;
@@ -162,22 +145,36 @@ static int resolve(const struct bpo_recipe *r, const struct bpo_config *cfg, boo
 		goto out;
 	if (json) {
 		struct bpo_buf b;
+		int x;
 		bpo_buf_init(&b, 1u << 20);
-		if (bpo_buf_puts(&b, "{\"source\":", NULL) == 0 && json_str(&b, d.source) == 0 &&
-		    bpo_buf_puts(&b, ",\"version\":", NULL) == 0 && json_str(&b, d.version) == 0 &&
-		    bpo_buf_puts(&b, ",\"directory\":", NULL) == 0 &&
-		    json_str(&b, d.directory) == 0 && bpo_buf_puts(&b, ",\"signer\":", NULL) == 0 &&
-		    json_str(&b, rel.signer_fpr) == 0 && bpo_buf_puts(&b, ",\"files\":[", NULL) == 0) {
-			for (size_t i = 0; i < d.n_files; i++)
-				if (bpo_buf_puts(&b, i ? ",{\"name\":" : "{\"name\":", NULL) < 0 ||
-				    json_str(&b, d.files[i].name) < 0 ||
-				    bpo_buf_printf(&b, NULL, ",\"sha256\":\"%s\",\"size\":%" PRIu64 "}",
-						   d.files[i].sha256, d.files[i].size) < 0)
-					break;
-			if (bpo_buf_puts(&b, "]}\n", NULL) == 0)
-				fwrite(b.data, 1, b.len, stdout);
+		x = bpo_buf_puts(&b, "{", err);
+		if (x == 0)
+			x = bpo_json_member(&b, true, "source", d.source, err);
+		if (x == 0)
+			x = bpo_json_member(&b, false, "version", d.version, err);
+		if (x == 0)
+			x = bpo_json_member(&b, false, "directory", d.directory, err);
+		if (x == 0)
+			x = bpo_json_member(&b, false, "signer", rel.signer_fpr, err);
+		if (x == 0)
+			x = bpo_buf_puts(&b, ",\"files\":[", err);
+		for (size_t i = 0; x == 0 && i < d.n_files; i++) {
+			x = bpo_buf_puts(&b, i ? ",{" : "{", err);
+			if (x == 0)
+				x = bpo_json_member(&b, true, "name", d.files[i].name, err);
+			if (x == 0)
+				x = bpo_buf_printf(&b, err, ",\"sha256\":\"%s\",\"size\":%" PRIu64 "}",
+						   d.files[i].sha256, d.files[i].size);
 		}
+		if (x == 0)
+			x = bpo_buf_puts(&b, "]}\n", err);
+		if (x == 0)
+			fwrite(b.data, 1, b.len, stdout);
+		else
+			bpo_error_prefix(err, "the JSON result");
 		bpo_buf_destroy(&b);
+		if (x < 0)
+			goto out;
 	} else {
 		printf("source: %s\nversion: %s\ndirectory: %s\nsigner: %s\n", d.source, d.version,
 		       d.directory ? d.directory : "", rel.signer_fpr);

@@ -74,13 +74,10 @@ static const struct bpo_cmd cmd_unpack = {
 };
 BPO_REGISTER_COMMAND(cmd_unpack)
 
-static void json_str(struct bpo_buf *b, const char *s)
-{
-	bpo_json_str(b, s, NULL);
-}
-
-static void print_result(const struct bpo_dsc *dsc, const char *tree, const char *signer,
-			 bool json)
+/* Say what was unpacked: a line, or the JSON object. -1 when the JSON does
+ * not fit its cap (err says so) or stdout fails. */
+static int print_result(const struct bpo_dsc *dsc, const char *tree, const char *signer,
+			bool json, struct bpo_error *err)
 {
 	struct bpo_buf b;
 	char *abs = realpath(tree, NULL);
@@ -88,41 +85,43 @@ static void print_result(const struct bpo_dsc *dsc, const char *tree, const char
 		bpo_info("unpacked %s %s (%s) into %s", dsc->source, dsc->version, dsc->format,
 			 abs ? abs : tree);
 		free(abs);
-		return;
+		return 0;
 	}
-	bpo_buf_init(&b, BPO_MAX_CONTROL);
-	bpo_buf_puts(&b, "{\"source\":", NULL);
-	json_str(&b, dsc->source);
-	bpo_buf_puts(&b, ",\"version\":", NULL);
-	json_str(&b, dsc->version);
-	bpo_buf_puts(&b, ",\"format\":", NULL);
-	json_str(&b, dsc->format);
-	bpo_buf_puts(&b, ",\"tree\":", NULL);
-	json_str(&b, abs ? abs : tree);
-	bpo_buf_puts(&b, ",\"signer\":", NULL);
-	json_str(&b, signer);
-	bpo_buf_puts(&b, ",\"files\":[", NULL);
-	for (size_t i = 0; i < dsc->n_files; i++) {
-		bpo_buf_puts(&b, i ? ",{\"name\":" : "{\"name\":", NULL);
-		json_str(&b, dsc->files[i].name);
-		bpo_buf_printf(&b, NULL, ",\"size\":%" PRIu64 ",\"sha256\":", dsc->files[i].size);
-		json_str(&b, dsc->files[i].sha256);
-		bpo_buf_puts(&b, "}", NULL);
+	/* the names come from a capped .dsc: four times its size covers the escapes */
+	bpo_buf_init(&b, 4 * (size_t)BPO_MAX_CONTROL);
+	int r = bpo_buf_puts(&b, "{", err);
+	if (r == 0)
+		r = bpo_json_member(&b, true, "source", dsc->source, err);
+	if (r == 0)
+		r = bpo_json_member(&b, false, "version", dsc->version, err);
+	if (r == 0)
+		r = bpo_json_member(&b, false, "format", dsc->format, err);
+	if (r == 0)
+		r = bpo_json_member(&b, false, "tree", abs ? abs : tree, err);
+	if (r == 0)
+		r = bpo_json_member(&b, false, "signer", signer, err);
+	if (r == 0)
+		r = bpo_buf_puts(&b, ",\"files\":[", err);
+	for (size_t i = 0; r == 0 && i < dsc->n_files; i++) {
+		r = bpo_buf_puts(&b, i ? ",{" : "{", err);
+		if (r == 0)
+			r = bpo_json_member(&b, true, "name", dsc->files[i].name, err);
+		if (r == 0)
+			r = bpo_buf_printf(&b, err, ",\"size\":%" PRIu64, dsc->files[i].size);
+		if (r == 0)
+			r = bpo_json_member(&b, false, "sha256", dsc->files[i].sha256, err);
+		if (r == 0)
+			r = bpo_buf_puts(&b, "}", err);
 	}
-	bpo_buf_puts(&b, "]}\n", NULL);
-	fputs(b.data ? b.data : "", stdout);
+	if (r == 0)
+		r = bpo_buf_puts(&b, "]}\n", err);
+	if (r < 0)
+		bpo_error_prefix(err, "the JSON result");
+	else if (fputs(b.data, stdout) == EOF || fflush(stdout) != 0)
+		r = bpo_error_set(err, BPO_E_IO, "stdout: %s", strerror(errno));
 	bpo_buf_destroy(&b);
 	free(abs);
-}
-
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return bpo_xstrdup(".");
-	if (slash == path)
-		return bpo_xstrdup("/");
-	return bpo_xstrndup(path, (size_t)(slash - path));
+	return r;
 }
 
 /* A local .dsc: verify the signature (or accept it unsigned when allowed). */
@@ -243,7 +242,7 @@ static int run_unpack(struct bpo_ctx *ctx, int argc, char **argv)
 						   "--keyring and --allow-unsigned exclude each other");
 		if (load_local_dsc(arg, keyring, allow_unsigned, &dsc, &signer, &err) < 0)
 			goto fail;
-		dir = dir_of(arg);
+		dir = bpo_path_dirname(arg);
 		tree = bpo_xstrdup(dest);
 	} else {
 		if (keyring || allow_unsigned)
@@ -276,7 +275,7 @@ static int run_unpack(struct bpo_ctx *ctx, int argc, char **argv)
 	}
 	{
 		/* The tree's parent is made when missing (the tree itself must not exist). */
-		char *parent = dir_of(tree);
+		char *parent = bpo_path_dirname(tree);
 		int rc = bpo_mkdir_p(parent, 0755, &err);
 		free(parent);
 		if (rc < 0)
@@ -284,7 +283,8 @@ static int run_unpack(struct bpo_ctx *ctx, int argc, char **argv)
 	}
 	if (bpo_srcpkg_unpack_dsc(&dsc, dir, tree, &sopts, &err) < 0)
 		goto fail;
-	print_result(&dsc, tree, signer, json);
+	if (print_result(&dsc, tree, signer, json, &err) < 0)
+		goto fail;
 	status = BPO_EXIT_OK;
 	goto out;
 fail:

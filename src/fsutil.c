@@ -208,6 +208,22 @@ char *bpo_path_join(const char *a, const char *b)
 	return bpo_xasprintf("%.*s/%s", (int)la, a, b);
 }
 
+/* The directory part of path, as dirname(1) prints it (see fsutil.h). */
+char *bpo_path_dirname(const char *path)
+{
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	while (len > 0 && path[len - 1] != '/')
+		len--;
+	if (len == 0)
+		return bpo_xstrdup(".");
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	return bpo_xstrndup(path, len);
+}
+
 bool bpo_path_component_ok(const char *name)
 {
 	return name[0] != '\0' && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&

@@ -31,6 +31,9 @@ bool bpo_path_exists(const char *path);
 bool bpo_is_dir(const char *path);
 /* Join two path pieces with exactly one '/'. Returns a new string. */
 char *bpo_path_join(const char *a, const char *b);
+/* The directory that holds path, as dirname(1) says it: "a/b/" -> "a",
+ * "/a" -> "/", "a" -> ".". Returns a new string. */
+char *bpo_path_dirname(const char *path);
 /* A path component a hostile input may name: no '/', not "." or "..", not empty. */
 bool bpo_path_component_ok(const char *name);
 /* A relative path inside a tree: not absolute, no ".." component, no empty path. */

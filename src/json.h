@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json: the one place that writes JSON strings (RFC 8259 escaping), for the
- * --json output of every command. A NULL string is written as null.
+ * --json output of every command. A NULL string is written as null. The
+ * output is always valid JSON in UTF-8: control characters and DEL are
+ * escaped, and a byte that is not part of well-formed UTF-8 (a hostile file
+ * name, a Latin-1 changelog) becomes U+FFFD.
  */
 #ifndef BPO_JSON_H
 #define BPO_JSON_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -13,7 +17,11 @@
 
 /* Append s as a JSON string ("..." with escapes), or null when s is NULL. */
 int bpo_json_str(struct bpo_buf *out, const char *s, struct bpo_error *err);
-/* The same to a stdio stream. */
+/* Append ,"key": (without the comma when first) and then s as bpo_json_str
+ * does: one member of an object. */
+int bpo_json_member(struct bpo_buf *out, bool first, const char *key, const char *s,
+		    struct bpo_error *err);
+/* The same as bpo_json_str to a stdio stream. */
 void bpo_json_fputs(FILE *f, const char *s);
 
 #endif

@@ -26,6 +26,7 @@
 #include "fsutil.h"
 #include "gpg.h"
 #include "hash.h"
+#include "json.h"
 #include "log.h"
 #include "sign.h"
 #include "version.h"
@@ -2146,21 +2147,6 @@ out:
 
 /* ------------------------------------------------------------------ list */
 
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 /* List the packages of one suite or all (see repo.h). */
 int bpo_repo_list(struct bpo_repo *r, const char *suite, bool json, FILE *out,
 		  struct bpo_error *err)
@@ -2201,9 +2187,9 @@ int bpo_repo_list(struct bpo_repo *r, const char *suite, bool json, FILE *out,
 					for (size_t f = 0; f < 8; f++) {
 						if (f)
 							fputs(", ", out);
-						json_str(out, k2[f]);
+						bpo_json_fputs(out, k2[f]);
 						fputs(": ", out);
-						json_str(out, v2[f]);
+						bpo_json_fputs(out, v2[f]);
 					}
 					fputs("}", out);
 				}

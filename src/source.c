@@ -13,6 +13,7 @@
 #include "fsutil.h"
 #include "hash.h"
 #include "index.h"
+#include "json.h"
 #include "log.h"
 #include "patch.h"
 #include "policy.h"
@@ -813,50 +814,24 @@ out:
 	return ret;
 }
 
-static int json_str(struct bpo_buf *b, const char *s, struct bpo_error *err)
-{
-	if (!s)
-		return bpo_buf_puts(b, "null", err);
-	if (bpo_buf_puts(b, "\"", err) < 0)
-		return -1;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		int r;
-		if (*p == '"' || *p == '\\')
-			r = bpo_buf_printf(b, err, "\\%c", *p);
-		else if (*p < 0x20)
-			r = bpo_buf_printf(b, err, "\\u%04x", *p);
-		else
-			r = bpo_buf_append(b, p, 1, err);
-		if (r < 0)
-			return -1;
-	}
-	return bpo_buf_puts(b, "\"", err);
-}
-
-static int json_field(struct bpo_buf *b, const char *name, const char *value, bool comma,
-		      struct bpo_error *err)
-{
-	if (bpo_buf_printf(b, err, "%s\"%s\":", comma ? "," : "", name) < 0)
-		return -1;
-	return json_str(b, value, err);
-}
-
 /* The result as one JSON object (see source.h). */
 int bpo_source_result_json(const struct bpo_source_result *res, struct bpo_buf *out,
 			   struct bpo_error *err)
 {
-	if (bpo_buf_puts(out, "{", err) < 0 || json_field(out, "source", res->source, false, err) < 0 ||
-	    json_field(out, "old_version", res->old_version, true, err) < 0 ||
-	    json_field(out, "version", res->version, true, err) < 0 ||
-	    json_field(out, "since", res->since, true, err) < 0 ||
-	    json_field(out, "format", res->format, true, err) < 0 ||
-	    json_field(out, "tree", res->tree, true, err) < 0 ||
-	    json_field(out, "dsc", res->dsc, true, err) < 0 ||
-	    json_field(out, "changes", res->changes, true, err) < 0 ||
+	if (bpo_buf_puts(out, "{", err) < 0 ||
+	    bpo_json_member(out, true, "source", res->source, err) < 0 ||
+	    bpo_json_member(out, false, "old_version", res->old_version, err) < 0 ||
+	    bpo_json_member(out, false, "version", res->version, err) < 0 ||
+	    bpo_json_member(out, false, "since", res->since, err) < 0 ||
+	    bpo_json_member(out, false, "format", res->format, err) < 0 ||
+	    bpo_json_member(out, false, "tree", res->tree, err) < 0 ||
+	    bpo_json_member(out, false, "dsc", res->dsc, err) < 0 ||
+	    bpo_json_member(out, false, "changes", res->changes, err) < 0 ||
 	    bpo_buf_puts(out, ",\"files\":[", err) < 0)
 		return -1;
 	for (size_t i = 0; i < res->files.n; i++)
-		if ((i && bpo_buf_puts(out, ",", err) < 0) || json_str(out, res->files.v[i], err) < 0)
+		if ((i && bpo_buf_puts(out, ",", err) < 0) ||
+		    bpo_json_str(out, res->files.v[i], err) < 0)
 			return -1;
 	if (bpo_buf_puts(out, "],\"orig\":[", err) < 0)
 		return -1;
@@ -866,9 +841,9 @@ int bpo_source_result_json(const struct bpo_source_result *res, struct bpo_buf *
 		char *name = bpo_xstrndup(s, sp ? (size_t)(sp - s) : strlen(s));
 		int r = bpo_buf_puts(out, i ? ",{" : "{", err);
 		if (r == 0)
-			r = json_field(out, "name", name, false, err);
+			r = bpo_json_member(out, true, "name", name, err);
 		if (r == 0)
-			r = json_field(out, "sha256", sp ? sp + 1 : "", true, err);
+			r = bpo_json_member(out, false, "sha256", sp ? sp + 1 : "", err);
 		if (r == 0)
 			r = bpo_buf_puts(out, "}", err);
 		free(name);
@@ -880,8 +855,8 @@ int bpo_source_result_json(const struct bpo_source_result *res, struct bpo_buf *
 	for (size_t i = 0; i < res->n_patches; i++) {
 		const struct bpo_source_patch *p = &res->patches[i];
 		if (bpo_buf_puts(out, i ? ",{" : "{", err) < 0 ||
-		    json_field(out, "name", p->name, false, err) < 0 ||
-		    json_field(out, "description", p->description, true, err) < 0 ||
+		    bpo_json_member(out, true, "name", p->name, err) < 0 ||
+		    bpo_json_member(out, false, "description", p->description, err) < 0 ||
 		    bpo_buf_printf(out, err, ",\"in_series\":%s}", p->in_series ? "true" : "false") < 0)
 			return -1;
 	}

@@ -609,24 +609,6 @@ static int rules_executable(const char *tree, struct bpo_error *err)
 	return ret;
 }
 
-static char *parent_dir(const char *path)
-{
-	char *p = bpo_xstrdup(path);
-	size_t len = strlen(p);
-	while (len > 1 && p[len - 1] == '/')
-		p[--len] = '\0';
-	char *slash = strrchr(p, '/');
-	if (!slash) {
-		free(p);
-		return bpo_xstrdup(".");
-	}
-	if (slash == p)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	return p;
-}
-
 /* Unpack a parsed .dsc whose files are in dir (see srcpkg.h). */
 int bpo_srcpkg_unpack_dsc(const struct bpo_dsc *dsc, const char *dir, const char *dest_tree,
 			  const struct bpo_srcpkg_opts *opts_in, struct bpo_error *err)
@@ -652,7 +634,7 @@ int bpo_srcpkg_unpack_dsc(const struct bpo_dsc *dsc, const char *dir, const char
 	if (lstat(dest_tree, &st) == 0)
 		return bpo_error_set(err, BPO_E_IO, "%s: the unpack target already exists",
 				     dest_tree);
-	parent = parent_dir(dest_tree);
+	parent = bpo_path_dirname(dest_tree);
 	if (!(work = bpo_mkdtemp(parent, ".bpo-unpack", err)))
 		goto out;
 	tree = bpo_path_join(work, "tree");
@@ -739,7 +721,7 @@ int bpo_srcpkg_unpack(const char *dsc_path, const char *dest_tree,
 		      const struct bpo_srcpkg_opts *opts, struct bpo_error *err)
 {
 	struct bpo_dsc dsc;
-	char *dir = parent_dir(dsc_path);
+	char *dir = bpo_path_dirname(dsc_path);
 	int rc;
 	bpo_dsc_init(&dsc);
 	rc = bpo_dsc_load(&dsc, dsc_path, err);

@@ -76,6 +76,17 @@ assert o["files"] == [{"name": "nat_1.0.tar.xz", "size": len(data),
 PY
 echo "ok: --json"
 
+# --json stays valid UTF-8 JSON when a path is not UTF-8 (a Latin-1 "é" in
+# --dest, a control character): the bytes come out as U+FFFD and \u escapes.
+weird=$T/$'caf\xe9-\x01'
+expect_exit 0 "" "$BPO" unpack --json --allow-unsigned "$pk/nat_1.0.dsc" --dest "$weird"
+python3 - "$T/out" "$T" <<'PY'
+import json, os, sys
+o = json.loads(open(sys.argv[1], "rb").read().decode("utf-8", errors="strict"))
+assert o["tree"] == os.path.realpath(sys.argv[2]) + "/caf\ufffd-\x01", o
+PY
+echo "ok: --json with a path that is not UTF-8"
+
 # --skip-patches: the tree as unpacked, no .pc/.
 expect_exit 0 "" "$BPO" unpack --skip-patches --allow-unsigned "$pk/qp_2.0-1.dsc" --dest "$T/skip"
 grep -qx 'line 5' "$T/skip/src/data.txt" && [ ! -e "$T/skip/.pc" ]
