@@ -505,24 +505,6 @@ static char *single_top_dir(const char *dir, struct bpo_error *err, bool *failed
 	return NULL;
 }
 
-static char *parent_of(const char *path)
-{
-	char *p = bpo_xstrdup(path);
-	size_t len = strlen(p);
-	while (len > 1 && p[len - 1] == '/')
-		p[--len] = '\0';
-	char *slash = strrchr(p, '/');
-	if (!slash) {
-		free(p);
-		return bpo_xstrdup(".");
-	}
-	if (slash == p)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	return p;
-}
-
 /* Extract a tarball securely: see archive.h. */
 int bpo_archive_extract(const char *path, const char *dest, const struct bpo_archive_opts *opts_in,
 			struct bpo_error *err)
@@ -550,7 +532,7 @@ int bpo_archive_extract(const char *path, const char *dest, const struct bpo_arc
 	}
 	if ((fd = open_regular(path, err)) < 0)
 		goto out;
-	parent = parent_of(dest);
+	parent = bpo_path_dirname(dest);
 	if (!(tmp = bpo_mkdtemp(parent, ".bpo-extract", err)))
 		goto out;
 	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -763,6 +745,9 @@ int bpo_archive_read_compressed(const char *path, size_t max, struct bpo_buf *ou
 		abort();
 	archive_read_support_filter_all(a);
 	archive_read_support_format_raw(a);
+	/* the raw format does not bid on an empty stream (a zero-byte file, or
+	 * an xz or gzip stream of zero bytes, as an empty apt index is) */
+	archive_read_support_format_empty(a);
 	archive_read_open_fd(a, fd, BLOCK_SIZE);
 	r = archive_read_next_header(a, &e);
 	if (r == ARCHIVE_EOF) {

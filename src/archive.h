@@ -90,7 +90,8 @@ int bpo_archive_read_member(const char *path, const char *member, size_t max,
 /*
  * Decompress a single compressed file (gzip, xz, bzip2, zstd, lzma, or
  * plain data) at path into out, at most max bytes (BPO_E_SYNTAX beyond).
- * Used for a 1.0 source package's .diff.gz.
+ * An empty file or a compressed stream of zero bytes gives no data. Used for
+ * a 1.0 source package's .diff.gz and for apt indices (Sources, Packages).
  */
 int bpo_archive_read_compressed(const char *path, size_t max, struct bpo_buf *out,
 				struct bpo_error *err);

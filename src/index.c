@@ -3,7 +3,6 @@
 #include "config.h"
 #include "index.h"
 
-#include <archive.h>
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "dsc.h"
 #include "fetch.h"
 #include "fsutil.h"
@@ -340,56 +340,10 @@ out:
 	return rc;
 }
 
-/* Decompress (xz, gzip, bzip2, or none) a verified file into out with libarchive. */
-static int decompress(const char *path, const char *name, struct bpo_buf *out,
-		      struct bpo_error *err)
-{
-	struct archive *a = archive_read_new();
-	struct archive_entry *ent;
-	char chunk[65536];
-	la_ssize_t n;
-	int rc = -1;
-
-	if (!a)
-		return bpo_error_set(err, BPO_E_FAIL, "libarchive: out of memory");
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_bzip2(a);
-	archive_read_support_format_raw(a);
-	/* an empty suite has empty indices (a compressed stream of zero bytes),
-	 * which the raw format does not bid on */
-	archive_read_support_format_empty(a);
-	int hr = ARCHIVE_FATAL;
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK ||
-	    ((hr = archive_read_next_header(a, &ent)) != ARCHIVE_OK && hr != ARCHIVE_EOF)) {
-		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", name,
-			      archive_error_string(a) ? archive_error_string(a) : "unknown error");
-		goto out;
-	}
-	if (hr == ARCHIVE_EOF) {
-		rc = 0;
-		goto out;
-	}
-	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0)
-		if (bpo_buf_append(out, chunk, (size_t)n, err) < 0) {
-			bpo_error_prefix(err, "%s", name);
-			goto out;
-		}
-	if (n < 0) {
-		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", name,
-			      archive_error_string(a) ? archive_error_string(a) : "unknown error");
-		goto out;
-	}
-	rc = 0;
-out:
-	archive_read_free(a);
-	return rc;
-}
-
 /* Fetch one index (base "main/source/Sources": .xz, .gz or plain as the Release
- * lists them) through the cache and decompress it into out. */
-static int load_index(const struct bpo_release *rel, const char *base, struct bpo_buf *out,
-		      char **shown, struct bpo_error *err)
+ * lists them) through the cache and decompress it into out (see index.h). */
+int bpo_index_load(const struct bpo_release *rel, const char *base, struct bpo_buf *out,
+		   char **shown, struct bpo_error *err)
 {
 	static const char *const exts[] = {".xz", ".gz", ""};
 	const struct bpo_release_file *rf = NULL;
@@ -441,8 +395,11 @@ static int load_index(const struct bpo_release *rel, const char *base, struct bp
 		if (bpo_fetch_files(&f, &req, 1, err) < 0)
 			goto out;
 	}
-	if (decompress(req.path, *shown, out, err) < 0)
+	/* an empty suite's index is a compressed stream of zero bytes: empty text */
+	if (bpo_archive_read_compressed(req.path, out->max - out->len, out, err) < 0) {
+		bpo_error_prefix(err, "%s", *shown);
 		goto out;
+	}
 	rc = 0;
 out:
 	free(req.path);
@@ -465,7 +422,7 @@ static int each_stanza(const struct bpo_release *rel, const char *base, const ch
 	int rc = -1, r;
 
 	bpo_buf_init(&text, BPO_MAX_INDEX);
-	if (load_index(rel, base, &text, &shown, err) < 0)
+	if (bpo_index_load(rel, base, &text, &shown, err) < 0)
 		goto out;
 	bpo_deb822_parser_init(&p, text.data, text.len, shown, 0);
 	for (;;) {

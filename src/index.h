@@ -74,6 +74,15 @@ int bpo_index_fetch_release(const char *archive_url, const char *suite, const ch
 			    const struct bpo_config *cfg, struct bpo_release *rel,
 			    struct bpo_error *err);
 
+/* Fetch <base>(.xz|.gz|) of the verified release, e.g. base
+ * "main/binary-amd64/Packages", as its Release lists it (size and sha256
+ * checked; by-hash when the Release offers it) through the cache, and append
+ * it decompressed to out (an empty compressed stream gives no text). *shown
+ * gets the URL for messages (the caller frees it, also on failure);
+ * BPO_E_NOTFOUND when the Release lists no such file. */
+int bpo_index_load(const struct bpo_release *rel, const char *base, struct bpo_buf *out,
+		   char **shown, struct bpo_error *err);
+
 /* All versions of source package `source` in <component>/source/Sources of the
  * verified release, highest first, pushed to versions. Returns the count (0
  * when the package is not there). */
