@@ -213,8 +213,15 @@ const char *bpo_qa_parse_apt(const char *out, const char *step, const char *defa
 	const char *cur = out ? out : "", *line;
 	size_t len;
 	bool deps = false, any_pkg = false;
-	char *last_pkg = NULL, *dpkg_err = NULL;
+	char *last_pkg = NULL, *dpkg_err = NULL, *prev = NULL, *script_out = NULL;
 	struct bpo_buf elines;
+	/* lines of apt's and dpkg's own progress: not a maintainer script's output */
+	static const char *const progress[] = {"Removing ", "Purging ", "Setting up ", "Unpacking ",
+					       "Preparing ", "(Reading database", "Selecting ",
+					       "Processing ", "dpkg: ", "Reading ", "Building ",
+					       "Get:", "Fetched ", "Need to get", "After this",
+					       "0 upgraded", "The following", "Errors were",
+					       "W: ", "N: "};
 
 	bpo_buf_init(&elines, 65536);
 	while (bpo_deb822_next_line(&cur, &line, &len)) {
@@ -250,6 +257,13 @@ const char *bpo_qa_parse_apt(const char *out, const char *step, const char *defa
 			size_t n = strcspn(p, " (");
 			free(dpkg_err);
 			dpkg_err = bpo_xstrdup(l);
+			free(script_out);
+			script_out = NULL;
+			bool is_progress = !prev;
+			for (size_t i = 0; prev && i < sizeof(progress) / sizeof(progress[0]); i++)
+				is_progress = is_progress || bpo_str_has_prefix(prev, progress[i]);
+			if (!is_progress && strlen(prev) < 1024)
+				script_out = bpo_xstrdup(prev);
 			free(last_pkg);
 			last_pkg = bpo_xstrndup(p, n);
 			if (!pkg_name_ok(last_pkg, n)) {
@@ -257,7 +271,9 @@ const char *bpo_qa_parse_apt(const char *out, const char *step, const char *defa
 				last_pkg = NULL;
 			}
 		} else if (dpkg_err && *l) {
-			char *msg = bpo_xasprintf("%s %s", dpkg_err, l);
+			char *msg = bpo_xasprintf("%s %s%s%s%s", dpkg_err, l,
+						  script_out ? " (the script's last output: " : "",
+						  script_out ? script_out : "", script_out ? ")" : "");
 			const char *name = last_pkg ? last_pkg : "";
 			/* dpkg names a .deb path for archives: the package is unknown */
 			add_item(r, name, step, msg);
@@ -266,7 +282,8 @@ const char *bpo_qa_parse_apt(const char *out, const char *step, const char *defa
 			free(dpkg_err);
 			dpkg_err = NULL;
 		}
-		free(l);
+		free(prev);
+		prev = l;
 	}
 	if (!any_pkg) {
 		/* no package named: one finding per built package apt's E: lines concern */
@@ -284,6 +301,8 @@ const char *bpo_qa_parse_apt(const char *out, const char *step, const char *defa
 	}
 	free(last_pkg);
 	free(dpkg_err);
+	free(prev);
+	free(script_out);
 	bpo_buf_destroy(&elines);
 	return deps ? "deps" : default_class;
 }

@@ -145,6 +145,7 @@ u = c["upgrade"]
 assert u["status"] == "failed" and u["class"] == "purge", u
 p = [x for x in u["items"] if x["name"] == "bpo-qa-bad-postrm" and x["what"] == "purge"]
 assert p and "post-removal script" in p[0]["message"], u
+assert "postrm fails on purge on purpose" in p[0]["message"], u  # the script's own words
 assert "bpo-qa-bad-nodeps" in u["summary"], u  # left out, said so
 a = c["autopkgtest"]
 assert a["status"] == "failed" and a["class"] == "test-failure", a

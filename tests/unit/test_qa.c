@@ -111,7 +111,26 @@ static void test_apt_purge(void **state)
 	assert_non_null(it);
 	assert_non_null(strstr(it->message, "dpkg: error processing package bpo-qa-bad-postrm"));
 	assert_non_null(strstr(it->message, "post-removal script subprocess returned error exit"));
+	assert_non_null(strstr(it->message, "(the script's last output: bpo-qa-bad-postrm: postrm "
+					    "fails on purge on purpose)"));
 	assert_non_null(find(&r, "", "purge"));
+	result_free(&r);
+}
+
+/* dpkg's error right after its own progress line: no script output is quoted. */
+static void test_apt_no_script_output(void **state)
+{
+	static const char out[] = "Setting up foo (1.0) ...\n"
+				  "dpkg: error processing package foo (--configure):\n"
+				  " installed foo package post-installation script subprocess "
+				  "returned error exit status 3\n";
+	struct bpo_qa_result r = {0};
+	(void)state;
+	assert_string_equal(bpo_qa_parse_apt(out, "install", "install", NULL, &r), "install");
+	const struct bpo_qa_item *it = find(&r, "foo", "install");
+	assert_non_null(it);
+	assert_null(strstr(it->message, "last output"));
+	assert_non_null(strstr(it->message, "exit status 3"));
 	result_free(&r);
 }
 
@@ -436,7 +455,7 @@ int main(void)
 		cmocka_unit_test(test_lintian),    cmocka_unit_test(test_autopkgtest),
 		cmocka_unit_test(test_compare),    cmocka_unit_test(test_report),
 		cmocka_unit_test(test_recipe_qa),  cmocka_unit_test(test_conf_qa),
-		cmocka_unit_test(test_policy_output),
+		cmocka_unit_test(test_policy_output), cmocka_unit_test(test_apt_no_script_output),
 	};
 	return cmocka_run_group_tests_name("qa", tests, NULL, NULL);
 }
