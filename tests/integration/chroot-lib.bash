@@ -49,6 +49,10 @@ make_dsc() {
 # the shared build-dependency layers, so that this test's temporary roots and
 # mounts can be told from those of tests running at the same time. Exports
 # BPO_CACHE_DIR; remove it with drop_private_cache.
+# private_cache own-layers: the build-dependency layers too are the test's own
+# (removed with it): for builds whose layer key is new on every run (an extra
+# source or target repository signed by a throwaway key), which would
+# otherwise leave a layer of some 160 MB in the shared cache per run.
 private_cache() {
 	local shared="$BPO_TEST_CACHE/bpo-cache" arch sha
 	arch=$(dpkg --print-architecture)
@@ -62,7 +66,11 @@ private_cache() {
 	cp "$shared/chroots/bookworm-$arch.meta" "$PRIVATE_CACHE/chroots/"
 	ln -s "$shared/chroots/bookworm-$arch.tar.zst" "$PRIVATE_CACHE/chroots/"
 	ln -s "$shared/chroots/unpacked/$sha" "$PRIVATE_CACHE/chroots/unpacked/$sha"
-	ln -s "$shared/chroots/layers" "$PRIVATE_CACHE/chroots/layers"
+	if [ "${1:-}" = own-layers ]; then
+		mkdir "$PRIVATE_CACHE/chroots/layers"
+	else
+		ln -s "$shared/chroots/layers" "$PRIVATE_CACHE/chroots/layers"
+	fi
 	export BPO_CACHE_DIR="$PRIVATE_CACHE"
 }
 
