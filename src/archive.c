@@ -254,12 +254,28 @@ static int open_regular(const char *path, struct bpo_error *err)
 	return fd;
 }
 
+/*
+ * The compressions dpkg knows (gzip, bzip2, lzma, xz, zstd), each read by a
+ * library libarchive links. Not archive_read_support_filter_all: it also bids
+ * lzop, lrzip, grzip and others, which libarchive runs as external programs
+ * (fork + exec of /usr/bin/lzop...) when it lacks their library, on input an
+ * attacker chose.
+ */
+static void support_dpkg_filters(struct archive *a)
+{
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_lzma(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+}
+
 static struct archive *open_reader(int fd, bool tar_only)
 {
 	struct archive *a = archive_read_new();
 	if (!a)
 		abort();
-	archive_read_support_filter_all(a);
+	support_dpkg_filters(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (!tar_only)
@@ -743,7 +759,7 @@ int bpo_archive_read_compressed(const char *path, size_t max, struct bpo_buf *ou
 	a = archive_read_new();
 	if (!a)
 		abort();
-	archive_read_support_filter_all(a);
+	support_dpkg_filters(a);
 	archive_read_support_format_raw(a);
 	/* the raw format does not bid on an empty stream (a zero-byte file, or
 	 * an xz or gzip stream of zero bytes, as an empty apt index is) */
