@@ -9,23 +9,14 @@ set -euo pipefail
 slow_test
 need_root
 need_image
-user=${BPO_TEST_USER:-bpo-rootless}
-getent passwd "$user" >/dev/null || skip "no user $user (run .ci/setup.d/20-build-user.sh)"
-grep -q "^$user:" /etc/subuid && grep -q "^$user:" /etc/subgid ||
-	skip "$user has no /etc/subuid and /etc/subgid ranges (run .ci/setup.d/20-build-user.sh)"
-command -v newuidmap >/dev/null || skip "newuidmap missing (package uidmap)"
+need_rootless_user
+user=$ROOTLESS_USER
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 arch=$(dpkg --print-architecture)
-# what the user needs, where the user can reach it: the binary, the release
-# configuration, a cache of its own that links the prepared image
-install -m 0755 "$BPO" "$tmp/bpo"
-mkdir -p "$tmp/chroot" "$tmp/cache/chroots"
-cp "$BPO_SRCDIR/chroot/bookworm.yaml" "$tmp/chroot/"
-cp "$BPO_CACHE_DIR/chroots/bookworm-$arch.meta" "$tmp/cache/chroots/"
-ln -s "$BPO_CACHE_DIR/chroots/bookworm-$arch.tar.zst" "$tmp/cache/chroots/"
+rootless_home "$tmp"
 mkdir "$tmp/src"
 dsc=$(make_dsc "$tmp/src")
 chown -R "$user" "$tmp/cache" "$tmp/src"

@@ -87,3 +87,31 @@ assert_no_tmp() {
 	left=$(find "$BPO_CACHE_DIR/chroots/tmp" -mindepth 1 -maxdepth 1 2>/dev/null || true)
 	[ -z "$left" ] || fail "temporary directories left behind: $left"
 }
+
+# need_rootless_user: the ordinary user of .ci/setup.d/20-build-user.sh
+# (BPO_TEST_USER, default bpo-rootless) with /etc/subuid and /etc/subgid ranges,
+# and newuidmap; skips otherwise. Sets ROOTLESS_USER.
+need_rootless_user() {
+	ROOTLESS_USER=${BPO_TEST_USER:-bpo-rootless}
+	getent passwd "$ROOTLESS_USER" >/dev/null ||
+		skip "no user $ROOTLESS_USER (run .ci/setup.d/20-build-user.sh)"
+	grep -q "^$ROOTLESS_USER:" /etc/subuid && grep -q "^$ROOTLESS_USER:" /etc/subgid ||
+		skip "$ROOTLESS_USER has no /etc/subuid and /etc/subgid ranges" \
+			"(run .ci/setup.d/20-build-user.sh)"
+	command -v newuidmap >/dev/null || skip "newuidmap missing (package uidmap)"
+}
+
+# rootless_home DIR: what the user needs, where the user can reach it: the
+# binary (DIR/bpo), the release configuration (DIR/chroot) and a cache of its
+# own that links the prepared image (DIR/cache, owned by the user; bpo unpacks
+# the image there as that user). DIR must be reachable by the user.
+rootless_home() {
+	local dir=$1 arch shared="$BPO_TEST_CACHE/bpo-cache"
+	arch=$(dpkg --print-architecture)
+	install -m 0755 "$BPO" "$dir/bpo"
+	mkdir -p "$dir/chroot" "$dir/cache/chroots"
+	cp "$BPO_SRCDIR/chroot/bookworm.yaml" "$dir/chroot/"
+	cp "$shared/chroots/bookworm-$arch.meta" "$dir/cache/chroots/"
+	ln -s "$shared/chroots/bookworm-$arch.tar.zst" "$dir/cache/chroots/"
+	chown -R "$ROOTLESS_USER" "$dir/cache"
+}
