@@ -14,7 +14,9 @@
 #include "deb822.h"
 #include "fsutil.h"
 #include "log.h"
+#include "pipeline.h"
 #include "qa.h"
+#include "recipe.h"
 #include "xmem.h"
 
 static int run(struct bpo_ctx *ctx, int argc, char **argv);
@@ -28,6 +30,8 @@ static const struct bpo_cmd cmd_qa = {
 		"              [--install P] [--upgrade P] [--lintian P] [--autopkgtest P]\n"
 		"              [--regression P] [--newer-archive URL --newer-suite SUITE\n"
 		"              --newer-keyring FILE] [--log FILE] [--json] [-v]\n"
+		"       bpo qa RECIPE [--repo DIR] [--install P] [--upgrade P] [--lintian P]\n"
+		"              [--autopkgtest P] [--regression P] [--json] [-v]\n"
 		"\n"
 		"Check a build before it is published. FILE.changes and the files it lists\n"
 		"must be next to each other (as `bpo build --result DIR` leaves them); each\n"
@@ -101,6 +105,15 @@ static const struct bpo_cmd cmd_qa = {
 		"Without --json a line per check (PASS, WARN, FAIL or SKIP) and its findings\n"
 		"go to standard output.\n"
 		"\n"
+		"With a RECIPE (a .yaml or .yml file) instead of a .changes, the checks run\n"
+		"as the qa stage of `bpo build RECIPE` does, on the recipe's existing build\n"
+		"(the .changes in WORK/result): release, architecture and apt sources from\n"
+		"the recipe (its publish repository, or --repo DIR, included), the\n"
+		"regression check against the recipe's source suite when the source is an\n"
+		"archive. Each policy comes from the option, else the recipe's qa:, else\n"
+		"bpo.conf's qa:, else the default. The report goes to standard error; with\n"
+		"--json the report's JSON object (as above) to standard output.\n"
+		"\n"
 		"Exit status: 0 no check with policy fail failed (warnings may have been\n"
 		"reported); 1 a check with policy fail failed or could not run, or the\n"
 		"checks could not be set up (no image, no mirror); 2 bad usage or input (a\n"
@@ -135,6 +148,51 @@ out:
 	bpo_buf_destroy(&text);
 	bpo_deb822_para_destroy(&para);
 	return out;
+}
+
+/* `bpo qa RECIPE`: the qa stage of the pipeline on the recipe's existing build. */
+static int run_recipe(struct bpo_ctx *ctx, const char *path, const char *repo,
+		      const enum bpo_qa_policy policy[BPO_QA_N], bool json, bool verbose)
+{
+	struct bpo_recipe r;
+	struct bpo_config cfg;
+	struct bpo_pipeline_opts po;
+	struct bpo_pipeline_result res;
+	struct bpo_error err;
+	int rc;
+
+	memset(&po, 0, sizeof(po));
+	bpo_error_init(&err);
+	bpo_recipe_init(&r);
+	bpo_config_init(&cfg);
+	bpo_pipeline_result_init(&res);
+	if (bpo_recipe_load(&r, path, &err) < 0 || bpo_config_load(&cfg, ctx->config_path, &err) < 0) {
+		rc = bpo_cmd_fail(&err);
+		goto out;
+	}
+	/* the options over the recipe's qa: (which is over bpo.conf's) */
+	for (int c = 0; c < BPO_QA_N; c++)
+		if (policy[c] != BPO_QA_POLICY_DEFAULT) {
+			free(r.qa[c]);
+			r.qa[c] = bpo_xstrdup(bpo_qa_policy_name(policy[c]));
+		}
+	po.repo = repo;
+	po.verbose = verbose;
+	bpo_chroot_signals_install();
+	rc = bpo_pipeline_qa(&r, &cfg, &po, &res);
+	if (bpo_chroot_interrupted())
+		rc = 128 + bpo_chroot_interrupted();
+	if (rc != BPO_EXIT_OK)
+		bpo_error("%s: qa: %s", path, res.error ? res.error : "failed");
+	if (json && res.qa_json)
+		printf("%s\n", res.qa_json);
+	if (fflush(stdout) != 0 && rc == BPO_EXIT_OK)
+		rc = BPO_EXIT_FAIL;
+out:
+	bpo_pipeline_result_destroy(&res);
+	bpo_config_destroy(&cfg);
+	bpo_recipe_destroy(&r);
+	return rc;
 }
 
 static char *absolute(const char *p)
@@ -264,12 +322,27 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		rc = bpo_cmd_usage_error(&cmd_qa, optind >= argc ? "no FILE.changes given"
-								 : "exactly one FILE.changes expected");
+		rc = bpo_cmd_usage_error(&cmd_qa, optind >= argc ? "no FILE.changes or RECIPE given"
+								 : "exactly one FILE.changes or RECIPE "
+								   "expected");
+		goto out;
+	}
+	if (bpo_str_has_suffix(argv[optind], ".yaml") || bpo_str_has_suffix(argv[optind], ".yml")) {
+		const char *bad = o.release ? "--release" : o.arch ? "--arch" : suite ? "--suite"
+				  : extra.n ? "--extra-source" : o.newer_url ? "--newer-archive"
+				  : o.newer_suite ? "--newer-suite" : o.newer_keyring ? "--newer-keyring"
+				  : o.log_path ? "--log" : NULL;
+		if (bad) {
+			rc = bpo_cmd_usage_error(&cmd_qa, "%s: not with a recipe (the recipe says)",
+						 bad);
+			goto out;
+		}
+		rc = run_recipe(ctx, argv[optind], repo, o.policy, json, o.verbose);
 		goto out;
 	}
 	if (!bpo_str_has_suffix(argv[optind], ".changes")) {
-		rc = bpo_cmd_usage_error(&cmd_qa, "%s: expected a .changes file", argv[optind]);
+		rc = bpo_cmd_usage_error(&cmd_qa, "%s: expected a .changes file or a recipe "
+					 "(.yaml)", argv[optind]);
 		goto out;
 	}
 	if (!o.release) {

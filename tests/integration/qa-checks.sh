@@ -59,6 +59,7 @@ newer_deb() { # NAME PROVIDES
 newer_deb bpo-qa-good "bpo-qa-virtual (= 1.0)"
 newer_deb bpo-qa-good-extra ""
 archive_key "$tmp/key"
+archive_source "$tmp/newer" bpo-qa-good 1.0 native >/dev/null # for bpo qa RECIPE
 archive_indices "$tmp/newer" bpo-newer bpo-newer "$arch"
 archive_sign "$tmp/newer" bpo-newer "$tmp/key"
 httpd_start "$tmp/newer"
@@ -112,6 +113,51 @@ grep -q "FAIL regression" "$tmp/reg.out" || fail "no FAIL regression line: $(cat
 grep -q "bpo-qa-good Provides: lost bpo-qa-virtual" "$tmp/reg.out" ||
 	fail "the lost Provides is not reported: $(cat "$tmp/reg.out")"
 grep -q "SKIP install" "$tmp/reg.out" || fail "install not shown as skipped"
+
+# bpo qa RECIPE: the recipe's existing build (WORK/result), regression against
+# its source suite, the option's policy over the recipe's
+mkdir -p "$tmp/work/bpo-qa-good_1.0/result" "$tmp/recipe"
+cat >"$tmp/recipe/bpo-qa-good.yaml" <<EOR
+source:
+  package: bpo-qa-good
+  archive: $HTTPD_URL
+  suite: bpo-newer
+  keyring: $tmp/key/keyring.gpg
+target:
+  release: bookworm
+qa:
+  install: skip
+  upgrade: skip
+  lintian: skip
+  autopkgtest: skip
+  regression: warn
+EOR
+printf 'work-dir: %s\n' "$tmp/work" >"$tmp/bpo.conf"
+st=0
+"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/bpo-qa-good.yaml" 2>"$tmp/r0.err" || st=$?
+[ "$st" = 1 ] && grep -q "no build of bpo-qa-good 1.0" "$tmp/r0.err" ||
+	fail "bpo qa RECIPE without a build: exit $st: $(cat "$tmp/r0.err")"
+cp "$tmp/good/"* "$tmp/work/bpo-qa-good_1.0/result/"
+st=0
+"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/bpo-qa-good.yaml" --json >"$tmp/r1.json" \
+	2>"$tmp/r1.err" || st=$?
+[ "$st" = 0 ] || { cat "$tmp/r1.err"; fail "bpo qa RECIPE (regression warn): exit $st"; }
+st=0
+"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/bpo-qa-good.yaml" --regression fail --json \
+	>"$tmp/r2.json" 2>"$tmp/r2.err" || st=$?
+[ "$st" = 1 ] || { cat "$tmp/r2.err"; fail "bpo qa RECIPE --regression fail: exit $st"; }
+python3 - "$tmp/r1.json" "$tmp/r2.json" <<'PY' || fail "bpo qa RECIPE: wrong report: $(cat "$tmp/r1.json" "$tmp/r2.json")"
+import json, sys
+r1, r2 = (json.load(open(f))["checks"] for f in sys.argv[1:3])
+assert r1["install"]["status"] == "skipped" and r1["install"]["policy"] == "skip", r1
+assert r1["regression"]["policy"] == "warn" and r1["regression"]["status"] == "failed", r1
+assert r2["regression"]["policy"] == "fail", r2
+assert any(i["name"] == "bpo-qa-good" and "lost bpo-qa-virtual" in i["message"]
+           for i in r2["regression"]["items"]), r2
+PY
+st=0
+"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/bpo-qa-good.yaml" --release bookworm 2>"$tmp/r3.err" || st=$?
+[ "$st" = 2 ] && grep -q "not with a recipe" "$tmp/r3.err" || fail "RECIPE --release: exit $st"
 
 # a wrong key for the newer archive: the regression check cannot run
 st=0
