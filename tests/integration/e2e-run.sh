@@ -127,7 +127,7 @@ grep -n '' "$T/plan.txt"
 bpo run --plan --format=make "${targs[@]}" "$T/recipes/a.yaml" "$T/recipes/b.yaml" >"$T/Makefile"
 grep -q '^b: a$' "$T/Makefile" || fail "Makefile: b does not wait for a: $(cat "$T/Makefile")"
 # the Makefile passes run's options on to each build
-make -s -n -f "$T/Makefile" BPO=bpo >"$T/make.out" || fail "make rejects the Makefile"
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s -n -f "$T/Makefile" BPO=bpo >"$T/make.out" || fail "make rejects the Makefile"
 [ "$(sed -n 1p "$T/make.out")" = "bpo build ${targs[*]} $T/recipes/a.yaml" ] &&
 	[ "$(sed -n 2p "$T/make.out")" = "bpo build ${targs[*]} $T/recipes/b.yaml" ] ||
 	fail "make order or flags: $(cat "$T/make.out")"
