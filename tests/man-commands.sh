@@ -9,7 +9,10 @@
 #    (--help itself is covered once, in the section's introduction);
 #  - every short option in the help's option list (-q, -p, -r, -v ...) and
 #    every subcommand its Usage names (bpo repo init, bpo chroot exec ...)
-#    appears in the subsection;
+#    appears in the subsection, whose synopsis has as many forms (.B bpo ...
+#    lines before the first .PP) as the Usage has lines;
+#  - the exit codes (0, 1, 2, 3, 10, 128+N) of the help's "Exit status:"
+#    paragraph and of the subsection's are the same;
 #  - every BPO_* environment variable named in src/*.c is in ENVIRONMENT,
 #    and ENVIRONMENT names no BPO_* variable the code does not read.
 set -euo pipefail
@@ -125,6 +128,12 @@ for c in $built; do
 			bad "bpo $c: the usage names 'bpo $c $w', bpo.1's 'bpo $c' does not"
 		fi
 	done
+	# As many forms in the synopsis as the help's Usage has.
+	hforms=$(sed -n '1,/^$/p' "$tmp/$c.help" | grep -cE '^(Usage:)? *bpo( |$)' || true)
+	mforms=$(sed -n '1,/^\.PP/p' "$sec" | grep -cE '^\.B bpo( |$)' || true)
+	if [ "$hforms" != "$mforms" ]; then
+		bad "bpo $c: the usage has $hforms forms ('bpo $c ...' lines), bpo.1's synopsis $mforms"
+	fi
 	# The exit codes: the same of 0, 1, 2, 3, 10 and 128+N in the help's
 	# "Exit status:" paragraph and in the subsection's.
 	sed -n '/^Exit status:/,/^$/p' "$tmp/$c.help" | exit_codes >"$tmp/$c.hexit"
