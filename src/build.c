@@ -614,7 +614,7 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 	const char *bd[3];
 	size_t nbd = 0;
 	char key[65];
-	char *layers = NULL, *layer = NULL, *dupper = NULL, *ltmp = NULL, *dsc_in = NULL;
+	char *layers = NULL, *layer = NULL, *dupper = NULL, *dsc_in = NULL;
 	struct bpo_chroot_file *files = NULL;
 	size_t nfiles = 0;
 	struct bpo_strv owned = {0};
@@ -714,43 +714,20 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 		goto out;
 	}
 	/* keep the layer: made aside, renamed into place once complete */
-	if (bpo_mkdir_p(layers, 0755, err) < 0)
-		goto out;
-	ltmp = bpo_xasprintf("%s/.new-%s-%ld", layers, key, (long)getpid());
-	if (bpo_mkdir_p(ltmp, 0755, err) < 0)
-		goto out;
 	{
-		char *up = bpo_path_join(ltmp, "upper"), *pkf = bpo_path_join(ltmp, "packages");
-		char *cf = bpo_path_join(ltmp, "complete");
 		char *meta = bpo_xasprintf("Image-SHA256: %s\nArchitecture: %s\n", image_sha,
 					   c->r->arch);
-		int r = -1;
-		if (rename(dupper, up) < 0)
-			bpo_error_set(err, BPO_E_IO, "rename %s: %s", up, strerror(errno));
-		else if (bpo_file_write_atomic(pkf, pk.data ? pk.data : "", pk.len, 0644, err) == 0 &&
-			 bpo_file_write_atomic(cf, meta, strlen(meta), 0644, err) == 0)
-			r = 0;
-		free(up);
-		free(pkf);
-		free(cf);
+		const char *names[] = {"packages"}, *datas[] = {pk.data ? pk.data : ""};
+		int r = bpo_chroot_layer_commit(&c->ns, layers, key, dupper, names, datas, 1, meta,
+						&c->layer, err);
 		free(meta);
 		if (r < 0)
 			goto out;
 	}
-	if (rename(ltmp, layer) < 0) {
-		/* another build made the same layer meanwhile: use theirs */
-		if (!bpo_is_dir(layer)) {
-			bpo_error_set(err, BPO_E_IO, "rename %s: %s", layer, strerror(errno));
-			goto out;
-		}
-		bpo_ns_rm_rf(&c->ns, ltmp, NULL);
-	}
-	c->layer = bpo_path_join(layer, "upper");
 	rc = 0;
 out:
-	if (ltmp && bpo_path_exists(ltmp))
-		bpo_ns_rm_rf(&c->ns, ltmp, NULL);
-	free(ltmp);
+	if (dupper && bpo_path_exists(dupper))
+		bpo_ns_rm_rf(&c->ns, dupper, NULL);
 	bpo_strv_destroy(&owned);
 	bpo_buf_destroy(&pk);
 	free(files);

@@ -1662,3 +1662,49 @@ out:
 	free(dir);
 	return rc;
 }
+
+int bpo_chroot_layer_commit(const struct bpo_ns *ns, const char *layers, const char *key,
+			    const char *upper, const char *const *names,
+			    const char *const *datas, size_t n, const char *complete,
+			    char **layer_upper, struct bpo_error *err)
+{
+	char *layer = bpo_path_join(layers, key);
+	char *ltmp = bpo_xasprintf("%s/.new-%s-%ld", layers, key, (long)getpid());
+	char *up = bpo_path_join(ltmp, "upper"), *cf = bpo_path_join(ltmp, "complete");
+	int rc = -1;
+
+	*layer_upper = NULL;
+	if (bpo_mkdir_p(layers, 0755, err) < 0 || bpo_mkdir_p(ltmp, 0755, err) < 0)
+		goto out;
+	if (rename(upper, up) < 0) {
+		bpo_error_set(err, BPO_E_IO, "rename %s: %s", up, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *f = bpo_path_join(ltmp, names[i]);
+		int w = bpo_file_write_atomic(f, datas[i], strlen(datas[i]), 0644, err);
+		free(f);
+		if (w < 0)
+			goto out;
+	}
+	if (bpo_file_write_atomic(cf, complete, strlen(complete), 0644, err) < 0)
+		goto out;
+	if (rename(ltmp, layer) < 0) {
+		/* another process made the same layer meanwhile: use theirs */
+		if (!bpo_is_dir(layer)) {
+			bpo_error_set(err, BPO_E_IO, "rename %s: %s", layer, strerror(errno));
+			goto out;
+		}
+		bpo_ns_rm_rf(ns, ltmp, NULL);
+	}
+	*layer_upper = bpo_path_join(layer, "upper");
+	rc = 0;
+out:
+	if (bpo_path_exists(ltmp))
+		bpo_ns_rm_rf(ns, ltmp, NULL);
+	free(layer);
+	free(ltmp);
+	free(up);
+	free(cf);
+	return rc;
+}

@@ -174,6 +174,18 @@ int bpo_ns_exec(const struct bpo_ns *ns, const char *const argv[], int log_fd,
 		struct bpo_error *err);
 /* rm -rf a tree that may hold files owned by sub-ids. */
 int bpo_ns_rm_rf(const struct bpo_ns *ns, const char *path, struct bpo_error *err);
+/*
+ * Keep the overlay upper directory `upper` as the cached layer LAYERS/KEY:
+ * made aside in LAYERS/.new-KEY-PID with the files named in names/datas (n of
+ * them) and "complete" (text complete) written next to upper/, then renamed
+ * into place, so a layer is either whole or absent. When another process made
+ * the same layer meanwhile, theirs is used and ours removed. On success
+ * *layer_upper is LAYERS/KEY/upper (owned) and `upper` is gone.
+ */
+int bpo_chroot_layer_commit(const struct bpo_ns *ns, const char *layers, const char *key,
+			    const char *upper, const char *const *names,
+			    const char *const *datas, size_t n, const char *complete,
+			    char **layer_upper, struct bpo_error *err);
 
 /* A new private temporary directory <cache>/chroots/tmp/<prefix>.XXXXXX
  * holding a file "pid" with this process's id. Directories there whose process

@@ -14,6 +14,7 @@
 #include "build.h"
 #include "chroot.h"
 #include "cmd.h"
+#include "json.h"
 #include "log.h"
 #include "pipeline.h"
 #include "recipe.h"
@@ -139,41 +140,26 @@ static const struct bpo_cmd cmd_build = {
 };
 BPO_REGISTER_COMMAND(cmd_build)
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static void print_json(const struct bpo_build_result *r, const struct bpo_error *err)
 {
 	FILE *f = stdout;
 
 	fputs("{\"source\":", f);
-	json_str(f, r->source ? r->source : "");
+	bpo_json_fputs(f, r->source ? r->source : "");
 	fputs(",\"version\":", f);
-	json_str(f, r->version ? r->version : "");
+	bpo_json_fputs(f, r->version ? r->version : "");
 	fputs(",\"arch\":", f);
-	json_str(f, r->arch ? r->arch : "");
+	bpo_json_fputs(f, r->arch ? r->arch : "");
 	fprintf(f, ",\"status\":\"%s\",\"phase\":\"%s\",\"deps_cached\":%s,\"log\":",
 		r->ok ? "ok" : "failed", bpo_build_phase_name(r->phase),
 		r->deps_cached ? "true" : "false");
 	if (r->log_path)
-		json_str(f, r->log_path);
+		bpo_json_fputs(f, r->log_path);
 	else
 		fputs("null", f);
 	fputs(",\"result_dir\":", f);
 	if (r->result_dir)
-		json_str(f, r->result_dir);
+		bpo_json_fputs(f, r->result_dir);
 	else
 		fputs("null", f);
 	fputs(",\"seconds\":{", f);
@@ -183,7 +169,7 @@ static void print_json(const struct bpo_build_result *r, const struct bpo_error 
 	fputs("},\"artifacts\":[", f);
 	for (size_t i = 0; i < r->n_artifacts; i++) {
 		fputs(i ? ",{\"name\":" : "{\"name\":", f);
-		json_str(f, r->artifacts[i].name);
+		bpo_json_fputs(f, r->artifacts[i].name);
 		fprintf(f, ",\"size\":%llu,\"sha256\":\"%s\"}",
 			(unsigned long long)r->artifacts[i].size, r->artifacts[i].sha256);
 	}
@@ -191,7 +177,7 @@ static void print_json(const struct bpo_build_result *r, const struct bpo_error 
 	if (r->ok)
 		fputs("null", f);
 	else
-		json_str(f, err->msg);
+		bpo_json_fputs(f, err->msg);
 	fputs("}\n", f);
 }
 

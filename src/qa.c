@@ -3,8 +3,6 @@
 #include "config.h"
 #include "qa.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1103,7 +1101,7 @@ static int tools_layer(struct qctx *c, struct bpo_qa_result *r, struct bpo_error
 {
 	const char *lower[1] = {c->unpacked};
 	char key[BPO_HASH_HEX_MAX];
-	char *layers = NULL, *layer = NULL, *ltmp = NULL, *dupper = NULL, *complete = NULL;
+	char *layers = NULL, *layer = NULL, *dupper = NULL, *complete = NULL;
 	struct bpo_buf out;
 	int st = 0, rc = -1;
 
@@ -1146,42 +1144,19 @@ static int tools_layer(struct qctx *c, struct bpo_qa_result *r, struct bpo_error
 		const char *argv[] = {"/usr/bin/apt-get", "clean", NULL};
 		in_root(c, lower, 1, dupper, false, false, argv, NULL, 600, &st, NULL);
 	}
-	if (bpo_mkdir_p(layers, 0755, err) < 0)
-		goto out;
-	ltmp = bpo_xasprintf("%s/.new-%s-%ld", layers, key, (long)getpid());
-	if (bpo_mkdir_p(ltmp, 0755, err) < 0)
-		goto out;
 	{
-		char *up = bpo_path_join(ltmp, "upper"), *cf = bpo_path_join(ltmp, "complete");
 		char *meta = bpo_xasprintf("Image-SHA256: %s\nArchitecture: %s\nTools: lintian "
 					   "autopkgtest\n", c->meta.sha256, c->arch);
-		int x = -1;
-		if (rename(dupper, up) < 0)
-			bpo_error_set(err, BPO_E_IO, "rename %s: %s", up, strerror(errno));
-		else if (bpo_file_write_atomic(cf, meta, strlen(meta), 0644, err) == 0)
-			x = 0;
-		free(up);
-		free(cf);
+		int x = bpo_chroot_layer_commit(&c->ns, layers, key, dupper, NULL, NULL, 0, meta,
+						&c->tools, err);
 		free(meta);
 		if (x < 0)
 			goto out;
 	}
-	if (rename(ltmp, layer) < 0) {
-		/* another run made the same layer meanwhile: use theirs */
-		if (!bpo_is_dir(layer)) {
-			bpo_error_set(err, BPO_E_IO, "rename %s: %s", layer, strerror(errno));
-			goto out;
-		}
-		bpo_ns_rm_rf(&c->ns, ltmp, NULL);
-	}
-	c->tools = bpo_path_join(layer, "upper");
 	rc = 0;
 out:
-	if (ltmp && bpo_path_exists(ltmp))
-		bpo_ns_rm_rf(&c->ns, ltmp, NULL);
 	if (dupper && bpo_path_exists(dupper))
 		bpo_ns_rm_rf(&c->ns, dupper, NULL);
-	free(ltmp);
 	free(dupper);
 	free(layer);
 	free(layers);
@@ -1315,92 +1290,17 @@ out:
 
 /* ---------------------------------------------------------- regression */
 
-/* Decompress (xz, gzip, bzip2 or none) a verified file into out. Copied from
- * index.c's static helper (to be shared). */
-static int decompress(const char *path, const char *name, struct bpo_buf *out,
-		      struct bpo_error *err)
-{
-	struct archive *a = archive_read_new();
-	struct archive_entry *ent;
-	char chunk[65536];
-	la_ssize_t n;
-	int rc = -1;
-
-	if (!a)
-		return bpo_error_set(err, BPO_E_FAIL, "libarchive: out of memory");
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_bzip2(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &ent) != ARCHIVE_OK) {
-		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", name,
-			      archive_error_string(a) ? archive_error_string(a) : "unknown error");
-		goto out;
-	}
-	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0)
-		if (bpo_buf_append(out, chunk, (size_t)n, err) < 0) {
-			bpo_error_prefix(err, "%s", name);
-			goto out;
-		}
-	if (n < 0) {
-		bpo_error_set(err, BPO_E_SYNTAX, "%s: cannot decompress: %s", name,
-			      archive_error_string(a) ? archive_error_string(a) : "unknown error");
-		goto out;
-	}
-	rc = 0;
-out:
-	archive_read_free(a);
-	return rc;
-}
-
-/* Fetch <base>(.xz|.gz|) as the verified Release lists it (size + sha256
- * checked by the fetcher), decompressed into out. 1 when the Release does not
- * list it. */
+/* <base>(.xz|.gz|) of the verified Release, decompressed into out
+ * (bpo_index_load). 1 when the Release does not list it. */
 static int load_packages(const struct bpo_release *rel, const char *base, struct bpo_buf *out,
 			 struct bpo_error *err)
 {
-	static const char *const exts[] = {".xz", ".gz", ""};
-	const struct bpo_release_file *rf = NULL;
-	struct bpo_fetcher f;
-	struct bpo_fetch_req req;
-	char *path = NULL, *url = NULL, *cname = NULL, *shown = NULL;
-	int rc = -1;
-
-	memset(&req, 0, sizeof(req));
-	bpo_fetcher_init(&f, rel->cache_dir);
-	f.progress = false;
-	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]) && !rf; i++) {
-		free(path);
-		path = bpo_xasprintf("%s%s", base, exts[i]);
-		rf = bpo_release_find(rel, path);
-	}
-	if (!rf) {
-		rc = 1;
-		goto out;
-	}
-	shown = bpo_xasprintf("%s/dists/%s/%s", rel->archive_url, rel->suite, path);
-	cname = bpo_xasprintf("%s_%s", rel->suite, path);
-	for (char *p = cname; *p; p++)
-		if (*p == '/')
-			*p = '_';
-	url = bpo_xstrdup(shown);
-	req.url = url;
-	req.name = cname;
-	req.label = shown;
-	req.size = rf->size;
-	memcpy(req.sha256, rf->sha256, sizeof(req.sha256));
-	if (bpo_fetch_files(&f, &req, 1, err) < 0 || decompress(req.path, shown, out, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	free(req.path);
-	bpo_fetcher_destroy(&f);
-	free(path);
-	free(url);
-	free(cname);
+	char *shown = NULL;
+	int rc = bpo_index_load(rel, base, out, &shown, err);
 	free(shown);
-	return rc;
+	if (rc < 0 && err->kind == BPO_E_NOTFOUND)
+		return 1;
+	return rc < 0 ? -1 : 0;
 }
 
 /* The source name and version a Packages stanza comes from. */

@@ -15,7 +15,10 @@ need_root
 need_image
 
 T=$(mktemp -d /tmp/bpo-e2e.XXXXXX)
-trap 'httpd_stop; rm -rf "$T"' EXIT
+# layers of its own: the target repository's key is new every run, so are the
+# keys of the build-dependency layers that include it
+private_cache own-layers
+trap 'httpd_stop; rm -rf "$T"; drop_private_cache' EXIT
 export DEBFULLNAME="bpo e2e" DEBEMAIL="e2e@example.invalid"
 cfg="$T/bpo.conf"
 printf 'work-dir: %s\n' "$T/work" >"$cfg"
