@@ -53,7 +53,9 @@ static const struct bpo_cmd cmd_chroot = {
 		"         /proc, a minimal /dev and a tmpfs /tmp are mounted; the host's\n"
 		"         network and resolv.conf are used unless --no-network (then only lo).\n"
 		"exec     the same, non-interactive: COMMAND is required; its exit status is\n"
-		"         bpo's. This is how other tools run stock apt of the old release, e.g.\n"
+		"         bpo's. COMMAND is an absolute path inside the root, or a name\n"
+		"         looked up in the root's PATH. This is how other tools run stock apt\n"
+		"         of the old release, e.g.\n"
 		"           bpo chroot exec bookworm --bind /srv/repo:/repo -- apt-get update\n"
 		"\n"
 		"Options:\n"
@@ -289,7 +291,7 @@ static int do_shell(struct bpo_ctx *ctx, struct args *a, bool exec_mode)
 	struct bpo_ns ns;
 	struct bpo_chroot_meta m;
 	struct bpo_chroot_bind *binds = NULL;
-	struct bpo_strv env = {0}, bsrc = {0}, bdst = {0};
+	struct bpo_strv env = {0}, bsrc = {0}, bdst = {0}, cmdv = {0};
 	char *arch = NULL, *unpacked = NULL, *tmp = NULL;
 	char *upper = NULL, *work = NULL, *merged = NULL;
 	int rc, status = 0;
@@ -304,12 +306,19 @@ static int do_shell(struct bpo_ctx *ctx, struct args *a, bool exec_mode)
 					 "RELEASE -- COMMAND...)");
 		goto out;
 	}
-	if (a->cmd_argc && a->cmd_argv[0][0] != '/') {
-		rc = bpo_cmd_usage_error(&cmd_chroot, "COMMAND must be an absolute path inside "
-					 "the root (e.g. /usr/bin/apt-get), not \"%s\"",
-					 a->cmd_argv[0]);
+	if (a->cmd_argc && a->cmd_argv[0][0] != '/' && strchr(a->cmd_argv[0], '/')) {
+		rc = bpo_cmd_usage_error(&cmd_chroot, "COMMAND must be a name looked up in the "
+					 "root's PATH or an absolute path inside the root, not "
+					 "\"%s\"", a->cmd_argv[0]);
 		goto out;
 	}
+	if (a->cmd_argc && a->cmd_argv[0][0] != '/') {
+		/* a bare name: env(1) looks it up in the root's PATH (set below) */
+		bpo_strv_push(&cmdv, "/usr/bin/env");
+		bpo_strv_push(&cmdv, "--");
+	}
+	for (int i = 0; i < a->cmd_argc; i++)
+		bpo_strv_push(&cmdv, a->cmd_argv[i]);
 	binds = bpo_xcalloc(a->binds.n + 1, sizeof(*binds));
 	for (size_t i = 0; i < a->binds.n; i++) {
 		const char *spec = a->binds.v[i], *colon = strchr(spec, ':');
@@ -355,7 +364,7 @@ static int do_shell(struct bpo_ctx *ctx, struct args *a, bool exec_mode)
 	struct bpo_chroot_spec s = {
 		.lower = lower, .n_lower = 1, .upper = upper, .work = work, .merged = merged,
 		.net = !a->no_network, .uid = 0, .gid = 0, .cwd = a->cwd,
-		.argv = a->cmd_argc ? (const char *const *)a->cmd_argv : shell_argv,
+		.argv = a->cmd_argc ? (const char *const *)cmdv.v : shell_argv,
 		.env = (const char *const *)env.v, .binds = binds, .n_binds = a->binds.n,
 		.copy_resolv = !a->no_network, .interactive = true, .log_fd = -1,
 	};
@@ -372,6 +381,7 @@ out:
 	free(binds);
 	bpo_strv_destroy(&bsrc);
 	bpo_strv_destroy(&bdst);
+	bpo_strv_destroy(&cmdv);
 	bpo_strv_destroy(&env);
 	free(upper);
 	free(work);

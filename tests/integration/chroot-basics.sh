@@ -63,6 +63,9 @@ wait "$dead"
 mkdir -p "$BPO_CACHE_DIR/chroots/tmp/build.stale/deps/etc"
 echo "$dead" >"$BPO_CACHE_DIR/chroots/tmp/build.stale/pid"
 "$BPO" chroot exec bookworm -- /bin/true
+# a bare COMMAND is looked up in the root's PATH (the release's own tools)
+out=$("$BPO" chroot exec bookworm --no-network -- cat /etc/debian_version)
+case "$out" in 12.*) ;; *) fail "bare command name: got \"$out\"";; esac
 [ ! -e "$BPO_CACHE_DIR/chroots/tmp/build.stale" ] || fail "a stale temporary root was kept"
 
 # nothing left behind: mounts, temporary roots
