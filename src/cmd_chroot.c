@@ -39,7 +39,7 @@ static const struct bpo_cmd cmd_chroot = {
 		"         then the installed data directory). Stored in CACHE/chroots/ as\n"
 		"         RELEASE-ARCH.tar.zst (a tarball with numeric owners) and RELEASE-ARCH.meta\n"
 		"         (Release, Architecture, Suite, Mirror-SHA256, Created, Tarball, SHA256,\n"
-		"         Size). CACHE is bpo.conf's cache_dir ($BPO_CACHE_DIR overrides it).\n"
+		"         Size). CACHE is bpo.conf's cache-dir ($BPO_CACHE_DIR overrides it).\n"
 		"update   make a new image the same way (so with every current package) aside,\n"
 		"         and replace the old one only once the new one is complete; the old\n"
 		"         image's unpacked copy and build-dependency layers are then removed.\n"

@@ -206,7 +206,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	struct bpo_error err;
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	optind = 0; /* a full re-initialisation: options may follow RECIPE */
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			dest = optarg;

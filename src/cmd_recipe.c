@@ -48,7 +48,8 @@ static int check(int argc, char **argv)
 	bool json = false, quiet = false;
 	int opt, status = BPO_EXIT_OK;
 
-	while ((opt = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
+	optind = 0; /* a full re-initialisation: options may follow the files */
+	while ((opt = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;

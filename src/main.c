@@ -194,7 +194,8 @@ int main(int argc, char **argv)
 		return BPO_EXIT_USAGE;
 	}
 	if (strcmp(argv[optind], "help") == 0) {
-		if (optind + 1 < argc)
+		if (optind + 1 < argc && strcmp(argv[optind + 1], "--help") != 0 &&
+		    strcmp(argv[optind + 1], "-h") != 0)
 			return help_for(argv[optind + 1]);
 		usage(stdout);
 		return BPO_EXIT_OK;

@@ -493,6 +493,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		.target_suites = o->target_suites,
 		.arch = r->build.arch,
 		.published = (const char *const *)rv.published.v,
+		.orig_by_published = res->repo != NULL,
 	};
 	if (bpo_source_make(r, cfg, &so, &src, &err) < 0) {
 		fail_at(res, BPO_STAGE_SOURCE, &err);

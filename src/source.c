@@ -740,11 +740,20 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		char *oopt = bpo_xasprintf("-O../%s", changes_name);
 		bool new_upstream = true;
 		char *up_new = upstream_of(res->version);
-		for (size_t i = 0; i < published.n; i++) {
-			char *u = upstream_of(published.v[i]);
-			if (strcmp(u, up_new) == 0)
-				new_upstream = false;
-			free(u);
+		if (o->orig_by_published) {
+			for (const char *const *pv = o->published; pv && *pv; pv++) {
+				char *u = upstream_of(*pv);
+				if (strcmp(u, up_new) == 0)
+					new_upstream = false;
+				free(u);
+			}
+		} else {
+			for (size_t i = 0; i < published.n; i++) {
+				char *u = upstream_of(published.v[i]);
+				if (strcmp(u, up_new) == 0)
+					new_upstream = false;
+				free(u);
+			}
 		}
 		const char *argv[6];
 		size_t k = 0;

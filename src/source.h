@@ -53,6 +53,10 @@ struct bpo_source_opts {
 	const char *const *published; /* NULL-terminated versions of this source that the
 					 publish target already holds (bpo build RECIPE), or
 					 NULL: counted like the distribution's own versions */
+	bool orig_by_published;     /* the source .changes carries the orig tarball(s)
+				       (-sa) unless `published` has the same upstream
+				       version: the publish target, not the release,
+				       decides (a private repository has no orig yet) */
 };
 
 struct bpo_source_patch {

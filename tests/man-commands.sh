@@ -45,6 +45,11 @@ long_opts() { grep -oE -- '--[a-z][a-z0-9]*(-[a-z0-9]+)*' | sort -u || true; }
 
 # --- the command list from `bpo help` ------------------------------------
 "$bpo" help >"$tmp/help"
+# `bpo help --help` is the general help; `bpo help CMD` is `bpo CMD --help`
+"$bpo" help --help >"$tmp/help2" || bad "bpo help --help: exit $?"
+cmp -s "$tmp/help" "$tmp/help2" || bad "bpo help --help differs from bpo help"
+"$bpo" help build >"$tmp/hb" && "$bpo" build --help >"$tmp/hb2" && cmp -s "$tmp/hb" "$tmp/hb2" ||
+	bad "bpo help build differs from bpo build --help"
 built=$(sed -n '/^Commands:/,/^$/p' "$tmp/help" | sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p')
 planned=$(sed -n '/^Planned, not in this version yet:/{n;p;}' "$tmp/help" | tr -s ' ' '\n' |
 	sed '/^$/d')

@@ -104,3 +104,8 @@ grep -q "$T/does-not-exist.yaml" "$T/err" || fail "missing file not named"
 run 0 recipe --help
 grep -q -- '--json' "$T/out" || fail "help lacks --json"
 echo "ok: usage errors exit 2"
+
+# options may follow the files, as with every other command
+run 0 recipe check "$BPO_SRCDIR/recipes/hello.yaml" --json
+grep -q '"package"' "$T/out" || fail "--json after the file was not taken as an option"
+echo "ok: options after the files"
