@@ -611,7 +611,7 @@ static void builddep_argv(struct ctx *c, const char *dsc_in, bool simulate, stru
 static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const struct bpo_dsc *d,
 		      const char *image_sha, struct bpo_error *err)
 {
-	const char *bd[3];
+	const char *bd[4];
 	size_t nbd = 0;
 	char key[65];
 	char *layers = NULL, *layer = NULL, *dupper = NULL, *dsc_in = NULL;
@@ -629,6 +629,13 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 		bd[nbd++] = d->build_depends_arch;
 	if (d->build_depends_indep)
 		bd[nbd++] = d->build_depends_indep;
+	/* extra packages count as more build dependencies for the layer's key */
+	struct bpo_buf xp;
+	bpo_buf_init(&xp, 65536);
+	for (const char *const *x = c->o->extra_packages; x && *x; x++)
+		bpo_buf_printf(&xp, NULL, "%s%s", xp.len ? ", " : "", *x);
+	if (xp.len)
+		bd[nbd++] = xp.data;
 	bpo_build_cache_key(image_sha, c->r->arch, c->o->type, c->o->profiles,
 			    c->o->extra_sources, c->o->n_extra_sources, bd, nbd, key);
 	layers = bpo_xasprintf("%s/chroots/layers", c->cfg->cache_dir);
@@ -677,6 +684,28 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 		bpo_strv_destroy(&argv);
 		if (r < 0)
 			goto out;
+	}
+	if (st == 0 && xp.len) {
+		struct bpo_strv argv = {0};
+		bpo_strv_push(&argv, "/usr/bin/apt-get");
+		bpo_strv_push(&argv, "-q");
+		bpo_strv_push(&argv, "-y");
+		bpo_strv_push(&argv, "--no-install-recommends");
+		bpo_strv_push(&argv, "install");
+		bpo_strv_push(&argv, "--");
+		for (const char *const *x = c->o->extra_packages; *x; x++)
+			bpo_strv_push(&argv, *x);
+		bpo_info("[deps] installing the extra packages: %s", xp.data);
+		int r = in_root(c, lower, 1, dupper, true, false, NULL, (const char *const *)argv.v,
+				NULL, 0, NULL, DEPS_TIMEOUT, &st, err);
+		bpo_strv_destroy(&argv);
+		if (r < 0)
+			goto out;
+		if (st != 0) {
+			bpo_error_set(err, BPO_E_FAIL, "apt-get install of the extra packages (%s) "
+				      "failed (status %d): see the log", xp.data, st);
+			goto out;
+		}
 	}
 	if (st != 0) {
 		/* ask again, simulating, for apt's explanation (-qq keeps mirror
@@ -730,6 +759,7 @@ out:
 		bpo_ns_rm_rf(&c->ns, dupper, NULL);
 	bpo_strv_destroy(&owned);
 	bpo_buf_destroy(&pk);
+	bpo_buf_destroy(&xp);
 	free(files);
 	free(dsc_in);
 	free(dupper);

@@ -59,6 +59,8 @@ struct bpo_build_opts {
 	enum bpo_build_type type;
 	const char *const *extra_sources; /* "deb [signed-by=KEY] URI SUITE COMP" lines */
 	size_t n_extra_sources;
+	const char *const *extra_packages; /* NULL-terminated, installed with apt after
+					     the build dependencies (part of the layer), or NULL */
 	bool verbose;            /* stream the log to stderr */
 	bool no_cache;           /* do not use (or keep) a deps layer */
 };

@@ -525,6 +525,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		.type = BPO_BUILD_BINARY,
 		.extra_sources = (const char *const *)extra.v,
 		.n_extra_sources = extra.n,
+		.extra_packages = (const char *const *)r->build.extra_packages,
 		.verbose = o->verbose,
 	};
 	int brc = bpo_build_run(cfg, &bo, &br, &err);

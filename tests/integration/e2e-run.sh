@@ -76,7 +76,8 @@ CL
 	mv "$w/${name}_"* "$pool/"
 	rm -rf "$w"
 }
-src bpoe2e-a 1.0-1 "debhelper-compat (= 13)" bpoe2e-data "\${misc:Depends}"
+# A's build needs /usr/bin/hello: only its recipe's build.extra-packages brings it
+src bpoe2e-a 1.0-1 "debhelper-compat (= 13)" bpoe2e-data "\${misc:Depends}" /usr/bin/hello
 src bpoe2e-b 1.0-1 "debhelper-compat (= 13), bpoe2e-data (>= 1.0)" bpoe2e-tool \
 	"\${misc:Depends}, bpoe2e-data" /usr/share/bpoe2e-a/version
 publish_archive() {
@@ -118,6 +119,7 @@ publish:
   suite: bookworm-backports
 Y
 done
+printf 'build:\n  extra-packages: [hello]\n' >>"$T/recipes/a.yaml"
 printf 'source:\n  package: [oops\n' >"$T/recipes/broken.yaml"
 targs=(--target-archive "$HTTPD_URL" --target-keyring "$T/akey/keyring.gpg" --target-suites bookworm)
 
@@ -181,7 +183,7 @@ grep -q 'already published' "$T/again.out" || fail "re-run did not say it is alr
 
 # --- a newer A lands: check says so, run --outdated rebuilds only A -----------
 bpo check "$T/recipes/a.yaml" "$T/recipes/b.yaml"
-src bpoe2e-a 1.1-1 "debhelper-compat (= 13)" bpoe2e-data "\${misc:Depends}"
+src bpoe2e-a 1.1-1 "debhelper-compat (= 13)" bpoe2e-data "\${misc:Depends}" /usr/bin/hello
 publish_archive
 rc=0
 bpo check --json "$T/recipes/a.yaml" "$T/recipes/b.yaml" >"$T/check.json" || rc=$?
