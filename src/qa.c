@@ -1189,8 +1189,9 @@ static void check_lintian(struct qctx *c, struct bpo_qa_result *r)
 		goto out;
 	}
 	bpo_qa_parse_lintian(out.data, r);
-	/* lintian: 0 no errors, 1 error tags (--fail-on error), else it failed */
-	if (st != 0 && st != 1) {
+	/* lintian(1): 0 normal operation, 2 tags at --fail-on's level (error by
+	   default), 1 a run-time error (anything else: it failed too) */
+	if (st != 0 && st != 2) {
 		r->status = BPO_QA_ERROR;
 		r->failure_class = "error";
 		set_summary(r, "lintian failed (status %d), see the log", st);

@@ -156,6 +156,11 @@ for x in "ab":
     qa = r["qa"]["checks"]
     assert qa["install"]["status"] == "passed" and qa["upgrade"]["status"] == "passed", qa
     assert r["seconds"]["qa"] > 0, r
+    # lintian ran (its E tag no-copyright-file: the fixtures have no debian/copyright)
+    # and, with the default policy warn, did not stop the publish
+    l = qa["lintian"]
+    assert l["status"] == "failed" and l["class"] == "lintian" and l["counts"]["E"] >= 1, l
+    assert any(i["what"] == "no-copyright-file" for i in l["items"]), l
     log = open(r["log"]).read()
     assert "publish" in log and "1.0-1~bpo12+1" in log, log
 print("run.json ok")
