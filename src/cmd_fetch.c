@@ -121,7 +121,7 @@ static int resolve(const struct bpo_recipe *r, const struct bpo_config *cfg, boo
 	struct bpo_release rel;
 	struct bpo_deb822_para stanza;
 	struct bpo_dsc d;
-	const char *archive = r->source.archive;
+	const char *archive = bpo_index_source_archive(r, cfg);
 	const char *keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
 	int rc = -1;
 
@@ -132,8 +132,6 @@ static int resolve(const struct bpo_recipe *r, const struct bpo_config *cfg, boo
 		bpo_error_set(err, BPO_E_USAGE, "--resolve: only for archive sources");
 		goto out;
 	}
-	if (!archive || strcmp(archive, "mirror") == 0)
-		archive = cfg->mirror;
 	if (!archive) {
 		bpo_error_set(err, BPO_E_USAGE, "no mirror configured");
 		goto out;

@@ -762,7 +762,7 @@ static int fetch_from_archive(const struct bpo_recipe *r, const struct bpo_confi
 	struct bpo_fetch_req req;
 	const struct bpo_dsc_file *dscf = NULL;
 	struct dsc_blob blob;
-	const char *archive = r->source.archive;
+	const char *archive = bpo_index_source_archive(r, cfg);
 	const char *component = r->source.component ? r->source.component : "main";
 	const char *keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
 	char *dir_url = NULL, *dsc_url = NULL, *where = NULL;
@@ -773,8 +773,6 @@ static int fetch_from_archive(const struct bpo_recipe *r, const struct bpo_confi
 	bpo_dsc_init(&src);
 	bpo_dsc_init(&dsc);
 	memset(&req, 0, sizeof(req));
-	if (!archive || strcmp(archive, "mirror") == 0)
-		archive = cfg->mirror;
 	if (!archive || !r->source.suite || !r->source.package) {
 		bpo_error_set(err, BPO_E_SYNTAX, "%s: source needs package, suite and an archive "
 			      "(or a configured mirror)", r->file ? r->file : "recipe");
@@ -1049,4 +1047,10 @@ int bpo_fetch_recipe(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	if (rc < 0)
 		bpo_fetched_destroy(out);
 	return rc;
+}
+
+const char *bpo_index_source_archive(const struct bpo_recipe *r, const struct bpo_config *cfg)
+{
+	const char *a = r->source.archive;
+	return !a || strcmp(a, "mirror") == 0 ? cfg->mirror : a;
 }

@@ -70,6 +70,10 @@ int bpo_release_parse_date(const char *s, time_t *out);
 
 /* Fetch and verify dists/<suite>/InRelease (or Release + Release.gpg) from
  * archive_url with keyring, and check it (see bpo_release_check). */
+/* The archive r's source comes from: its source.archive, or cfg's mirror when
+ * that is "mirror" or unset (NULL when no mirror is configured). */
+const char *bpo_index_source_archive(const struct bpo_recipe *r, const struct bpo_config *cfg);
+
 int bpo_index_fetch_release(const char *archive_url, const char *suite, const char *keyring,
 			    const struct bpo_config *cfg, struct bpo_release *rel,
 			    struct bpo_error *err);

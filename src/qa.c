@@ -850,6 +850,15 @@ static void check_error(struct bpo_qa_result *r, const struct bpo_error *e)
 	set_summary(r, "could not run: %s", e->msg);
 }
 
+/* Start argv as "apt-get -q -y VERB" (argv empty). */
+static void apt_argv(struct bpo_strv *argv, const char *verb)
+{
+	bpo_strv_push(argv, "/usr/bin/apt-get");
+	bpo_strv_push(argv, "-q");
+	bpo_strv_push(argv, "-y");
+	bpo_strv_push(argv, verb);
+}
+
 /* install: apt-get install ./x.deb ... in a fresh root. */
 static void check_install(struct qctx *c, struct bpo_qa_result *r)
 {
@@ -868,10 +877,7 @@ static void check_install(struct qctx *c, struct bpo_qa_result *r)
 		check_error(r, &e);
 		goto out;
 	}
-	bpo_strv_push(&argv, "/usr/bin/apt-get");
-	bpo_strv_push(&argv, "-q");
-	bpo_strv_push(&argv, "-y");
-	bpo_strv_push(&argv, "install");
+	apt_argv(&argv, "install");
 	push_debs(c, &argv, NULL);
 	if (in_root(c, lower, 1, upper, true, false, (const char *const *)argv.v, &out,
 		    APT_TIMEOUT, &st, &e) < 0) {
@@ -1003,10 +1009,7 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 	bpo_strv_destroy(&argv);
 	if (have.n) {
 		memset(&argv, 0, sizeof(argv));
-		bpo_strv_push(&argv, "/usr/bin/apt-get");
-		bpo_strv_push(&argv, "-q");
-		bpo_strv_push(&argv, "-y");
-		bpo_strv_push(&argv, "install");
+		apt_argv(&argv, "install");
 		for (size_t i = 0; i < have.n; i++)
 			bpo_strv_push(&argv, have.v[i]);
 		if (upgrade_step(c, upper, "install-release", "upgrade", &argv, r, &e) < 0)
@@ -1014,19 +1017,13 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 		bpo_strv_destroy(&argv);
 	}
 	memset(&argv, 0, sizeof(argv));
-	bpo_strv_push(&argv, "/usr/bin/apt-get");
-	bpo_strv_push(&argv, "-q");
-	bpo_strv_push(&argv, "-y");
-	bpo_strv_push(&argv, "install");
+	apt_argv(&argv, "install");
 	push_debs(c, &argv, &left_out);
 	if (upgrade_step(c, upper, have.n ? "upgrade" : "install", "upgrade", &argv, r, &e) < 0)
 		goto out;
 	bpo_strv_destroy(&argv);
 	memset(&argv, 0, sizeof(argv));
-	bpo_strv_push(&argv, "/usr/bin/apt-get");
-	bpo_strv_push(&argv, "-q");
-	bpo_strv_push(&argv, "-y");
-	bpo_strv_push(&argv, "remove");
+	apt_argv(&argv, "remove");
 	for (size_t i = 0; i < names.n; i++)
 		bpo_strv_push(&argv, names.v[i]);
 	if (upgrade_step(c, upper, "remove", "purge", &argv, r, &e) < 0)
@@ -1049,10 +1046,7 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 	}
 	bpo_strv_destroy(&argv);
 	memset(&argv, 0, sizeof(argv));
-	bpo_strv_push(&argv, "/usr/bin/apt-get");
-	bpo_strv_push(&argv, "-q");
-	bpo_strv_push(&argv, "-y");
-	bpo_strv_push(&argv, "purge");
+	apt_argv(&argv, "purge");
 	{
 		const char *cur = out.data ? out.data : "", *line;
 		size_t len;

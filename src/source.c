@@ -642,11 +642,8 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		newer.what = tmp;
 		if (!o->no_index_check && r->target.policy == BPO_POLICY_BPO &&
 		    r->source.kind == BPO_SOURCE_ARCHIVE && r->source.suite) {
-			const char *sa = r->source.archive;
 			struct bpo_strv none = {0};
-			if (!sa || strcmp(sa, "mirror") == 0)
-				sa = cfg->mirror;
-			if (query_suite(sa, r->source.suite,
+			if (query_suite(bpo_index_source_archive(r, cfg), r->source.suite,
 					r->source.keyring ? r->source.keyring : cfg->keyring, cfg,
 					r->source.component ? r->source.component : "main", "",
 					f.source, &none, false, &newer_found, err) < 0)
