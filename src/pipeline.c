@@ -173,14 +173,12 @@ static int resolve_archive(const struct bpo_recipe *r, const struct bpo_config *
 {
 	struct bpo_release rel;
 	struct bpo_deb822_para stanza;
-	const char *archive = r->source.archive;
+	const char *archive = bpo_index_source_archive(r, cfg);
 	const char *keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
 	int rc = -1;
 
 	bpo_release_init(&rel);
 	bpo_deb822_para_init(&stanza);
-	if (!archive || strcmp(archive, "mirror") == 0)
-		archive = cfg->mirror;
 	if (!archive) {
 		bpo_error_set(err, BPO_E_USAGE, "%s: no mirror configured for source.archive "
 			      "\"mirror\" (set mirror in bpo.conf or $BPO_MIRROR)", r->file);
@@ -316,6 +314,20 @@ static void progress(const struct bpo_pipeline_result *res, enum bpo_stage stage
 	bpo_info("[%s] %s ...", res->recipe, bpo_stage_name(stage));
 }
 
+/* The publish target: --repo, else the recipe's publish.repo, made absolute
+ * (the build root sees it at the same path); owned, or NULL when none. */
+static char *target_repo(const struct bpo_recipe *r, const struct bpo_pipeline_opts *o)
+{
+	const char *repo = o->repo ? o->repo : r->publish.repo;
+	char cwd[4096];
+
+	if (!repo)
+		return NULL;
+	if (repo[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		return bpo_path_join(cwd, repo);
+	return bpo_xstrdup(repo);
+}
+
 /* The apt sources of a build and its checks: the recipe's extra sources, and
  * the target repository (a file: source) once it has the suite. Returns
  * whether the repository was added. */
@@ -381,8 +393,7 @@ static int run_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 					     bpo_qa_check_name((enum bpo_qa_check)c), p);
 	}
 	if (r->source.kind == BPO_SOURCE_ARCHIVE && r->source.suite) {
-		const char *a = r->source.archive;
-		qo.newer_url = !a || strcmp(a, "mirror") == 0 ? cfg->mirror : a;
+		qo.newer_url = bpo_index_source_archive(r, cfg);
 		qo.newer_suite = r->source.suite;
 		qo.newer_keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
 	}
@@ -417,20 +428,14 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	char *work = NULL, *src_dir = NULL, *result_dir = NULL;
 	struct bpo_strv extra;
 	double t;
-	const char *repo = o->repo ? o->repo : r->publish.repo;
+	char *repo_abs = target_repo(r, o);
+	const char *repo = repo_abs;
 	const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
 	const char *comp = r->publish.component ? r->publish.component : "main";
-	char *repo_abs = NULL;
 	int log_fd = -1;
 	bool repo_line = false;
 
 	bpo_error_init(&err);
-	if (repo && repo[0] != '/') {
-		/* the build root sees it at the same (absolute) path */
-		char cwd[4096];
-		if (getcwd(cwd, sizeof(cwd)))
-			repo = repo_abs = bpo_path_join(cwd, repo);
-	}
 	bpo_resolved_init(&rv);
 	bpo_source_result_init(&src);
 	bpo_build_result_init(&br);
@@ -621,8 +626,8 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	struct bpo_error err;
 	struct bpo_resolved rv;
 	struct bpo_strv extra = {0};
-	char *work = NULL, *result = NULL, *changes = NULL, *repo_abs = NULL;
-	const char *repo = o->repo ? o->repo : r->publish.repo;
+	char *work = NULL, *result = NULL, *changes = NULL, *repo_abs = target_repo(r, o);
+	const char *repo = repo_abs;
 	const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
 	const char *comp = r->publish.component ? r->publish.component : "main";
 	double t = now_s();
@@ -631,11 +636,6 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	bpo_resolved_init(&rv);
 	res->recipe = bpo_xstrdup(r->file);
 	res->stage = BPO_STAGE_RESOLVE;
-	if (repo && repo[0] != '/') {
-		char cwd[4096];
-		if (getcwd(cwd, sizeof(cwd)))
-			repo = repo_abs = bpo_path_join(cwd, repo);
-	}
 	if (bpo_pipeline_resolve(r, cfg, NULL, &rv, &err) < 0) {
 		fail_at(res, BPO_STAGE_RESOLVE, &err);
 		goto out;
