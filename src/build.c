@@ -92,7 +92,7 @@ void bpo_build_cache_key(const char *image_sha256, const char *arch, enum bpo_bu
 	const char **ex = bpo_xcalloc(n_extra + 1, sizeof(*ex));
 
 	bpo_buf_init(&b, BPO_MAX_CONTROL * 2u);
-	bpo_buf_printf(&b, NULL, "bpo-deps-layer 1\nimage %s\narch %s\ntype %d\nprofiles %s\n",
+	bpo_buf_printf(&b, NULL, "bpo-deps-layer 2\nimage %s\narch %s\ntype %d\nprofiles %s\n",
 		       image_sha256, arch, (int)type, profiles ? profiles : "");
 	for (size_t i = 0; i < n_extra; i++)
 		ex[i] = extra_sources[i];
@@ -518,6 +518,9 @@ out:
 	return rc;
 }
 
+/* installed into every build root after the source's build dependencies */
+static const char *const base_packages[] = {"build-essential", "fakeroot", NULL};
+
 static const char *type_flag(enum bpo_build_type t)
 {
 	switch (t) {
@@ -685,7 +688,10 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 		if (r < 0)
 			goto out;
 	}
-	if (st == 0 && xp.len) {
+	if (st == 0) {
+		/* what every Debian builder has in its build root, whatever the
+		   source declares (sbuild: build-essential and fakeroot; dpkg-
+		   buildpackage needs fakeroot without Rules-Requires-Root: no) */
 		struct bpo_strv argv = {0};
 		bpo_strv_push(&argv, "/usr/bin/apt-get");
 		bpo_strv_push(&argv, "-q");
@@ -693,17 +699,21 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 		bpo_strv_push(&argv, "--no-install-recommends");
 		bpo_strv_push(&argv, "install");
 		bpo_strv_push(&argv, "--");
-		for (const char *const *x = c->o->extra_packages; *x; x++)
+		for (const char *const *x = base_packages; *x; x++)
 			bpo_strv_push(&argv, *x);
-		bpo_info("[deps] installing the extra packages: %s", xp.data);
+		for (const char *const *x = c->o->extra_packages; x && *x; x++)
+			bpo_strv_push(&argv, *x);
+		if (xp.len)
+			bpo_info("[deps] installing the extra packages: %s", xp.data);
 		int r = in_root(c, lower, 1, dupper, true, false, NULL, (const char *const *)argv.v,
 				NULL, 0, NULL, DEPS_TIMEOUT, &st, err);
 		bpo_strv_destroy(&argv);
 		if (r < 0)
 			goto out;
 		if (st != 0) {
-			bpo_error_set(err, BPO_E_FAIL, "apt-get install of the extra packages (%s) "
-				      "failed (status %d): see the log", xp.data, st);
+			bpo_error_set(err, BPO_E_FAIL, "apt-get install of %s%s%s failed (status %d): "
+				      "see the log", "build-essential, fakeroot", xp.len ? ", " : "",
+				      xp.len ? xp.data : "", st);
 			goto out;
 		}
 	}
