@@ -2,6 +2,7 @@
 /* changelog: write and read debian/changelog entries (see changelog.h). */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "changelog.h"
 #include "fsutil.h"
+#include "version.h"
 #include "xmem.h"
 
 static const char *const wdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -534,4 +536,36 @@ int bpo_changelog_load_top(const char *path, struct bpo_changelog_top *top,
 		r = bpo_changelog_parse_top(b.data, b.len, path, top, err);
 	bpo_buf_destroy(&b);
 	return r;
+}
+
+char *bpo_changelog_since_version(const char *data, size_t len, const char *want)
+{
+	char *best = NULL;
+	size_t pos = 0;
+
+	while (want && pos < len) {
+		const char *l = data + pos;
+		const char *nl = memchr(l, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - l) : len - pos;
+		pos += n + (nl ? 1 : 0);
+		if (n == 0 || isspace((unsigned char)l[0]))
+			continue;
+		const char *op = memchr(l, '(', n), *cp = op ? memchr(op, ')', n - (size_t)(op - l))
+							  : NULL;
+		if (!op || !cp || op == l || op[-1] != ' ')
+			continue;
+		char *v = bpo_xstrndup(op + 1, (size_t)(cp - op - 1));
+		int c = bpo_version_compare_str(v, want);
+		if (c == 0) {
+			free(best);
+			return v;
+		}
+		if (c < 0 && (!best || bpo_version_compare_str(v, best) > 0)) {
+			free(best);
+			best = v;
+		} else {
+			free(v);
+		}
+	}
+	return best;
 }

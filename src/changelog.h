@@ -100,4 +100,11 @@ int bpo_changelog_parse_top(const char *data, size_t len, const char *name,
 int bpo_changelog_load_top(const char *path, struct bpo_changelog_top *top,
 			   struct bpo_error *err);
 
+/* The version to give dpkg-genchanges -v so that the .changes covers every entry
+ * above WANT: WANT itself when an entry has it, else the highest entry version
+ * below WANT (dpkg warns "'since' option specifies non-existing version" for a
+ * version the changelog lacks). NULL when no entry is at or below WANT (every
+ * entry is newer: dpkg's own fallback for WANT, all entries, is then right). Entry headers are "source (version) ..." lines at column 0. */
+char *bpo_changelog_since_version(const char *data, size_t len, const char *want);
+
 #endif

@@ -300,6 +300,9 @@ static int fail_at(struct bpo_pipeline_result *res, enum bpo_stage stage,
 		   const struct bpo_error *err)
 {
 	res->stage = stage;
+	/* the failed stage's time too, up to the failure */
+	if (stage < BPO_STAGE_DONE && res->stage_start > 0 && res->seconds[stage] == 0)
+		res->seconds[stage] = now_s() - res->stage_start;
 	res->exit_code = bpo_error_exit_code(err);
 	if (res->exit_code == 0)
 		res->exit_code = BPO_EXIT_FAIL;
@@ -309,8 +312,9 @@ static int fail_at(struct bpo_pipeline_result *res, enum bpo_stage stage,
 }
 
 /* Progress: one line per stage (a TTY shows it; otherwise the same line). */
-static void progress(const struct bpo_pipeline_result *res, enum bpo_stage stage)
+static void progress(struct bpo_pipeline_result *res, enum bpo_stage stage)
 {
+	res->stage_start = now_s();
 	bpo_info("[%s] %s ...", res->recipe, bpo_stage_name(stage));
 }
 
@@ -331,15 +335,25 @@ static char *target_repo(const struct bpo_recipe *r, const struct bpo_pipeline_o
 /* The apt sources of a build and its checks: the recipe's extra sources, and
  * the target repository (a file: source) once it has the suite. Returns
  * whether the repository was added. */
-static bool extra_sources(const struct bpo_recipe *r, const char *repo, const char *suite,
-			  const char *comp, struct bpo_strv *extra)
+static bool extra_sources(const struct bpo_recipe *r, const struct bpo_config *cfg,
+			  const char *repo, const char *suite, const char *comp,
+			  struct bpo_strv *extra)
 {
 	bool added = false;
 	for (size_t i = 0; i < r->build.n_extra_sources; i++) {
 		const struct bpo_recipe_apt_source *s = &r->build.extra_sources[i];
+		/* uri: mirror is the configured mirror, with bpo.conf's keyring by default */
+		bool mirror = strcmp(s->uri, "mirror") == 0;
+		const char *uri = mirror ? cfg->mirror : s->uri;
+		const char *key = s->keyring ? s->keyring : cfg->keyring;
 		struct bpo_buf line;
+		if (!uri || !key) {
+			bpo_warn("%s: build.extra-sources: %s has no %s configured: source %s "
+				 "left out", r->file, s->uri, !uri ? "mirror" : "keyring", s->suite);
+			continue;
+		}
 		bpo_buf_init(&line, 8192);
-		bpo_buf_printf(&line, NULL, "deb [signed-by=%s] %s %s", s->keyring, s->uri, s->suite);
+		bpo_buf_printf(&line, NULL, "deb [signed-by=%s] %s %s", key, uri, s->suite);
 		for (char **c = s->components; c && *c; c++)
 			bpo_buf_printf(&line, NULL, " %s", *c);
 		bpo_strv_push_owned(extra, bpo_buf_steal(&line, NULL));
@@ -511,7 +525,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	/* build: the target repository (when there is one) is an extra apt source */
 	progress(res, BPO_STAGE_BUILD);
 	t = now_s();
-	repo_line = extra_sources(r, res->repo ? repo : NULL, suite, comp, &extra);
+	repo_line = extra_sources(r, cfg, res->repo ? repo : NULL, suite, comp, &extra);
 	char *profiles = NULL;
 	if (r->build.profiles && r->build.profiles[0]) {
 		struct bpo_buf pb;
@@ -661,7 +675,7 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		goto out;
 	}
 	add_artifact(res, changes);
-	extra_sources(r, repo, suite, comp, &extra);
+	extra_sources(r, cfg, repo, suite, comp, &extra);
 	progress(res, BPO_STAGE_QA);
 	if (run_qa(r, cfg, o, changes, &extra, repo, res, &err) < 0) {
 		res->seconds[BPO_STAGE_QA] = now_s() - t;

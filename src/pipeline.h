@@ -92,6 +92,7 @@ struct bpo_pipeline_result {
 	char *build_log;         /* the chroot build's log, or NULL */
 	char *repo, *suite;
 	double seconds[BPO_STAGE_DONE];
+	double stage_start;      /* monotonic start of the current stage (internal) */
 	struct bpo_pipeline_artifact *artifacts;
 	size_t n_artifacts;
 	char *error;             /* the error message on failure */

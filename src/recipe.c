@@ -178,6 +178,11 @@ static bool valid_url(const char *s)
 	return true;
 }
 
+static bool valid_url_or_mirror(const char *s)
+{
+	return strcmp(s, "mirror") == 0 || valid_url(s);
+}
+
 static bool valid_path(const char *s)
 {
 	if (!*s)
@@ -732,12 +737,16 @@ static int parse_xsource(struct parse *p, const yaml_node_t *m, struct bpo_recip
 	if (bpo_yaml_expect_mapping(y, m, "an extra source", p->err) < 0 ||
 	    bpo_yaml_check_keys(&p->y, m, xsource_keys, "an extra source", p->err) < 0)
 		return -1;
-	if (!require(p, m, "uri", "an extra source") || !require(p, m, "suite", "an extra source") ||
+	if (!require(p, m, "uri", "an extra source") || !require(p, m, "suite", "an extra source"))
+		return -1;
+	if (field(p, m, "uri", "build.extra-sources", valid_url_or_mirror,
+		  "\"mirror\" or an http:// or https:// URL", &s->uri) < 0)
+		return -1;
+	/* the configured mirror is verified with bpo.conf's keyring unless one is given */
+	if ((!s->uri || strcmp(s->uri, "mirror") != 0) &&
 	    !require(p, m, "keyring", "an extra source"))
 		return -1;
-	if (field(p, m, "uri", "build.extra-sources", valid_url, "an http:// or https:// URL",
-		  &s->uri) < 0 ||
-	    field(p, m, "suite", "build.extra-sources", valid_name, "a suite name", &s->suite) < 0 ||
+	if (field(p, m, "suite", "build.extra-sources", valid_name, "a suite name", &s->suite) < 0 ||
 	    field(p, m, "keyring", "build.extra-sources", valid_path, "a keyring file path",
 		  &s->keyring) < 0)
 		return -1;

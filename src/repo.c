@@ -2055,7 +2055,15 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		audit(r, "publish", ups[i].source, ups[i].version, suite, ups[i].signer);
-		bpo_info("published %s %s to %s/%s", ups[i].source, ups[i].version, suite, component);
+		/* one line per source version (a build's binary and source .changes
+		   are two uploads of it) */
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(ups[j].source, ups[i].source) == 0 &&
+			       strcmp(ups[j].version, ups[i].version) == 0;
+		if (!seen)
+			bpo_info("published %s %s to %s/%s", ups[i].source, ups[i].version, suite,
+				 component);
 	}
 	pool_gc(r, &removed);
 	rc = 0;

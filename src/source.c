@@ -731,7 +731,26 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 
 	/* 7. The source .changes, -v covering everything since the target release. */
 	{
-		char *vopt = since ? bpo_xasprintf("-v%s", since) : NULL;
+		/* a -v version the changelog has (dpkg warns about one it lacks) */
+		char *cl_since = NULL;
+		if (since) {
+			char *clp_path = bpo_xasprintf("%s/debian/changelog", res->tree);
+			struct bpo_buf cb;
+			bpo_buf_init(&cb, BPO_MAX_CONTROL);
+			if (bpo_file_read(clp_path, BPO_MAX_CONTROL, &cb, NULL) == 0)
+				cl_since = bpo_changelog_since_version(cb.data, cb.len, since);
+			bpo_buf_destroy(&cb);
+			free(clp_path);
+			if (!cl_since)
+				/* every entry is newer: dpkg then covers them all (after
+				   its warning), which no version of the changelog does */
+				cl_since = bpo_xstrdup(since);
+			else if (strcmp(cl_since, since) != 0)
+				bpo_info("%s %s is not in the changelog: the .changes covers the "
+					 "entries above %s", f.source, since, cl_since);
+		}
+		char *vopt = cl_since ? bpo_xasprintf("-v%s", cl_since) : NULL;
+		free(cl_since);
 		char *changes_name = bpo_xasprintf("%s_%s_source.changes", f.source,
 						   no_epoch(res->version));
 		char *oopt = bpo_xasprintf("-O../%s", changes_name);

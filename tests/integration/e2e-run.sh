@@ -221,6 +221,9 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["exit"] == 0 and not r["skipped"] and r["version"] == "1.1-1~bpo12+2", r
 assert all(r["seconds"][s] >= 0 for s in ("resolve", "source", "build", "publish")), r
+# one "published" line per source version (binary and source .changes are two uploads)
+n = sum(1 for l in open(r["log"]) if "published bpoe2e-a 1.1-1~bpo12+2 to" in l)
+assert n == 1, "published line %d times in bpo.log" % n
 PY
 bpo repo list "$T/repo" | grep -q 'bpoe2e-data 1.1-1~bpo12+2' || fail "the rebuild is not published"
 # a fatal qa failure publishes nothing: C's binary depends on a package that
@@ -243,5 +246,16 @@ assert i["status"] == "failed" and i["class"] == "deps", i
 assert any("bpoe2e-nosuch" in (it.get("message") or "") + (it.get("name") or "") for it in i["items"]), i
 PY
 grep -q 'bpoe2e-nosuch' "$T/c.err" || fail "apt's message is not shown: $(cat "$T/c.err")"
+# a stage that fails reports the seconds it ran, not 0.0
+sed 's/bpoe2e-a/bpoe2e-nosuchsource/' "$T/recipes/a.yaml" >"$T/more/d.yaml"
+rc=0
+bpo build --json "${targs[@]}" "$T/more/d.yaml" >"$T/d.json" 2>"$T/d.err" || rc=$?
+[ "$rc" != 0 ] || fail "a recipe for a source the archive lacks built"
+python3 - "$T/d.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["stage"] == "resolve" and r["exit"] != 0, r
+assert r["seconds"]["resolve"] > 0, r
+PY
 [ "$(tree_sum)" = "$before" ] || fail "the repository changed although a fatal check failed"
 echo "e2e ok"

@@ -320,6 +320,28 @@ static void test_prepend_roundtrip(void **state)
 	free(dir);
 }
 
+/* -v for dpkg-genchanges: the wanted version when the changelog has it, else
+ * the highest one below it, else none. */
+static void test_since_version(void **state)
+{
+	(void)state;
+	static const char cl[] =
+		"foo (1.4-1) unstable; urgency=medium\n\n  * New.\n\n -- A <a@b.c>  Mon, 01 Jan 2024 00:00:00 +0000\n\n"
+		"foo (1.3-2) unstable; urgency=medium\n\n  * (not a header) foo (9.9-9)\n\n -- A <a@b.c>  Mon, 01 Jan 2023 00:00:00 +0000\n\n"
+		"foo (1.2-1) unstable; urgency=low\n\n  * Old.\n\n -- A <a@b.c>  Mon, 01 Jan 2022 00:00:00 +0000\n";
+	char *v = bpo_changelog_since_version(cl, sizeof(cl) - 1, "1.3-2");
+	assert_string_equal(v, "1.3-2");
+	free(v);
+	/* a stable update the newer changelog lacks: the entry below it */
+	v = bpo_changelog_since_version(cl, sizeof(cl) - 1, "1.3-2+deb12u1");
+	assert_string_equal(v, "1.3-2");
+	free(v);
+	v = bpo_changelog_since_version(cl, sizeof(cl) - 1, "1.2-0.1");
+	assert_null(v);
+	assert_null(bpo_changelog_since_version(cl, sizeof(cl) - 1, NULL));
+	assert_null(bpo_changelog_since_version("", 0, "1.0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_parse_top),
 		cmocka_unit_test(test_parse_top_errors),
 		cmocka_unit_test(test_prepend_roundtrip),
+		cmocka_unit_test(test_since_version),
 	};
 	return cmocka_run_group_tests_name("changelog", tests, NULL, NULL);
 }

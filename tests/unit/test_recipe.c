@@ -394,6 +394,14 @@ static const struct {
 	{"source: {package: hello, suite: sid}\ntarget: {release: trixie}\n"
 	 "build: {extra-sources: [{uri: 'http://127.0.0.1/r', suite: sid}]}\n",
 	 "3:25: an extra source: missing required key 'keyring'"},
+	/* the configured mirror as an extra source: bpo.conf's keyring by default */
+	{"source: {package: hello, suite: sid}\ntarget: {release: bookworm}\n"
+	 "build: {extra-sources: [{uri: mirror, suite: bookworm-backports}]}\n",
+	 NULL},
+	{"source: {package: hello, suite: sid}\ntarget: {release: bookworm}\n"
+	 "build: {extra-sources: [{uri: mirrors, suite: bookworm-backports}]}\n",
+	 "3:31: build.extra-sources.uri: expected \"mirror\" or an http:// or https:// URL, "
+	 "found 'mirrors'"},
 	{"source: {package: hello, suite: sid}\ntarget: {release: trixie}\n"
 	 "build: {profiles: [nocheck, [x]]}\n",
 	 "3:29: build.profiles: expected a string in the list, found a list"},
