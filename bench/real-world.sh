@@ -28,6 +28,8 @@ mirror=${BPO_MIRROR:-$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d
 [ -n "$mirror" ] || { echo "no mirror in the apt sources: set BPO_MIRROR" >&2; exit 2; }
 
 mkdir -p "$BPO_RW_DIR"
+# the changelog entry's maintainer, as a maintainer's environment has it
+export DEBFULLNAME="${DEBFULLNAME:-bpo real-world corpus}" DEBEMAIL="${DEBEMAIL:-rw@example.org}"
 export BPO_CACHE_DIR="${BPO_CACHE_DIR:-$BPO_RW_DIR/cache}"
 export BPO_CHROOT_DIR="${BPO_CHROOT_DIR:-$top/chroot}"
 tarball="$BPO_CACHE_DIR/chroots/bookworm-$arch.tar.zst"

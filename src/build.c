@@ -21,6 +21,7 @@
 #include "fsutil.h"
 #include "hash.h"
 #include "log.h"
+#include "version.h"
 
 #define SRC_IN_ROOT "/srv/bpo-src"
 #define DEPS_TIMEOUT 3600u
@@ -247,6 +248,7 @@ char *bpo_build_unmet_deps(const char *out)
 	/* apt says, e.g.:
 	 *  builddeps:./x.dsc : Depends: nosuch but it is not installable
 	 *  builddeps:x : Depends: libfoo-dev (>= 9) but 1.2-3 is to be installed
+	 *  builddeps:x : Depends: libfoo-dev (>= 9)    (a version only a pin gives)
 	 *  E: Unable to locate package nosuch
 	 * (the first line's "Depends:" part can be continued on indented lines) */
 	struct bpo_buf b;
@@ -258,7 +260,7 @@ char *bpo_build_unmet_deps(const char *out)
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char *line = bpo_xstrndup(p, len), *d;
 
-		if ((d = strstr(line, "Depends: ")) && strstr(line, " but ")) {
+		if ((d = strstr(line, "Depends: ")) && (strstr(line, " but ") || line[0] == ' ')) {
 			bpo_buf_printf(&b, NULL, "%s\n", d + strlen("Depends: "));
 		} else if ((d = strstr(line, "Unable to locate package "))) {
 			bpo_buf_printf(&b, NULL, "%s but it does not exist\n",
@@ -535,6 +537,228 @@ static const char *type_flag(enum bpo_build_type t)
 	}
 }
 
+bool bpo_build_unmet_relation(const char *line, char *name, size_t name_size, char op[3],
+			      char *ver, size_t ver_size)
+{
+	const char *p = line, *d = strstr(line, "dependency for ");
+	size_t n;
+
+	name[0] = op[0] = ver[0] = '\0';
+	if (d) {
+		/* "Build-Depends dependency for X : rel cannot be satisfied ..." */
+		const char *q = strstr(d, " : ");
+		if (!q)
+			return false;
+		p = q + 3;
+	}
+	while (*p == ' ')
+		p++;
+	n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789+-.");
+	if (n == 0 || n >= name_size)
+		return false;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	p += n;
+	p += strcspn(p, " (|,");
+	while (*p == ' ')
+		p++;
+	if (*p != '(')
+		return true;
+	p++;
+	while (*p == ' ')
+		p++;
+	n = strspn(p, "<>=");
+	if (n > 2)
+		return false;
+	memcpy(op, p, n);
+	op[n] = '\0';
+	p += n;
+	while (*p == ' ')
+		p++;
+	n = strcspn(p, " )");
+	if (n == 0 || n >= ver_size || !op[0])
+		return false;
+	memcpy(ver, p, n);
+	ver[n] = '\0';
+	return true;
+}
+
+bool bpo_build_relation_holds(const char *version, const char *op, const char *want)
+{
+	if (!op || !*op)
+		return true;
+	int c = bpo_version_compare_str(version, want);
+	if (strcmp(op, ">=") == 0)
+		return c >= 0;
+	if (strcmp(op, "<=") == 0 || strcmp(op, "<") == 0)
+		return c <= 0;
+	if (strcmp(op, ">>") == 0)
+		return c > 0;
+	if (strcmp(op, "<<") == 0)
+		return c < 0;
+	if (strcmp(op, ">") == 0)
+		return c >= 0;
+	return c == 0;
+}
+
+size_t bpo_build_policy_table(const char *pol, struct bpo_build_policy_version *v, size_t max)
+{
+	const char *p = pol ? strstr(pol, "Version table:") : NULL;
+	size_t n = 0;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = bpo_xstrndup(p, len), *t = line;
+		size_t ind = strspn(t, " ");
+		char a[256], b[256], suite[256];
+		t += ind;
+		if (bpo_str_has_prefix(t, "*** ")) {
+			t += 4;
+			ind = 5;
+		}
+		int k = sscanf(t, "%255s %255s %255s", a, b, suite);
+		bool num_a = a[0] && strspn(a, "-0123456789") == strlen(a);
+		bool num_b = k >= 2 && strspn(b, "-0123456789") == strlen(b);
+		if (k == 2 && num_b && ind <= 6 && n < max) {
+			v[n].version = bpo_xstrdup(a);
+			v[n].suite = NULL;
+			n++;
+		} else if (k >= 2 && num_a && ind >= 7 && n > 0 && !v[n - 1].suite) {
+			suite[strcspn(suite, "/")] = '\0';
+			v[n - 1].suite = bpo_xstrdup(k >= 3 ? suite : "installed");
+		}
+		free(line);
+		p = nl ? nl + 1 : NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].suite)
+			v[i].suite = bpo_xstrdup("?");
+	return n;
+}
+
+static void policy_table_free(struct bpo_build_policy_version *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].version);
+		free(v[i].suite);
+	}
+}
+
+static void builddep_argv(struct ctx *c, const char *dsc_in, bool simulate,
+			  struct bpo_strv *argv);
+
+#define MAX_POLICY_VERSIONS 32
+#define MAX_PIN_ROUNDS 8
+
+/* apt-cache policy NAME in the root into pol; false when it did not run. */
+static bool root_policy(struct ctx *c, const char *const *lower, const char *upper,
+			const char *name, struct bpo_buf *pol)
+{
+	const char *argv[] = {"/usr/bin/apt-cache", "policy", name, NULL};
+	int st = 0;
+	return in_root(c, lower, 1, upper, false, false, NULL, argv, NULL, 0, pol, 60, &st,
+		       NULL) == 0 && st == 0;
+}
+
+/* Extra suites that apt does not choose by itself (NotAutomatic, like a
+ * backports suite: priority 1 or 100 against the release's 500): for each
+ * build dependency apt's simulation says the release cannot satisfy, pin the
+ * highest version of an extra suite that satisfies it (Pin-Priority 990,
+ * /etc/apt/preferences.d/bpo-extra), and simulate again, up to
+ * MAX_PIN_ROUNDS (a pinned package's own dependencies may need pins too).
+ * What the release satisfies stays the release's. */
+static int pin_extra_suites(struct ctx *c, const char *const *lower, const char *upper,
+			    const char *dsc_in, struct bpo_error *err)
+{
+	struct bpo_buf prefs;
+	struct bpo_strv pinned = {0};
+	int rc = -1;
+
+	bpo_buf_init(&prefs, 1u << 20);
+	for (int round = 0; round < MAX_PIN_ROUNDS; round++) {
+		struct bpo_buf sim;
+		struct bpo_strv argv = {0};
+		int st = 0;
+		bool added = false;
+
+		builddep_argv(c, dsc_in, true, &argv);
+		bpo_buf_init(&sim, 1u << 20);
+		if (in_root(c, lower, 1, upper, false, false, NULL, (const char *const *)argv.v, NULL,
+			    0, &sim, 600, &st, err) < 0) {
+			bpo_strv_destroy(&argv);
+			bpo_buf_destroy(&sim);
+			goto out;
+		}
+		bpo_strv_destroy(&argv);
+		char *unmet = st == 0 ? NULL : bpo_build_unmet_deps(sim.data ? sim.data : "");
+		bpo_buf_destroy(&sim);
+		for (const char *p = unmet; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			char *line = bpo_xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+			char name[128], op[3], ver[128];
+			p = nl ? nl + 1 : NULL;
+			bool seen = false;
+			if (!bpo_build_unmet_relation(line, name, sizeof(name), op, ver, sizeof(ver))) {
+				free(line);
+				continue;
+			}
+			for (size_t i = 0; i < pinned.n && !seen; i++)
+				seen = strcmp(pinned.v[i], name) == 0;
+			struct bpo_buf pol;
+			bpo_buf_init(&pol, 65536);
+			if (!seen && root_policy(c, lower, upper, name, &pol)) {
+				struct bpo_build_policy_version v[MAX_POLICY_VERSIONS];
+				size_t nv = bpo_build_policy_table(pol.data, v, MAX_POLICY_VERSIONS);
+				const struct bpo_build_policy_version *best = NULL;
+				const char *cand = strstr(pol.data, "Candidate: ");
+				size_t cl = cand ? strcspn(cand + 11, "\n") : 0;
+				for (size_t i = 0; i < nv; i++) {
+					bool is_cand = cand && strlen(v[i].version) == cl &&
+						       strncmp(v[i].version, cand + 11, cl) == 0;
+					if (is_cand || strcmp(v[i].suite, "installed") == 0 ||
+					    !bpo_build_relation_holds(v[i].version, op, ver))
+						continue;
+					if (!best || bpo_version_compare_str(v[i].version,
+									     best->version) > 0)
+						best = &v[i];
+				}
+				if (best) {
+					bpo_buf_printf(&prefs, NULL, "%sExplanation: bpo: a build "
+						       "dependency %s cannot satisfy\nPackage: %s\n"
+						       "Pin: version %s\nPin-Priority: 990\n",
+						       prefs.len ? "\n" : "", c->o->release, name,
+						       best->version);
+					bpo_info("[deps] %s%s%s%s%s%s: %s has %.*s; %s has %s: pinned",
+						 name, op[0] ? " (" : "", op, op[0] ? " " : "", op[0] ?
+						 ver : "", op[0] ? ")" : "", c->o->release, cand ? (int)cl : 4,
+						 cand ? cand + 11 : "none", best->suite, best->version);
+					logf_line(c->log_fd, "== bpo: pinned %s %s from %s (Pin-Priority "
+						  "990)\n", name, best->version, best->suite);
+					bpo_strv_push(&pinned, name);
+					added = true;
+				}
+				policy_table_free(v, nv);
+			}
+			bpo_buf_destroy(&pol);
+			free(line);
+		}
+		free(unmet);
+		if (!added)
+			break;
+		const struct bpo_chroot_file f = {"/etc/apt/preferences.d/bpo-extra", prefs.data,
+						  prefs.len, 0644};
+		const char *t[] = {"/bin/true", NULL};
+		if (in_root(c, lower, 1, upper, false, false, NULL, t, &f, 1, NULL, 60, &st, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	bpo_strv_destroy(&pinned);
+	bpo_buf_destroy(&prefs);
+	return rc;
+}
+
 /* Explain unmet build dependencies: apt's lines plus what the release has. */
 static void explain_deps(struct ctx *c, const char *const *lower, const char *upper,
 			 const char *apt_out, struct bpo_buf *why)
@@ -573,6 +797,19 @@ static void explain_deps(struct ctx *c, const char *const *lower, const char *up
 						size_t cl = strcspn(cand + 11, "\n");
 						bpo_buf_printf(why, NULL, "\n    %s in %s: %.*s", name,
 							       c->o->release, (int)cl, cand + 11);
+						/* and what every other suite has */
+						struct bpo_build_policy_version v[MAX_POLICY_VERSIONS];
+						size_t nv = bpo_build_policy_table(pol.data, v,
+										   MAX_POLICY_VERSIONS);
+						for (size_t i = 0; i < nv; i++)
+							if (strcmp(v[i].suite, "installed") != 0 &&
+							    (strlen(v[i].version) != cl ||
+							     strncmp(v[i].version, cand + 11, cl) != 0))
+								bpo_buf_printf(why, NULL, "\n    %s in "
+									       "%s: %s", name,
+									       v[i].suite,
+									       v[i].version);
+						policy_table_free(v, nv);
 					} else {
 						bpo_buf_printf(why, NULL, "\n    %s: %s offers no "
 							       "package of that name", name,
@@ -679,6 +916,8 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 			goto out;
 		}
 	}
+	if (c->o->n_extra_sources > 0 && pin_extra_suites(c, lower, dupper, dsc_in, err) < 0)
+		goto out;
 	{
 		struct bpo_strv argv = {0};
 		builddep_argv(c, dsc_in, false, &argv);

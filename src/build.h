@@ -105,5 +105,21 @@ int bpo_build_extra_source_parse(const char *line, char **keyfile, struct bpo_er
 
 /* From apt's output, the unmet build dependencies ("pkg (>= 1)") one a line, or NULL. */
 char *bpo_build_unmet_deps(const char *apt_output);
+/* From one line of bpo_build_unmet_deps, the package name and its version
+ * constraint (op "" and ver "" when there is none; the first alternative).
+ * false when the line names no package. */
+bool bpo_build_unmet_relation(const char *line, char *name, size_t name_size, char op[3],
+			      char *ver, size_t ver_size);
+/* Whether VERSION satisfies "OP WANT" (>=, <=, >>, <<, =; an empty OP always). */
+bool bpo_build_relation_holds(const char *version, const char *op, const char *want);
+/* The version table of `apt-cache policy NAME` output: each version with the
+ * suite of its first source ("installed" for dpkg's status), owned strings.
+ * Returns how many (at most max). */
+struct bpo_build_policy_version {
+	char *version;
+	char *suite;
+};
+size_t bpo_build_policy_table(const char *policy_output, struct bpo_build_policy_version *v,
+			      size_t max);
 
 #endif

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bpo build --extra-source: a build dependency only a signed loopback archive
 # has is installed from it (its signed-by key copied into the root), and the
-# same archive with a key that did not sign it is refused in phase deps.
+# same archive with a key that did not sign it is refused in phase deps; a
+# NotAutomatic suite gives a build dependency only it satisfies (pinned), and
+# only that one.
 set -euo pipefail
 . "$BPO_SRCDIR/tests/integration/chroot-lib.bash"
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
@@ -56,5 +58,42 @@ set +e
 st=$?
 set -e
 [ "$st" = 2 ] && grep -q "signed-by" "$tmp/err" || fail "unsigned source: exit $st: $(cat "$tmp/err")"
+# a NotAutomatic (backports-like) suite: apt alone keeps the release's
+# versions (priority 100 against 500); bpo takes the extra suite's version
+# when, and only when, the release cannot satisfy the relation: hello (>= 2.11)
+# from the extra suite (bookworm has 2.10-3), sl from bookworm although the
+# extra suite has a higher one.
+archive_deb "$tmp/na" hello 2.11-1 all
+archive_deb "$tmp/na" sl 9.0-1 all
+ARCHIVE_NOT_AUTOMATIC=yes archive_indices "$tmp/na" bpo-na bpo-na "$arch"
+archive_sign "$tmp/na" bpo-na "$tmp/key"
+grep -q '^NotAutomatic: yes' "$tmp/na/dists/bpo-na/InRelease" || fail "the suite is not NotAutomatic"
+httpd_stop
+httpd_start "$tmp/na"
+mkdir "$tmp/src2"
+cp -r "$BPO_SRCDIR/tests/data/build/bpo-hello" "$tmp/src2/"
+chmod -R u+w "$tmp/src2/bpo-hello"
+sed -i 's/^Build-Depends: .*/&, hello (>= 2.11), sl/' "$tmp/src2/bpo-hello/debian/control"
+(cd "$tmp/src2" && dpkg-source -q -b bpo-hello >/dev/null 2>&1)
+na="deb [signed-by=$tmp/key/keyring.gpg] $HTTPD_URL bpo-na main"
+"$BPO" build "$tmp/src2/bpo-hello_1.0.dsc" --release bookworm --result "$tmp/out3" --no-cache \
+	--extra-source "$na" >"$tmp/stdout" 2>"$tmp/err" ||
+	{ cat "$tmp/err"; fail "a build dependency only the NotAutomatic suite satisfies: build failed"; }
+bi="$tmp/out3/bpo-hello_1.0_$arch.buildinfo"
+grep -q 'hello (= 2.11-1)' "$bi" || fail "hello is not the extra suite's 2.11-1: $(grep -o 'hello (= [^)]*)' "$bi")"
+grep -q ' sl (= 5\.' "$bi" || fail "sl is not bookworm's: $(grep -o ' sl (= [^)]*)' "$bi")"
+grep -q 'hello (>= 2.11): bookworm has 2.10-3; bpo-na has 2.11-1: pinned' "$tmp/err" ||
+	fail "the pin is not reported: $(grep deps "$tmp/err")"
+# nothing satisfies it: the message names what each suite has
+sed -i 's/hello (>= 2.11)/hello (>= 3)/' "$tmp/src2/bpo-hello/debian/control"
+(cd "$tmp/src2" && dpkg-source -q -b bpo-hello >/dev/null 2>&1)
+set +e
+"$BPO" build "$tmp/src2/bpo-hello_1.0.dsc" --release bookworm --result "$tmp/out4" --no-cache \
+	--extra-source "$na" >"$tmp/stdout" 2>"$tmp/err"
+st=$?
+set -e
+[ "$st" = 1 ] || fail "unsatisfiable: exit $st"
+grep -q 'hello in bookworm: 2.10-3' "$tmp/err" && grep -q 'hello in bpo-na: 2.11-1' "$tmp/err" ||
+	fail "the message does not name both versions: $(cat "$tmp/err")"
 assert_no_tmp
 echo "PASS: build with an extra source"

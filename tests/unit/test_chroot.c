@@ -282,6 +282,53 @@ static void test_extra_source(void **state)
 	}
 }
 
+/* The relation of an unmet line, the versions of apt-cache policy, and the
+ * check a pin is chosen by. */
+static void test_relation_policy(void **state)
+{
+	char name[128], op[3], ver[128];
+	(void)state;
+	assert_true(bpo_build_unmet_relation("hello (>= 2.11) but 2.10-3 is to be installed", name,
+					     sizeof(name), op, ver, sizeof(ver)));
+	assert_string_equal(name, "hello");
+	assert_string_equal(op, ">=");
+	assert_string_equal(ver, "2.11");
+	assert_true(bpo_build_unmet_relation("libfoo-dev:any | libbar-dev", name, sizeof(name), op,
+					     ver, sizeof(ver)));
+	assert_string_equal(name, "libfoo-dev");
+	assert_string_equal(op, "");
+	assert_true(bpo_build_unmet_relation("E: Build-Depends dependency for /x.dsc : debhelper "
+					     "(>= 13.11.6~) cannot be satisfied because ...", name,
+					     sizeof(name), op, ver, sizeof(ver)));
+	assert_string_equal(name, "debhelper");
+	assert_string_equal(ver, "13.11.6~");
+	assert_false(bpo_build_unmet_relation("E: nothing here", name, sizeof(name), op, ver,
+					      sizeof(ver)));
+	assert_true(bpo_build_relation_holds("13.15.3~bpo12+1", ">=", "13.11.6~"));
+	assert_false(bpo_build_relation_holds("13.11.4", ">=", "13.11.6~"));
+	assert_true(bpo_build_relation_holds("1.0-1", "<<", "1.0-2"));
+	assert_false(bpo_build_relation_holds("1.0-2", "=", "1.0-1"));
+	assert_true(bpo_build_relation_holds("7", "", ""));
+
+	static const char pol[] =
+		"hello:\n  Installed: (none)\n  Candidate: 2.10-3\n  Version table:\n"
+		"     2.11-1 100\n        100 http://127.0.0.1:1/ bpo-na/main all Packages\n"
+		" *** 2.10-3 500\n        500 http://127.0.0.1:2/debian bookworm/main amd64 Packages\n"
+		"        100 /var/lib/dpkg/status\n";
+	struct bpo_build_policy_version v[4];
+	size_t n = bpo_build_policy_table(pol, v, 4);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].version, "2.11-1");
+	assert_string_equal(v[0].suite, "bpo-na");
+	assert_string_equal(v[1].version, "2.10-3");
+	assert_string_equal(v[1].suite, "bookworm");
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].version);
+		free(v[i].suite);
+	}
+	assert_int_equal(bpo_build_policy_table("no table\n", v, 4), 0);
+}
+
 static void test_unmet(void **state)
 {
 	static const char out[] =
@@ -303,6 +350,10 @@ static void test_unmet(void **state)
 	assert_string_equal(u, "nosuch but it does not exist\n");
 	free(u);
 	assert_null(bpo_build_unmet_deps("all fine\n"));
+	/* a version only a NotAutomatic suite has: apt gives no "but" */
+	u = bpo_build_unmet_deps(" builddeps:/srv/x.dsc : Depends: hello (>= 2.11)\n");
+	assert_string_equal(u, "hello (>= 2.11)\n");
+	free(u);
 	assert_string_equal(bpo_build_phase_name(BPO_BUILD_DEPS), "deps");
 	assert_string_equal(bpo_build_phase_name(BPO_BUILD_COLLECT), "collect");
 }
@@ -321,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_cache_key),
 		cmocka_unit_test(test_extra_source),
 		cmocka_unit_test(test_unmet),
+		cmocka_unit_test(test_relation_policy),
 	};
 	return cmocka_run_group_tests_name("chroot", tests, NULL, NULL);
 }

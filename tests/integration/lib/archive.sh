@@ -156,6 +156,10 @@ archive_release() {
 		fi
 		echo "Architectures: $arch"
 		echo "Components: main"
+		# a backports-like suite: apt gives it priority 1 (100 with
+		# ButAutomaticUpgrades)
+		[ "${ARCHIVE_NOT_AUTOMATIC:-}" = yes ] && echo "NotAutomatic: yes"
+		[ "${ARCHIVE_NOT_AUTOMATIC:-}" = yes ] && echo "ButAutomaticUpgrades: yes"
 		[ "${ARCHIVE_BY_HASH:-}" = yes ] && echo "Acquire-By-Hash: yes"
 		echo "MD5Sum:"
 		(cd "$dists" && find main -type f ! -path '*/by-hash/*' | LC_ALL=C sort | while read -r p; do
