@@ -35,6 +35,16 @@ enum bpo_config_key {
 	BPO_CONF_N_KEYS
 };
 
+/* One archive's Valid-Until relaxed (a recipe's source.check-valid-until /
+ * source.max-valid-time): strings borrowed from the recipe. */
+struct bpo_valid_until {
+	const char *archive;     /* base URL, no trailing '/' */
+	bool check;              /* false: an expired suite is accepted */
+	unsigned max_valid_time; /* seconds: valid until Date + this; 0: not set */
+	const char *origin;      /* for the warning: "source.check-valid-until in FILE" */
+	bool warned;             /* the warning was given (once per run) */
+};
+
 struct bpo_config {
 	char *mirror;            /* base URL of the Debian mirror, no trailing '/';
 				    NULL when neither a file, $BPO_MIRROR nor the
@@ -53,6 +63,9 @@ struct bpo_config {
 	char *qa[5];             /* qa mapping: each check's policy, "fail", "warn"
 				    or "skip", or NULL (qa.h's default), in the
 				    order of BPO_CONF_QA_KEYS (qa.h's checks) */
+	struct bpo_valid_until *valid_until; /* borrowed, set per recipe (index.h's
+				    bpo_index_recipe_valid_until), or NULL */
+	size_t n_valid_until;
 	char *loaded_from;       /* files read, ", "-joined, for messages; may be NULL */
 	/* Where each value came from, for `bpo config` and messages: "default",
 	   "FILE:LINE:COL", "$BPO_MIRROR", "apt sources (FILE)", ... (owned). */

@@ -27,7 +27,8 @@ static const struct bpo_cmd cmd_fetch = {
 		 "failing closed. For an archive source: dists/<suite>/InRelease (else\n"
 		 "Release + Release.gpg) verified with the recipe's keyring only (the\n"
 		 "configured archive keyring for the mirror), Suite/Codename, Date and\n"
-		 "Valid-Until checked; then Sources (size and SHA256 from the Release), the\n"
+		 "Valid-Until checked (unless the recipe's source.check-valid-until: false\n"
+		 "or source.max-valid-time relaxes it, with a warning); then Sources (size and SHA256 from the Release), the\n"
 		 "stanza of the highest or the pinned version, the .dsc and every file it\n"
 		 "lists, each checked against both the Sources stanza and the .dsc. For a\n"
 		 ".dsc source: its inline OpenPGP signature is verified with the recipe's\n"
@@ -234,6 +235,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		status = bpo_cmd_fail(&err);
 		goto out;
 	}
+	struct bpo_valid_until vu;
+	bpo_index_recipe_valid_until(&r, &cfg, &vu);
 	if (only_resolve) {
 		status = resolve(&r, &cfg, json, &err) < 0 ? bpo_cmd_fail(&err) : BPO_EXIT_OK;
 		if (fflush(stdout) != 0 && status == BPO_EXIT_OK)

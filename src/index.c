@@ -247,6 +247,44 @@ int bpo_release_check(const struct bpo_release *rel, const char *suite, time_t n
 	return 0;
 }
 
+/* An override of the archive's Valid-Until (cfg->valid_until): with check
+ * off, an expired suite passes; with max-valid-time, it is valid until Date +
+ * that (replacing Valid-Until). The warning names the suite, the expiry and
+ * where the override comes from, once. The signature is already checked and
+ * every hash still is. */
+static int relax_valid_until(const struct bpo_config *cfg, const char *base, const char *suite,
+			     struct bpo_release *rel)
+{
+	struct bpo_valid_until *vu = NULL;
+	time_t now = time(NULL);
+	char t1[64];
+
+	for (size_t i = 0; i < cfg->n_valid_until && !vu; i++)
+		if (strcmp(cfg->valid_until[i].archive, base) == 0)
+			vu = &cfg->valid_until[i];
+	if (!vu || (vu->check && !vu->max_valid_time))
+		return 0;
+	bool has = bpo_deb822_get(&rel->para, "Valid-Until") != NULL;
+	bool expired = has && rel->valid_until < now;
+	if (vu->max_valid_time) {
+		/* valid until Date + max-valid-time, instead of Valid-Until */
+		rel->valid_until = rel->date + (time_t)vu->max_valid_time;
+		if (!has)
+			return 0;
+	} else {
+		rel->valid_until = (time_t)1 << 62;
+	}
+	if (expired && rel->valid_until >= now && !vu->warned) {
+		time_t was;
+		bpo_release_parse_date(bpo_deb822_get(&rel->para, "Valid-Until"), &was);
+		fmt_time(was, t1, sizeof(t1));
+		bpo_warn("%s %s: expired (Valid-Until %s) but accepted by %s; its signature and "
+			 "every hash are still checked", base, suite, t1, vu->origin);
+		vu->warned = true;
+	}
+	return 0;
+}
+
 /* bpo_release_find: the SHA256 entry for path, or NULL. */
 const struct bpo_release_file *bpo_release_find(const struct bpo_release *rel, const char *path)
 {
@@ -313,6 +351,8 @@ int bpo_index_fetch_release(const char *archive_url, const char *suite, const ch
 			goto out;
 	}
 	if (bpo_release_parse(rel, plain.data, plain.len, name, err) < 0)
+		goto out;
+	if (relax_valid_until(cfg, base, suite, rel) < 0)
 		goto out;
 	if (bpo_release_check(rel, suite, time(NULL), name, err) < 0)
 		goto out;
@@ -1047,6 +1087,24 @@ int bpo_fetch_recipe(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	if (rc < 0)
 		bpo_fetched_destroy(out);
 	return rc;
+}
+
+void bpo_index_recipe_valid_until(const struct bpo_recipe *r, struct bpo_config *cfg,
+				  struct bpo_valid_until *vu)
+{
+	const char *a = bpo_index_source_archive(r, cfg);
+	if (cfg->n_valid_until || r->source.kind != BPO_SOURCE_ARCHIVE || !a ||
+	    (r->source.check_valid_until && !r->source.max_valid_time))
+		return;
+	*vu = (struct bpo_valid_until){
+		.archive = a,
+		.check = r->source.check_valid_until,
+		.max_valid_time = r->source.max_valid_time,
+		.origin = !r->source.check_valid_until ? "source.check-valid-until: false of the recipe"
+						       : "source.max-valid-time of the recipe",
+	};
+	cfg->valid_until = vu;
+	cfg->n_valid_until = 1;
 }
 
 const char *bpo_index_source_archive(const struct bpo_recipe *r, const struct bpo_config *cfg)

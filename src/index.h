@@ -131,6 +131,11 @@ void bpo_fetched_init(struct bpo_fetched *out);
  * patches go to dest_dir/patches/<name>. With dest_dir NULL the directory is
  * <cfg->work_dir>/<source>_<version without epoch>, known once resolved.
  */
+/* When r relaxes its archive's Valid-Until (source.check-valid-until: false,
+ * source.max-valid-time) and cfg has no such setting yet: fill *vu (caller
+ * storage, borrowing r's strings) and point cfg->valid_until at it. */
+void bpo_index_recipe_valid_until(const struct bpo_recipe *r, struct bpo_config *cfg,
+				  struct bpo_valid_until *vu);
 int bpo_fetch_recipe(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		     const char *dest_dir, struct bpo_fetched *out, struct bpo_error *err);
 void bpo_fetched_destroy(struct bpo_fetched *out);

@@ -234,6 +234,11 @@ int bpo_pipeline_resolve(const struct bpo_recipe *r, const struct bpo_config *cf
 			 const char *repo_override, struct bpo_resolved *res,
 			 struct bpo_error *err)
 {
+	/* the recipe's Valid-Until override, for every index this run reads */
+	struct bpo_config eff = *cfg;
+	struct bpo_valid_until vu;
+	bpo_index_recipe_valid_until(r, &eff, &vu);
+	cfg = &eff;
 	const char *repo = repo_override ? repo_override : r->publish.repo;
 
 	bpo_resolved_init(res);
@@ -434,6 +439,11 @@ out:
 int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		       const struct bpo_pipeline_opts *o, struct bpo_pipeline_result *res)
 {
+	/* the recipe's Valid-Until override, for every index this run reads */
+	struct bpo_config eff = *cfg;
+	struct bpo_valid_until vu;
+	bpo_index_recipe_valid_until(r, &eff, &vu);
+	cfg = &eff;
 	struct bpo_error err;
 	struct bpo_resolved rv;
 	struct bpo_source_result src;
@@ -637,6 +647,11 @@ out:
 int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		    const struct bpo_pipeline_opts *o, struct bpo_pipeline_result *res)
 {
+	/* the recipe's Valid-Until override, for every index this run reads */
+	struct bpo_config eff = *cfg;
+	struct bpo_valid_until vu;
+	bpo_index_recipe_valid_until(r, &eff, &vu);
+	cfg = &eff;
 	struct bpo_error err;
 	struct bpo_resolved rv;
 	struct bpo_strv extra = {0};

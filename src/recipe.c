@@ -38,8 +38,12 @@ static const struct {
 
 static const char *const top_keys[] = {"source", "target", "changelog", "patches", "fuzz",
 				       "build", "publish", "qa", NULL};
+/* source.max-valid-time: at most 20 years */
+#define MAX_VALID_TIME (20ul * 366 * 86400)
+
 static const char *const source_keys[] = {"package", "archive", "suite", "component", "keyring",
-					  "version", "dsc", "allow-unsigned", NULL};
+					  "version", "dsc", "allow-unsigned", "check-valid-until",
+					  "max-valid-time", NULL};
 static const char *const target_keys[] = {"release", "policy", "local-suffix", "distribution",
 					  NULL};
 static const char *const changelog_keys[] = {"text", "cves", "maintainer", NULL};
@@ -72,6 +76,7 @@ void bpo_recipe_init(struct bpo_recipe *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->fuzz = 2;
+	r->source.check_valid_until = true;
 }
 
 /* Free everything the recipe owns and zero it (safe to call twice). */
@@ -378,7 +383,11 @@ static int parse_source(struct parse *p, const yaml_node_t *m)
 	    field(p, m, "version", "source", NULL, NULL, &r->source.version) < 0 ||
 	    field(p, m, "dsc", "source", valid_path, "a .dsc URL or file", &r->source.dsc) < 0 ||
 	    bpo_yaml_bool(y, bpo_yaml_get(&p->y, m, "allow-unsigned"), "source.allow-unsigned",
-			  &r->source.allow_unsigned, p->err) < 0)
+			  &r->source.allow_unsigned, p->err) < 0 ||
+	    bpo_yaml_bool(y, bpo_yaml_get(&p->y, m, "check-valid-until"),
+			  "source.check-valid-until", &r->source.check_valid_until, p->err) < 0 ||
+	    bpo_yaml_duration(y, bpo_yaml_get(&p->y, m, "max-valid-time"), "source.max-valid-time",
+			      MAX_VALID_TIME, &r->source.max_valid_time, p->err) < 0)
 		return -1;
 	if (r->source.version) {
 		/* dpkg's rules first (their reason is the clearest), then ours: no
@@ -423,7 +432,8 @@ static int parse_source(struct parse *p, const yaml_node_t *m)
 			r->source.component = bpo_xstrdup("main");
 	} else {
 		static const char *const archive_only[] = {"archive", "suite", "component",
-							   "version", NULL};
+							   "version", "check-valid-until",
+							   "max-valid-time", NULL};
 		r->source.kind = BPO_SOURCE_DSC;
 		for (size_t i = 0; archive_only[i]; i++) {
 			yaml_node_t *v = bpo_yaml_get(&p->y, m, archive_only[i]);
@@ -977,6 +987,14 @@ static void write_recipe(struct bpo_ywriter *w, const struct bpo_recipe *r, bool
 		bpo_ywriter_kv(w, "component", r->source.component);
 		bpo_ywriter_kv(w, "keyring", r->source.keyring);
 		bpo_ywriter_kv(w, "version", r->source.version);
+		bpo_ywriter_key(w, "check-valid-until");
+		bpo_ywriter_bool(w, r->source.check_valid_until);
+		if (r->source.max_valid_time) {
+			bpo_ywriter_key(w, "max-valid-time");
+			bpo_ywriter_uint(w, r->source.max_valid_time);
+		} else {
+			bpo_ywriter_kv(w, "max-valid-time", NULL);
+		}
 	} else {
 		bpo_ywriter_kv(w, "dsc", r->source.dsc);
 		bpo_ywriter_kv(w, "keyring", r->source.keyring);

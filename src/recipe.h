@@ -63,6 +63,12 @@ struct bpo_recipe {
 		char *dsc;       /* an http(s) URL or an absolute path, ends in .dsc */
 		char *version;   /* pinned version (valid for dpkg), or NULL for the highest */
 		bool allow_unsigned; /* only ever true for BPO_SOURCE_DSC without keyring */
+		/* an archive's Valid-Until (apt's check-valid-until / Max-ValidTime):
+		   check_valid_until false accepts an expired suite; max_valid_time
+		   (seconds, 0: not set) makes it valid until Date + that. The
+		   signature and every hash are checked either way. */
+		bool check_valid_until;  /* default true */
+		unsigned max_valid_time;
 	} source;
 
 	struct {

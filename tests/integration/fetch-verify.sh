@@ -47,6 +47,30 @@ new_case expired
 ARCHIVE_VALID_UNTIL=$(($(date +%s) - 3600)) archive_release "$CASE" testing
 archive_sign "$CASE" testing "$KEY1"
 expect_exit 3 "expired/$D/InRelease: expired: Valid-Until" fetch_case
+# ... accepted with the recipe's override (apt's check-valid-until=no), with a
+# warning naming the suite, the expiry and the override; the signature and the
+# hashes are still checked
+recipe "package: hello" "archive: $CASE_URL" "suite: testing" "keyring: $KEY1/keyring.gpg" \
+	"check-valid-until: false"
+expect_exit 0 "" fetch_case --dest "$T/vu-ok"
+grep -q "testing: expired (Valid-Until .*) but accepted by source.check-valid-until: false" "$TEST_ERR" ||
+	fail "no warning for the expired suite: $(cat "$TEST_ERR")"
+# max-valid-time: valid until Date + N (Date is now here): a day is enough,
+# a second ago is not
+recipe "package: hello" "archive: $CASE_URL" "suite: testing" "keyring: $KEY1/keyring.gpg" \
+	"max-valid-time: 1d"
+expect_exit 0 "" fetch_case --dest "$T/vu-ok2"
+ARCHIVE_DATE=$(($(date +%s) - 7200)) ARCHIVE_VALID_UNTIL=$(($(date +%s) - 3600)) \
+	archive_release "$CASE" testing
+archive_sign "$CASE" testing "$KEY1"
+recipe "package: hello" "archive: $CASE_URL" "suite: testing" "keyring: $KEY1/keyring.gpg" \
+	"max-valid-time: 1h"
+expect_exit 3 "expired/$D/InRelease: expired: Valid-Until" fetch_case
+# the override never skips the signature: the signed text altered
+recipe "package: hello" "archive: $CASE_URL" "suite: testing" "keyring: $KEY1/keyring.gpg" \
+	"check-valid-until: false"
+sed -i 's/^Label: bpo-test$/Label: bpo-tesT/' "$CASE/$D/InRelease"
+expect_exit 3 "expired/$D/InRelease: BAD signature" fetch_case
 # ... but a Valid-Until in the future is fine.
 new_case validok
 ARCHIVE_VALID_UNTIL=$(($(date +%s) + 3600)) archive_release "$CASE" testing
