@@ -27,7 +27,7 @@ export GNUPGHOME=$w/gnupg
 mkdir -m 700 "$GNUPGHOME"
 gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
 	--quick-gen-key 'bench <bench@example.invalid>' ed25519 sign never 2>/dev/null
-fpr=$(gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ { print $10; exit }')
+fpr=$(gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ && !n++ { print $10 }')
 
 # gen DIR SOURCE COUNT: COUNT tiny .debs of source SOURCE (ar + tar.gz written by
 # python: dpkg-deb takes ~10 ms a package) and a .changes per 1000 of them.

@@ -47,7 +47,7 @@ if [ ! -d "$gh" ]; then
 	gpg --homedir "$gh" --batch --quiet --pinentry-mode loopback --passphrase '' \
 		--quick-gen-key "bpo real-world <rw@example.invalid>" ed25519 sign never
 fi
-fpr=$(gpg --homedir "$gh" --with-colons --list-secret-keys | awk -F: '/^fpr/ { print $10; exit }')
+fpr=$(gpg --homedir "$gh" --with-colons --list-secret-keys | awk -F: '/^fpr/ && !n++ { print $10 }')
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }

@@ -83,7 +83,7 @@ if [ -s "$tmp/awkerr" ]; then
 fi
 
 # The introduction says once that every command takes -h/--help.
-if ! unroff "$tmp/sec/_intro" 2>/dev/null | grep -q -- '--help'; then
+if ! unroff "$tmp/sec/_intro" 2>/dev/null | grep -- '--help' >/dev/null; then
 	bad "bpo.1 COMMANDS: the introduction does not say that every command takes --help"
 fi
 
@@ -91,7 +91,7 @@ fi
 for f in "$tmp"/sec/*; do
 	name=${f##*/}
 	[ "$name" = _intro ] && continue
-	if ! printf '%s\n' $built $planned help | grep -qx -- "$name"; then
+	if ! printf '%s\n' $built $planned help | grep -x -- "$name" >/dev/null; then
 		bad "bpo.1 has a subsection 'bpo $name', but 'bpo help' does not list '$name'"
 	fi
 done

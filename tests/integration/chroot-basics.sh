@@ -26,11 +26,11 @@ PY
 
 # exec: the release's root, pid 1 is ours, a private /proc, /dev and /tmp
 out=$("$BPO" chroot exec bookworm -- /bin/sh -c 'cat /etc/debian_version; echo pids=$(ls /proc | grep -c "^[0-9]"); ls /dev | tr "\n" " "; echo; stat -c %F /tmp')
-echo "$out" | grep -q '^12\.' || fail "not a bookworm root: $out"
+echo "$out" | grep '^12\.' >/dev/null || fail "not a bookworm root: $out"
 pids=$(echo "$out" | sed -n 's/^pids=//p')
 [ "$pids" -le 5 ] || fail "the root sees $pids processes: not a private pid namespace"
 for n in null zero full random urandom tty ptmx pts shm; do
-	echo "$out" | grep -qw "$n" || fail "/dev/$n missing in the root: $out"
+	echo "$out" | grep -w "$n" >/dev/null || fail "/dev/$n missing in the root: $out"
 done
 
 # the exit status comes through

@@ -178,7 +178,7 @@ bpo chroot exec bookworm --bind "$T/repo:/repo" -- /bin/sh -ec '
 	apt-get update -q 2>&1 | tee /tmp/update.log
 	! grep -q "^W:" /tmp/update.log
 	apt-get install -y -q -t bookworm-backports bpoe2e-tool
-	dpkg -s bpoe2e-tool | grep -q "^Version: 1.0-1~bpo12+1"
+	dpkg -s bpoe2e-tool | grep "^Version: 1.0-1~bpo12+1" >/dev/null
 	cat /usr/share/bpoe2e-a/version' >"$T/apt.log" 2>&1 || { cat "$T/apt.log"; fail "apt could not install the backport"; }
 grep -q 'bpoe2e-a 1.0-1' "$T/apt.log" || fail "A's data not installed with B"
 
@@ -225,7 +225,7 @@ assert all(r["seconds"][s] >= 0 for s in ("resolve", "source", "build", "publish
 n = sum(1 for l in open(r["log"]) if "published bpoe2e-a 1.1-1~bpo12+2 to" in l)
 assert n == 1, "published line %d times in bpo.log" % n
 PY
-bpo repo list "$T/repo" | grep -q 'bpoe2e-data 1.1-1~bpo12+2' || fail "the rebuild is not published"
+bpo repo list "$T/repo" | grep 'bpoe2e-data 1.1-1~bpo12+2' >/dev/null || fail "the rebuild is not published"
 # a fatal qa failure publishes nothing: C's binary depends on a package that
 # neither bookworm nor the repository has, so the install check fails
 src bpoe2e-c 1.0-1 "debhelper-compat (= 13)" bpoe2e-broken "\${misc:Depends}, bpoe2e-nosuch"

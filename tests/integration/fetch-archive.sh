@@ -25,7 +25,7 @@ before=$(httpd_requests)
 expect_exit 0 "" fetch_case
 after=$(httpd_requests)
 new=$(tail -n +"$((before + 1))" "$HTTPD_LOG")
-[ "$((after - before))" -eq 1 ] && echo "$new" | grep -q "/ok/dists/testing/InRelease" || {
+[ "$((after - before))" -eq 1 ] && echo "$new" | grep "/ok/dists/testing/InRelease" >/dev/null || {
 	echo "FAIL: second fetch made requests:"; echo "$new"; exit 1; }
 echo "ok: second fetch downloaded nothing but InRelease"
 
@@ -91,7 +91,7 @@ if command -v script >/dev/null 2>&1; then
 	script -qec "'$BPO' -c '$CASE_DIR/bpo.conf' fetch '$CASE_DIR/recipe.yaml'" /dev/null >"$T/tty.out"
 	grep -q '% .*files, .* active' "$T/tty.out" || { echo "FAIL: no progress bar"; cat -A "$T/tty.out"; exit 1; }
 	# every message starts a clean line: the bar is wiped with spaces and \r
-	if tr '\r' '\n' <"$T/tty.out" | grep -q '.bpo: fetched'; then
+	if tr '\r' '\n' <"$T/tty.out" | grep '.bpo: fetched' >/dev/null; then
 		echo "FAIL: a message shares its line with the bar:"; cat -A "$T/tty.out"; exit 1
 	fi
 	echo "ok: progress bar on a terminal"

@@ -63,7 +63,7 @@ set +e; "$BPO" patch --edit --tree t --dest t/sub/ed 0001-fix.patch 2>err; rc=$?
 sed -i 's/^local 50$/fifty/' edit/src/f.c
 rm edit/src/f.c.rej
 "$BPO" patch --refresh --dest edit 2>err
-head -5 0001-fix.patch | grep -q '^Last-Update: 2024-01-01$' || fail "DEP-3 header lost"
+head -5 0001-fix.patch | grep '^Last-Update: 2024-01-01$' >/dev/null || fail "DEP-3 header lost"
 grep -q '^-local 50$' 0001-fix.patch || fail "refreshed patch does not remove the local line"
 "$BPO" patch --check --tree t 0001-fix.patch >out
 grep -q '^0001-fix.patch: applies$' out || fail "refreshed patch not clean: $(cat out)"

@@ -76,7 +76,7 @@ for c in "$data"/case-*/; do
 		fails=$((fails + 1)); continue
 	fi
 	# no temporary files left behind
-	if find "$t/tree" -name '.bpo-patch-*' | grep -q .; then
+	if find "$t/tree" -name '.bpo-patch-*' | grep . >/dev/null; then
 		echo "not ok: $name: temporary files left"; fails=$((fails + 1)); continue
 	fi
 	echo "ok: $name"

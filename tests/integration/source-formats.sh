@@ -227,7 +227,7 @@ cl=$T/x1/debian/changelog
 [ "$(dpkg-parsechangelog -l "$cl" -S Distribution)" = bookworm ] || fail "local: distribution"
 [ "$(dpkg-parsechangelog -l "$cl" -S Maintainer)" = 'ACME Packaging <packaging@example.invalid>' ] ||
 	fail "maintainer from bpo.conf"
-dpkg-parsechangelog -l "$cl" -S Changes | grep -qF 'Add patch acme-fix.patch: Fix line 15 for ACME' ||
+dpkg-parsechangelog -l "$cl" -S Changes | grep -F 'Add patch acme-fix.patch: Fix line 15 for ACME' >/dev/null ||
 	fail "changelog: $(dpkg-parsechangelog -l "$cl" -S Changes)"
 grep -q '^ quux (1.0-2+acme1) bookworm' "$T/o1/quux_1.0-2+acme1_source.changes" || fail ".changes"
 ! grep -q '^ quux (1.0-2) unstable' "$T/o1/quux_1.0-2+acme1_source.changes" ||
@@ -277,7 +277,7 @@ cmp -s "$T/o5/old_1.0.orig.tar.gz" "$POOL/o/old/old_1.0.orig.tar.gz" || fail "1.
 grep -qx 'beta (backport)' "$T/x5/a.txt" || fail "1.0: patch not in the result"
 
 # --- usage.
-"$BPO" source --help | grep -q -- '--force-version' || fail "--help lacks --force-version"
+"$BPO" source --help | grep -- '--force-version' >/dev/null || fail "--help lacks --force-version"
 set +e
 "$BPO" source >/dev/null 2>&1
 rc1=$?

@@ -45,7 +45,7 @@ echo "ok: existing tree refused, --force, --dest"
 L=$T/local
 mkdir "$L"
 cp "$pool"/hello_1.1* "$L/"
-if ! head -1 "$L/hello_1.1-1.dsc" | grep -q 'BEGIN PGP SIGNED MESSAGE'; then
+if ! head -1 "$L/hello_1.1-1.dsc" | grep 'BEGIN PGP SIGNED MESSAGE' >/dev/null; then
 	archive_sign_dsc "$L/hello_1.1-1.dsc" "$KEY1"
 fi
 expect_exit 0 "" "$BPO" unpack --json --keyring "$KEY1/keyring.gpg" "$L/hello_1.1-1.dsc" \
