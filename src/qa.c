@@ -960,13 +960,64 @@ void bpo_qa_parse_policy(const char *out, struct bpo_strv *have)
 	free(pkg);
 }
 
-/* upgrade: the release's versions, then the backport, then remove, purge. */
+/* Names of the "PACKAGE VALUE" lines of dpkg-query output whose VALUE is
+ * want, added to out once each. */
+static void protected_add(const char *out, const char *want, struct bpo_strv *set)
+{
+	const char *cur = out ? out : "", *line;
+	size_t len;
+	while (bpo_deb822_next_line(&cur, &line, &len)) {
+		char *l = trimmed(line, len), *sp = strchr(l, ' ');
+		if (sp) {
+			*sp = '\0';
+			if (strcmp(sp + 1, want) == 0 && !strv_has(set, l))
+				bpo_strv_push(set, l);
+		}
+		free(l);
+	}
+}
+
+/* Run TOOL ARGS... NAMES... in the upgrade root (upper over the unpacked
+ * one, no network) with its output in out; its exit status is not checked
+ * (dpkg-query exits 1 for a name it does not know). */
+static int query_root(struct qctx *c, const char *upper, const char *const *args,
+		      const struct bpo_strv *names, struct bpo_buf *out, struct bpo_qa_result *r)
+{
+	const char *lower[1] = {c->unpacked};
+	struct bpo_strv argv = {0};
+	struct bpo_error e;
+	int st = 0, rc;
+	bpo_error_init(&e);
+	for (size_t i = 0; args[i]; i++)
+		bpo_strv_push(&argv, args[i]);
+	for (size_t i = 0; i < names->n; i++)
+		bpo_strv_push(&argv, names->v[i]);
+	bpo_buf_reset(out);
+	rc = in_root(c, lower, 1, upper, false, false, (const char *const *)argv.v, out, 600, &st,
+		     &e);
+	if (rc < 0)
+		check_error(r, &e);
+	bpo_strv_destroy(&argv);
+	return rc < 0 ? -1 : 0;
+}
+
+/* upgrade: the release's versions, then the backport; then remove and purge,
+ * except for what the base system has installed or needs (Essential,
+ * Priority: required): those are downgraded to the release's version and
+ * upgraded again instead. */
 static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 			  const struct bpo_qa_result *install)
 {
+	static const char *const policy_args[] = {"/usr/bin/apt-cache", "policy", NULL};
+	static const char *const status_args[] = {"/usr/bin/dpkg-query", "-W", "-f",
+						  "${Package} ${db:Status-Abbrev}\n", NULL};
+	static const char *const base_args[] = {
+		"/usr/bin/dpkg-query", "-W", "-f",
+		"${Package} ${Essential}\n${Package} ${Priority}\n", NULL};
 	const char *lower[1] = {c->unpacked};
 	char *upper = root_dir(c, "upgrade");
-	struct bpo_strv argv = {0}, have = {0}, left_out = {0}, names = {0};
+	struct bpo_strv argv = {0}, have = {0}, left_out = {0}, names = {0}, protect = {0};
+	size_t n_down = 0;
 	struct bpo_buf out, note;
 	struct bpo_error e;
 	int st = 0;
@@ -996,17 +1047,14 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 		check_error(r, &e);
 		goto out;
 	}
-	bpo_strv_push(&argv, "/usr/bin/apt-cache");
-	bpo_strv_push(&argv, "policy");
-	for (size_t i = 0; i < names.n; i++)
-		bpo_strv_push(&argv, names.v[i]);
-	if (in_root(c, lower, 1, upper, false, false, (const char *const *)argv.v, &out, 600, &st,
-		    &e) < 0) {
-		check_error(r, &e);
+	if (query_root(c, upper, policy_args, &names, &out, r) < 0)
 		goto out;
-	}
 	bpo_qa_parse_policy(out.data, &have);
-	bpo_strv_destroy(&argv);
+	/* what the root has installed before the check: the base system's own
+	   packages (and those it depends on) are not removed */
+	if (query_root(c, upper, status_args, &names, &out, r) < 0)
+		goto out;
+	protected_add(out.data, "ii", &protect);
 	if (have.n) {
 		memset(&argv, 0, sizeof(argv));
 		apt_argv(&argv, "install");
@@ -1022,11 +1070,41 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 	if (upgrade_step(c, upper, have.n ? "upgrade" : "install", "upgrade", &argv, r, &e) < 0)
 		goto out;
 	bpo_strv_destroy(&argv);
+	/* Essential and Priority: required packages are never removed either */
+	if (query_root(c, upper, base_args, &names, &out, r) < 0)
+		goto out;
+	protected_add(out.data, "yes", &protect);
+	protected_add(out.data, "required", &protect);
+	/* those: downgrade to the release's version and upgrade again */
+	memset(&argv, 0, sizeof(argv));
+	apt_argv(&argv, "install");
+	bpo_strv_push(&argv, "--allow-downgrades");
+	for (size_t i = 0; i < have.n; i++) {
+		size_t n = strcspn(have.v[i], "=");
+		for (size_t j = 0; j < protect.n; j++)
+			if (strlen(protect.v[j]) == n && strncmp(protect.v[j], have.v[i], n) == 0) {
+				bpo_strv_push(&argv, have.v[i]);
+				n_down++;
+				break;
+			}
+	}
+	if (n_down) {
+		if (upgrade_step(c, upper, "downgrade", "downgrade", &argv, r, &e) < 0)
+			goto out;
+		bpo_strv_destroy(&argv);
+		memset(&argv, 0, sizeof(argv));
+		apt_argv(&argv, "install");
+		push_debs(c, &argv, &left_out);
+		if (upgrade_step(c, upper, "upgrade-again", "upgrade", &argv, r, &e) < 0)
+			goto out;
+	}
+	bpo_strv_destroy(&argv);
 	memset(&argv, 0, sizeof(argv));
 	apt_argv(&argv, "remove");
 	for (size_t i = 0; i < names.n; i++)
-		bpo_strv_push(&argv, names.v[i]);
-	if (upgrade_step(c, upper, "remove", "purge", &argv, r, &e) < 0)
+		if (!strv_has(&protect, names.v[i]))
+			bpo_strv_push(&argv, names.v[i]);
+	if (argv.n > 4 && upgrade_step(c, upper, "remove", "remove", &argv, r, &e) < 0)
 		goto out;
 	/* purge what remove left (config-files state): apt no longer knows a
 	   removed local package that left nothing behind */
@@ -1054,7 +1132,7 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 			char *l = trimmed(line, len), *sp = strchr(l, ' ');
 			if (sp && bpo_str_has_prefix(sp + 1, "rc")) {
 				*sp = '\0';
-				if (is_pkg(c, l))
+				if (is_pkg(c, l) && !strv_has(&protect, l))
 					bpo_strv_push(&argv, l);
 			}
 			free(l);
@@ -1063,7 +1141,13 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 	if (argv.n > 4 && upgrade_step(c, upper, "purge", "purge", &argv, r, &e) < 0)
 		goto out;
 	r->status = BPO_QA_PASSED;
-	if (have.n)
+	if (have.n && n_down)
+		set_summary(r, "%zu package(s) upgraded from %s's version; %zu of the base system "
+			    "downgraded and upgraded again, the others removed and purged%s%s",
+			    have.n, c->o->release, n_down,
+			    note.len ? "; left out (unmet dependencies): " : "",
+			    note.len ? note.data : "");
+	else if (have.n)
 		set_summary(r, "%zu package(s) upgraded from %s's version, removed and purged%s%s",
 			    have.n, c->o->release, note.len ? "; left out (unmet dependencies): " : "",
 			    note.len ? note.data : "");
@@ -1085,6 +1169,7 @@ out:
 	bpo_strv_destroy(&have);
 	bpo_strv_destroy(&left_out);
 	bpo_strv_destroy(&names);
+	bpo_strv_destroy(&protect);
 	bpo_buf_destroy(&out);
 	bpo_buf_destroy(&note);
 }
