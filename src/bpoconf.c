@@ -26,8 +26,11 @@
 
 static const char *const key_names[BPO_CONF_N_KEYS + 1] = {
 	"mirror", "security-mirror", "cache-dir", "work-dir",
-	"keyring", "maintainer", "build-timeout", "build-user", "qa", NULL,
+	"keyring", "maintainer", "build-timeout", "build-user", "qa", "archives", NULL,
 };
+/* bpo.conf's archives entries; max-valid-time at most 20 years */
+static const char *const archive_keys[] = {"uri", "check-valid-until", "max-valid-time", NULL};
+#define MAX_VALID_TIME (20ul * 366 * 86400)
 
 /* The bpo.conf name of a key. */
 const char *bpo_config_key_name(enum bpo_config_key k)
@@ -57,6 +60,7 @@ void bpo_config_destroy(struct bpo_config *cfg)
 	free(cfg->loaded_from);
 	for (size_t i = 0; i < sizeof(cfg->qa) / sizeof(cfg->qa[0]); i++)
 		free(cfg->qa[i]);
+	bpo_strv_destroy(&cfg->archive_strings);
 	for (int i = 0; i < BPO_CONF_N_KEYS; i++)
 		free(cfg->origin[i]);
 	bpo_config_init(cfg);
@@ -511,6 +515,76 @@ static int conf_qa(struct bpo_config *cfg, struct bpo_yaml *y, yaml_node_t *v,
 	return 0;
 }
 
+/* archives: [{uri: mirror|URL, check-valid-until: BOOL, max-valid-time: D}]:
+ * a later file's list replaces an earlier one's. */
+static int conf_archives(struct bpo_config *cfg, struct bpo_yaml *y, yaml_node_t *v,
+			 struct bpo_error *err)
+{
+	struct bpo_valid_until a[BPO_MAX_CONF_ARCHIVES];
+	struct bpo_strv strs = {0};
+	size_t n = 0;
+
+	if (bpo_yaml_is_null(v))
+		return 0;
+	if (v->type != YAML_SEQUENCE_NODE)
+		return bpo_yaml_error(y, v, err, "archives: expected a list, found %s",
+				      bpo_yaml_node_kind(v));
+	if (v->data.sequence.items.top - v->data.sequence.items.start > BPO_MAX_CONF_ARCHIVES)
+		return bpo_yaml_error(y, v, err, "archives: more than %d entries",
+				      BPO_MAX_CONF_ARCHIVES);
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *m = yaml_document_get_node(&y->doc, *it), *u;
+		char *uri = NULL, *where;
+		bool check = true;
+		unsigned max = 0;
+		if (bpo_yaml_expect_mapping(y, m, "an archives entry", err) < 0 ||
+		    bpo_yaml_check_keys(y, m, archive_keys, "an archives entry", err) < 0)
+			goto fail;
+		u = bpo_yaml_get(y, m, "uri");
+		if (!u || bpo_yaml_is_null(u)) {
+			bpo_yaml_error(y, m, err, "an archives entry: missing required key 'uri'");
+			goto fail;
+		}
+		if (bpo_yaml_string(y, u, "archives.uri", &uri, err) < 0)
+			goto fail;
+		if (strcmp(uri, "mirror") != 0 && !is_http_url(uri)) {
+			bpo_yaml_error(y, u, err, "archives.uri: expected \"mirror\" or an http:// or "
+				       "https:// URL, found '%.80s'", uri);
+			free(uri);
+			goto fail;
+		}
+		strip_slashes(uri);
+		if (bpo_yaml_bool(y, bpo_yaml_get(y, m, "check-valid-until"),
+				  "archives.check-valid-until", &check, err) < 0 ||
+		    bpo_yaml_duration(y, bpo_yaml_get(y, m, "max-valid-time"), "archives.max-valid-time",
+				      MAX_VALID_TIME, &max, err) < 0) {
+			free(uri);
+			goto fail;
+		}
+		{
+			char *at = where_of(y, m);
+			where = bpo_xasprintf("archives entry %zu of bpo.conf (%s)", n + 1, at);
+			free(at);
+		}
+		bpo_strv_push_owned(&strs, uri);
+		bpo_strv_push_owned(&strs, where);
+		a[n++] = (struct bpo_valid_until){.archive = uri, .check = check,
+						  .max_valid_time = max, .origin = where};
+	}
+	bpo_strv_destroy(&cfg->archive_strings);
+	cfg->archive_strings = strs;
+	memcpy(cfg->archives, a, n * sizeof(a[0]));
+	cfg->n_archives = n;
+	cfg->valid_until = cfg->archives;
+	cfg->n_valid_until = n;
+	set_origin(cfg, BPO_CONF_ARCHIVES, where_of(y, v));
+	return 0;
+fail:
+	bpo_strv_destroy(&strs);
+	return -1;
+}
+
 /* Apply one file's settings over cfg. */
 static int conf_parse(struct bpo_config *cfg, const char *data, size_t len, const char *name,
 		      struct bpo_error *err)
@@ -541,6 +615,11 @@ static int conf_parse(struct bpo_config *cfg, const char *data, size_t len, cons
 		}
 		if (k == BPO_CONF_QA) {
 			if (conf_qa(cfg, &y, v, err) < 0)
+				goto out;
+			continue;
+		}
+		if (k == BPO_CONF_ARCHIVES) {
+			if (conf_archives(cfg, &y, v, err) < 0)
 				goto out;
 			continue;
 		}
@@ -679,6 +758,7 @@ static void defaults(struct bpo_config *cfg, const char *apt_dir)
 	cfg->build_user = bpo_xstrdup(DEFAULT_BUILD_USER);
 	set_origin(cfg, BPO_CONF_BUILD_USER, bpo_xstrdup("default"));
 	set_origin(cfg, BPO_CONF_QA, bpo_xstrdup("default"));
+	set_origin(cfg, BPO_CONF_ARCHIVES, bpo_xstrdup("default"));
 }
 
 /* The maintainer from the environment as dch finds it. */
@@ -824,6 +904,22 @@ int bpo_config_write(const struct bpo_config *cfg, bool json, struct bpo_buf *ou
 			bpo_ywriter_kv(&w, order[i], cfg->qa[i]);
 		bpo_ywriter_map_end(&w);
 	}
+	bpo_ywriter_key(&w, "archives");
+	bpo_ywriter_seq_begin(&w, cfg->n_archives == 0);
+	for (size_t i = 0; i < cfg->n_archives; i++) {
+		bpo_ywriter_map_begin(&w);
+		bpo_ywriter_kv(&w, "uri", cfg->archives[i].archive);
+		bpo_ywriter_key(&w, "check-valid-until");
+		bpo_ywriter_bool(&w, cfg->archives[i].check);
+		if (cfg->archives[i].max_valid_time) {
+			bpo_ywriter_key(&w, "max-valid-time");
+			bpo_ywriter_uint(&w, cfg->archives[i].max_valid_time);
+		} else {
+			bpo_ywriter_kv(&w, "max-valid-time", NULL);
+		}
+		bpo_ywriter_map_end(&w);
+	}
+	bpo_ywriter_seq_end(&w);
 	bpo_ywriter_map_end(&w);
 	bpo_ywriter_key(&w, "origin");
 	bpo_ywriter_map_begin(&w);
@@ -834,4 +930,51 @@ int bpo_config_write(const struct bpo_config *cfg, bool json, struct bpo_buf *ou
 	bpo_ywriter_map_end(&w);
 	free(maint);
 	return bpo_ywriter_finish(&w);
+}
+
+/* See bpoconf.h. */
+struct bpo_valid_until *bpo_config_valid_until_of(const struct bpo_config *cfg, const char *base)
+{
+	for (size_t i = 0; i < cfg->n_valid_until; i++) {
+		const char *a = cfg->valid_until[i].archive;
+		if (a && strcmp(a, "mirror") == 0)
+			a = cfg->mirror;
+		if (a && strcmp(a, base) == 0)
+			return &cfg->valid_until[i];
+	}
+	return NULL;
+}
+
+/* See bpoconf.h. */
+const char *bpo_config_apt_valid_until(const struct bpo_config *cfg, const char *base,
+				      char *buf, size_t size)
+{
+	const struct bpo_valid_until *vu = base ? bpo_config_valid_until_of(cfg, base) : NULL;
+	if (!vu || (vu->check && !vu->max_valid_time))
+		return "";
+	if (!vu->check)
+		snprintf(buf, size, " check-valid-until=no");
+	else
+		snprintf(buf, size, " valid-until-min=%u", vu->max_valid_time);
+	return buf;
+}
+
+/* See bpoconf.h. */
+const char *bpo_config_apt_line_valid_until(const struct bpo_config *cfg, const char *line,
+					    char *buf, size_t size)
+{
+	const char *close = strchr(line, ']'), *u;
+	char uri[2048];
+	size_t n;
+	if (!close || strstr(line, "check-valid-until=") || strstr(line, "valid-until-min="))
+		return "";
+	u = close + 1 + strspn(close + 1, " ");
+	n = strcspn(u, " ");
+	while (n > 0 && u[n - 1] == '/')
+		n--;
+	if (n == 0 || n >= sizeof(uri))
+		return "";
+	memcpy(uri, u, n);
+	uri[n] = '\0';
+	return bpo_config_apt_valid_until(cfg, uri, buf, size);
 }

@@ -17,9 +17,11 @@
 #define BPO_BPOCONF_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "buf.h"
 #include "err.h"
+#include "xmem.h"
 
 /* The keys of bpo.conf, in output order; index into struct bpo_config.origin. */
 enum bpo_config_key {
@@ -32,18 +34,31 @@ enum bpo_config_key {
 	BPO_CONF_BUILD_TIMEOUT,
 	BPO_CONF_BUILD_USER,
 	BPO_CONF_QA,
+	BPO_CONF_ARCHIVES,
 	BPO_CONF_N_KEYS
 };
 
 /* One archive's Valid-Until relaxed (a recipe's source.check-valid-until /
- * source.max-valid-time): strings borrowed from the recipe. */
+ * source.max-valid-time, or an entry of bpo.conf's archives): strings
+ * borrowed from the recipe or the configuration. */
 struct bpo_valid_until {
-	const char *archive;     /* base URL, no trailing '/' */
+	const char *archive;     /* base URL, no trailing '/', or "mirror" (the
+				    configured one) */
 	bool check;              /* false: an expired suite is accepted */
 	unsigned max_valid_time; /* seconds: valid until Date + this; 0: not set */
 	const char *origin;      /* for the warning: "source.check-valid-until in FILE" */
 	bool warned;             /* the warning was given (once per run) */
+	/* set when the override let an expired suite through (the record of
+	   the build: bpo build --json) */
+	char used_suite[64];
+	time_t expired;          /* the suite's Valid-Until, 0: not used */
+	char warning[512];       /* the warning given */
 };
+
+/* bpo.conf's archives: at most this many entries; with the recipe's own,
+ * BPO_VALID_UNTIL_MAX in all (index.h's bpo_index_recipe_valid_until). */
+#define BPO_MAX_CONF_ARCHIVES 16
+#define BPO_VALID_UNTIL_MAX (BPO_MAX_CONF_ARCHIVES + 1)
 
 struct bpo_config {
 	char *mirror;            /* base URL of the Debian mirror, no trailing '/';
@@ -63,9 +78,16 @@ struct bpo_config {
 	char *qa[5];             /* qa mapping: each check's policy, "fail", "warn"
 				    or "skip", or NULL (qa.h's default), in the
 				    order of BPO_CONF_QA_KEYS (qa.h's checks) */
-	struct bpo_valid_until *valid_until; /* borrowed, set per recipe (index.h's
-				    bpo_index_recipe_valid_until), or NULL */
+	/* archives: each archive's Valid-Until override (strings owned in
+	   archive_strings) */
+	struct bpo_valid_until archives[BPO_MAX_CONF_ARCHIVES];
+	size_t n_archives;
+	struct bpo_strv archive_strings;
+	/* the overrides in effect: archives, or (index.h's
+	   bpo_index_recipe_valid_until) the recipe's and these, borrowed */
+	struct bpo_valid_until *valid_until;
 	size_t n_valid_until;
+	bool valid_until_recipe; /* valid_until includes the recipe's */
 	char *loaded_from;       /* files read, ", "-joined, for messages; may be NULL */
 	/* Where each value came from, for `bpo config` and messages: "default",
 	   "FILE:LINE:COL", "$BPO_MIRROR", "apt sources (FILE)", ... (owned). */
@@ -108,5 +130,19 @@ char *bpo_config_apt_mirror_in(const char *apt_dir, char **where, char **securit
  * files: loaded_from (or null)}. */
 int bpo_config_write(const struct bpo_config *cfg, bool json, struct bpo_buf *out,
 		     struct bpo_error *err);
+
+/* The Valid-Until override of the archive at base (cfg->valid_until,
+ * "mirror" being cfg->mirror), or NULL. */
+struct bpo_valid_until *bpo_config_valid_until_of(const struct bpo_config *cfg,
+						  const char *base);
+/* The options an apt source line for the archive at base needs so that the
+ * apt of a build or qa root accepts what bpo accepted: " check-valid-until=no",
+ * " valid-until-min=SECONDS" (in buf) or "". */
+const char *bpo_config_apt_valid_until(const struct bpo_config *cfg, const char *base,
+				       char *buf, size_t size);
+/* The same for a "deb [OPTIONS] URI SUITE..." line (an extra source): ""
+ * when it has no [options] or already sets the Valid-Until options. */
+const char *bpo_config_apt_line_valid_until(const struct bpo_config *cfg, const char *line,
+					    char *buf, size_t size);
 
 #endif

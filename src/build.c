@@ -467,7 +467,7 @@ static int apt_files(struct ctx *c, const struct bpo_chroot_conf *conf, struct b
 		     size_t *nf, struct bpo_strv *owned, struct bpo_error *err)
 {
 	struct bpo_buf list;
-	char *base = bpo_chroot_sources_list(conf, c->cfg->mirror, c->cfg->security_mirror);
+	char *base = bpo_chroot_sources_list(conf, c->cfg->mirror, c->cfg->security_mirror, c->cfg);
 	size_t cap = 0;
 	int rc = -1;
 
@@ -492,7 +492,9 @@ static int apt_files(struct ctx *c, const struct bpo_chroot_conf *conf, struct b
 		}
 		/* rewrite signed-by=HOSTPATH to the copy inside the root */
 		const char *at = strstr(line, kf);
-		bpo_buf_printf(&list, NULL, "%.*s%s%s\n", (int)(at - line), line, inroot,
+		char vopts[64];
+		bpo_buf_printf(&list, NULL, "%.*s%s%s%s\n", (int)(at - line), line, inroot,
+			       bpo_config_apt_line_valid_until(c->cfg, line, vopts, sizeof(vopts)),
 			       at + strlen(kf));
 		BPO_GROW(*fv, cap, *nf + 1);
 		size_t klen = 0;

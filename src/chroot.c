@@ -282,8 +282,16 @@ out:
 	return rc;
 }
 
+/* "deb " and, when cfg relaxes uri's Valid-Until, "[OPTIONS] " */
+static void deb_prefix(struct bpo_buf *b, const struct bpo_config *cfg, const char *uri)
+{
+	char opts[64];
+	const char *o = cfg ? bpo_config_apt_valid_until(cfg, uri, opts, sizeof(opts)) : "";
+	bpo_buf_printf(b, NULL, *o ? "deb [%s] " : "deb ", o + (*o == ' '));
+}
+
 char *bpo_chroot_sources_list(const struct bpo_chroot_conf *c, const char *mirror,
-			      const char *security_mirror)
+			      const char *security_mirror, const struct bpo_config *cfg)
 {
 	struct bpo_buf b;
 	char *comps = NULL;
@@ -294,12 +302,16 @@ char *bpo_chroot_sources_list(const struct bpo_chroot_conf *c, const char *mirro
 		comps = bpo_xasprintf("%s%s%s", o ? o : "", o ? " " : "", c->components.v[i]);
 		free(o);
 	}
-	bpo_buf_printf(&b, NULL, "deb %s %s %s\n", mirror, c->suite, comps);
-	for (size_t i = 0; i < c->extra_suites.n; i++)
-		bpo_buf_printf(&b, NULL, "deb %s %s %s\n", mirror, c->extra_suites.v[i], comps);
-	if (c->security_suite && security_mirror)
-		bpo_buf_printf(&b, NULL, "deb %s %s %s\n", security_mirror, c->security_suite,
-			       comps);
+	deb_prefix(&b, cfg, mirror);
+	bpo_buf_printf(&b, NULL, "%s %s %s\n", mirror, c->suite, comps);
+	for (size_t i = 0; i < c->extra_suites.n; i++) {
+		deb_prefix(&b, cfg, mirror);
+		bpo_buf_printf(&b, NULL, "%s %s %s\n", mirror, c->extra_suites.v[i], comps);
+	}
+	if (c->security_suite && security_mirror) {
+		deb_prefix(&b, cfg, security_mirror);
+		bpo_buf_printf(&b, NULL, "%s %s %s\n", security_mirror, c->security_suite, comps);
+	}
 	free(comps);
 	return bpo_buf_steal(&b, NULL);
 }
@@ -1535,7 +1547,7 @@ int bpo_chroot_create(const struct bpo_config *cfg, const struct bpo_chroot_conf
 	name = bpo_xasprintf("%s-%s.tar.zst", conf->release, o->arch);
 	final_tar = bpo_path_join(dir, name);
 	tmp_tar = bpo_xasprintf("%s/.%s.new.%ld.tar.zst", dir, name, (long)getpid());
-	sources = bpo_chroot_sources_list(conf, cfg->mirror, cfg->security_mirror);
+	sources = bpo_chroot_sources_list(conf, cfg->mirror, cfg->security_mirror, cfg);
 	for (size_t i = 0; i < conf->components.n; i++) {
 		char *p = comps;
 		comps = bpo_xasprintf("%s%s%s", p ? p : "", p ? "," : "", conf->components.v[i]);

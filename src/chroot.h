@@ -214,8 +214,10 @@ int bpo_chroot_create(const struct bpo_config *cfg, const struct bpo_chroot_conf
 int bpo_chroot_remove(const struct bpo_ns *ns, const char *cache_dir, const char *release,
 		      const char *arch, struct bpo_error *err);
 
-/* The apt sources.list text for a release on a mirror (and security mirror). */
+/* The apt sources.list text for a release on a mirror (and security mirror);
+ * with cfg (may be NULL), a line of an archive whose Valid-Until it relaxes
+ * (bpoconf.h's bpo_config_apt_valid_until) gets the apt options for that. */
 char *bpo_chroot_sources_list(const struct bpo_chroot_conf *c, const char *mirror,
-			      const char *security_mirror);
+			      const char *security_mirror, const struct bpo_config *cfg);
 
 #endif

@@ -24,7 +24,7 @@
 
 enum {
 	OPT_REPO = 256, OPT_NO_PUBLISH, OPT_REBUILD, OPT_WORK_DIR, OPT_FORCE, OPT_NO_INDEX,
-	OPT_TARCHIVE, OPT_TKEYRING, OPT_TSUITES, OPT_NO_QA,
+	OPT_TARCHIVE, OPT_TKEYRING, OPT_TSUITES, OPT_NO_QA, OPT_NARCHIVE, OPT_NSUITE, OPT_NKEYRING,
 };
 
 static int run(struct bpo_ctx *ctx, int argc, char **argv);
@@ -36,7 +36,8 @@ static const struct bpo_cmd cmd_build = {
 		"Usage: bpo build RECIPE [--repo DIR] [--no-publish] [--rebuild] [--no-qa]\n"
 		"                 [--work-dir DIR] [--force-version] [--no-index-check]\n"
 		"                 [--target-archive URL] [--target-keyring FILE]\n"
-		"                 [--target-suites LIST] [--json] [-v]\n"
+		"                 [--target-suites LIST] [--newer-archive URL|mirror\n"
+		"                 --newer-suite SUITE [--newer-keyring FILE]] [--json] [-v]\n"
 		"       bpo build FILE.dsc --release RELEASE [--arch ARCH] [--result DIR]\n"
 		"                 [--profiles P[,P...]] [--timeout SECONDS] [--binary|--arch-only|\n"
 		"                 --indep-only|--full] [--extra-source LINE]... [--no-cache]\n"
@@ -100,11 +101,20 @@ static const struct bpo_cmd cmd_build = {
 		"  --force-version, --no-index-check, --target-archive URL,\n"
 		"  --target-keyring FILE, --target-suites LIST\n"
 		"                        as for 'bpo source' (see bpo source --help)\n"
+		"  --newer-archive URL|mirror, --newer-suite SUITE, --newer-keyring FILE\n"
+		"                        the newer release the regression check compares\n"
+		"                        with, over the recipe's qa.newer-archive,\n"
+		"                        newer-suite and newer-keyring (default: the source's\n"
+		"                        archive and suite; none for a .dsc source); the\n"
+		"                        keyring is bpo.conf's for the mirror\n"
 		"  --json                print one JSON object: recipe, stage reached, exit,\n"
 		"                        skipped, source, upstream_version, version, work_dir,\n"
 		"                        log (WORK/bpo.log), build_log, repo, suite, error,\n"
 		"                        seconds per stage, qa (the report of 'bpo qa\n"
-		"                        --json'), artifacts (path, sha256)\n"
+		"                        --json'), valid_until_overrides (the expired suites\n"
+		"                        a Valid-Until override let through: archive,\n"
+		"                        suite, valid_until, accepted_by), artifacts (path,\n"
+		"                        sha256)\n"
 		"\n"
 		"Options for a .dsc:\n"
 		"  --release RELEASE     the release to build for (required)\n"
@@ -220,7 +230,7 @@ static void print_tail(const char *path, unsigned n)
 
 /* `bpo build RECIPE`: the whole chain (pipeline.h). */
 static int run_recipe(struct bpo_ctx *ctx, const char *path, const struct bpo_pipeline_opts *po,
-		      bool json)
+		      const char *const newer[3], bool json)
 {
 	struct bpo_recipe r;
 	struct bpo_config cfg;
@@ -234,7 +244,8 @@ static int run_recipe(struct bpo_ctx *ctx, const char *path, const struct bpo_pi
 	bpo_config_init(&cfg);
 	bpo_pipeline_result_init(&res);
 	bpo_buf_init(&out, 1u << 24);
-	if (bpo_recipe_load(&r, path, &err) < 0 || bpo_config_load(&cfg, ctx->config_path, &err) < 0) {
+	if (bpo_recipe_load(&r, path, &err) < 0 || bpo_config_load(&cfg, ctx->config_path, &err) < 0 ||
+	    bpo_recipe_set_newer(&r, newer[0], newer[1], newer[2], &err) < 0) {
 		rc = bpo_cmd_fail(&err);
 		res.recipe = bpo_xstrdup(path);
 		res.exit_code = rc;
@@ -313,10 +324,13 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		{"target-archive", required_argument, NULL, OPT_TARCHIVE},
 		{"target-keyring", required_argument, NULL, OPT_TKEYRING},
 		{"target-suites", required_argument, NULL, OPT_TSUITES},
+		{"newer-archive", required_argument, NULL, OPT_NARCHIVE},
+		{"newer-suite", required_argument, NULL, OPT_NSUITE},
+		{"newer-keyring", required_argument, NULL, OPT_NKEYRING},
 		{NULL, 0, NULL, 0},
 	};
 	struct bpo_pipeline_opts po = {0};
-	const char *dsc_only = NULL, *recipe_only = NULL;
+	const char *dsc_only = NULL, *recipe_only = NULL, *newer[3] = {NULL, NULL, NULL};
 	struct bpo_build_opts o = {.type = BPO_BUILD_BINARY};
 	struct bpo_strv extra = {0};
 	struct bpo_config cfg;
@@ -423,6 +437,18 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 			po.target_suites = optarg;
 			recipe_only = "--target-suites";
 			break;
+		case OPT_NARCHIVE:
+			newer[0] = optarg;
+			recipe_only = "--newer-archive";
+			break;
+		case OPT_NSUITE:
+			newer[1] = optarg;
+			recipe_only = "--newer-suite";
+			break;
+		case OPT_NKEYRING:
+			newer[2] = optarg;
+			recipe_only = "--newer-keyring";
+			break;
 		default:
 			rc = bpo_cmd_usage_error(&cmd_build, "unknown option");
 			goto out;
@@ -456,7 +482,7 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 						 argv[optind], dsc_only);
 			goto out;
 		}
-		rc = run_recipe(ctx, argv[optind], &po, json);
+		rc = run_recipe(ctx, argv[optind], &po, newer, json);
 		goto out;
 	}
 	if (recipe_only) {

@@ -235,8 +235,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		status = bpo_cmd_fail(&err);
 		goto out;
 	}
-	struct bpo_valid_until vu;
-	bpo_index_recipe_valid_until(&r, &cfg, &vu);
+	struct bpo_valid_until vu[BPO_VALID_UNTIL_MAX];
+	bpo_index_recipe_valid_until(&r, &cfg, vu);
 	if (only_resolve) {
 		status = resolve(&r, &cfg, json, &err) < 0 ? bpo_cmd_fail(&err) : BPO_EXIT_OK;
 		if (fflush(stdout) != 0 && status == BPO_EXIT_OK)

@@ -31,7 +31,8 @@ static const struct bpo_cmd cmd_qa = {
 		"              [--regression P] [--newer-archive URL --newer-suite SUITE\n"
 		"              --newer-keyring FILE] [--log FILE] [--json] [-v]\n"
 		"       bpo qa RECIPE [--repo DIR] [--install P] [--upgrade P] [--lintian P]\n"
-		"              [--autopkgtest P] [--regression P] [--json] [-v]\n"
+		"              [--autopkgtest P] [--regression P] [--newer-archive URL|mirror\n"
+		"              --newer-suite SUITE [--newer-keyring FILE]] [--json] [-v]\n"
 		"\n"
 		"Check a build before it is published. FILE.changes and the files it lists\n"
 		"must be next to each other (as `bpo build --result DIR` leaves them); each\n"
@@ -73,8 +74,12 @@ static const struct bpo_cmd cmd_qa = {
 		"               is listed. Class: regression.\n"
 		"lintian and autopkgtest come from a layer cached once per image in\n"
 		"CACHE/chroots/layers/ (removed with the image's other layers by `bpo chroot\n"
-		"update`). A check that cannot run (apt-get update fails, no network) has\n"
-		"the status error and class error.\n"
+		"update`), with man-db's index update off (it cost seconds on every\n"
+		"installation). With two or more usable CPUs the checks that do not depend\n"
+		"on each other run at the same time (install then upgrade; lintian;\n"
+		"autopkgtest; regression); the log keeps the order of the checks. A check\n"
+		"that cannot run (apt-get update fails, no network) has the status error\n"
+		"and class error.\n"
 		"\n"
 		"Options:\n"
 		"  --release RELEASE     the release to test on (required)\n"
@@ -94,6 +99,10 @@ static const struct bpo_cmd cmd_qa = {
 		"  --newer-archive URL   the newer release's archive (http(s)), for regression\n"
 		"  --newer-suite SUITE   its suite, e.g. trixie\n"
 		"  --newer-keyring FILE  the keyring its Release is verified with\n"
+		"                        With a RECIPE these are over its qa.newer-archive,\n"
+		"                        newer-suite and newer-keyring (default: the source's\n"
+		"                        archive and suite; a .dsc source has none); 'mirror'\n"
+		"                        is the configured one, with bpo.conf's keyring\n"
 		"  --log FILE            the full log (default: SOURCE_VERSION_ARCH.qa next to\n"
 		"                        the .changes); the mirror's host name is replaced by\n"
 		"                        MIRROR in it\n"
@@ -155,7 +164,8 @@ out:
 
 /* `bpo qa RECIPE`: the qa stage of the pipeline on the recipe's existing build. */
 static int run_recipe(struct bpo_ctx *ctx, const char *path, const char *repo,
-		      const enum bpo_qa_policy policy[BPO_QA_N], bool json, bool verbose)
+		      const enum bpo_qa_policy policy[BPO_QA_N], const struct bpo_qa_opts *o,
+		      bool json)
 {
 	struct bpo_recipe r;
 	struct bpo_config cfg;
@@ -169,7 +179,8 @@ static int run_recipe(struct bpo_ctx *ctx, const char *path, const char *repo,
 	bpo_recipe_init(&r);
 	bpo_config_init(&cfg);
 	bpo_pipeline_result_init(&res);
-	if (bpo_recipe_load(&r, path, &err) < 0 || bpo_config_load(&cfg, ctx->config_path, &err) < 0) {
+	if (bpo_recipe_load(&r, path, &err) < 0 || bpo_config_load(&cfg, ctx->config_path, &err) < 0 ||
+	    bpo_recipe_set_newer(&r, o->newer_url, o->newer_suite, o->newer_keyring, &err) < 0) {
 		rc = bpo_cmd_fail(&err);
 		goto out;
 	}
@@ -180,7 +191,7 @@ static int run_recipe(struct bpo_ctx *ctx, const char *path, const char *repo,
 			r.qa[c] = bpo_xstrdup(bpo_qa_policy_name(policy[c]));
 		}
 	po.repo = repo;
-	po.verbose = verbose;
+	po.verbose = o->verbose;
 	bpo_chroot_signals_install();
 	rc = bpo_pipeline_qa(&r, &cfg, &po, &res);
 	if (bpo_chroot_interrupted())
@@ -332,15 +343,13 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	}
 	if (bpo_str_has_suffix(argv[optind], ".yaml") || bpo_str_has_suffix(argv[optind], ".yml")) {
 		const char *bad = o.release ? "--release" : o.arch ? "--arch" : suite ? "--suite"
-				  : extra.n ? "--extra-source" : o.newer_url ? "--newer-archive"
-				  : o.newer_suite ? "--newer-suite" : o.newer_keyring ? "--newer-keyring"
-				  : o.log_path ? "--log" : NULL;
+				  : extra.n ? "--extra-source" : o.log_path ? "--log" : NULL;
 		if (bad) {
 			rc = bpo_cmd_usage_error(&cmd_qa, "%s: not with a recipe (the recipe says)",
 						 bad);
 			goto out;
 		}
-		rc = run_recipe(ctx, argv[optind], repo, o.policy, json, o.verbose);
+		rc = run_recipe(ctx, argv[optind], repo, o.policy, &o, json);
 		goto out;
 	}
 	if (!bpo_str_has_suffix(argv[optind], ".changes")) {

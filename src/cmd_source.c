@@ -146,10 +146,10 @@ static int run_source(struct bpo_ctx *ctx, int argc, char **argv)
 	bpo_config_init(&cfg);
 	bpo_source_result_init(&res);
 	bpo_buf_init(&json, 1u << 20);
-	struct bpo_valid_until vu;
+	struct bpo_valid_until vu[BPO_VALID_UNTIL_MAX];
 	if (bpo_config_load(&cfg, ctx->config_path, &err) < 0 ||
 	    bpo_recipe_load(&r, argv[optind], &err) < 0 ||
-	    (bpo_index_recipe_valid_until(&r, &cfg, &vu), bpo_source_make(&r, &cfg, &o, &res,
+	    (bpo_index_recipe_valid_until(&r, &cfg, vu), bpo_source_make(&r, &cfg, &o, &res,
 									    &err) < 0)) {
 		rc = bpo_cmd_fail(&err);
 		goto out;

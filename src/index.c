@@ -255,13 +255,10 @@ int bpo_release_check(const struct bpo_release *rel, const char *suite, time_t n
 static int relax_valid_until(const struct bpo_config *cfg, const char *base, const char *suite,
 			     struct bpo_release *rel)
 {
-	struct bpo_valid_until *vu = NULL;
+	struct bpo_valid_until *vu = bpo_config_valid_until_of(cfg, base);
 	time_t now = time(NULL);
 	char t1[64];
 
-	for (size_t i = 0; i < cfg->n_valid_until && !vu; i++)
-		if (strcmp(cfg->valid_until[i].archive, base) == 0)
-			vu = &cfg->valid_until[i];
 	if (!vu || (vu->check && !vu->max_valid_time))
 		return 0;
 	bool has = bpo_deb822_get(&rel->para, "Valid-Until") != NULL;
@@ -278,9 +275,13 @@ static int relax_valid_until(const struct bpo_config *cfg, const char *base, con
 		time_t was;
 		bpo_release_parse_date(bpo_deb822_get(&rel->para, "Valid-Until"), &was);
 		fmt_time(was, t1, sizeof(t1));
-		bpo_warn("%s %s: expired (Valid-Until %s) but accepted by %s; its signature and "
+		snprintf(vu->warning, sizeof(vu->warning),
+			 "%s %s: expired (Valid-Until %s) but accepted by %s; its signature and "
 			 "every hash are still checked", base, suite, t1, vu->origin);
+		bpo_warn("%s", vu->warning);
 		vu->warned = true;
+		snprintf(vu->used_suite, sizeof(vu->used_suite), "%s", suite);
+		vu->expired = was;
 	}
 	return 0;
 }
@@ -341,9 +342,18 @@ int bpo_index_fetch_release(const char *archive_url, const char *suite, const ch
 		url = bpo_xstrdup(name);
 		sigurl = bpo_xasprintf("%s.gpg", url);
 		bpo_verbose("no InRelease; trying %s and Release.gpg", url);
-		if (bpo_fetch_buf(&f, url, name, BPO_MAX_CONTROL, false, &raw, err) < 0 ||
-		    bpo_fetch_buf(&f, sigurl, sigurl, BPO_MAX_SIGNATURE, false, &sig, err) < 0)
+		if (bpo_fetch_buf(&f, url, name, BPO_MAX_CONTROL, false, &raw, err) < 0)
 			goto out;
+		/* a Release without InRelease nor Release.gpg is not signed: a
+		   verification failure (exit 3), as an empty InRelease is */
+		r = bpo_fetch_buf(&f, sigurl, sigurl, BPO_MAX_SIGNATURE, true, &sig, err);
+		if (r < 0)
+			goto out;
+		if (r > 0) {
+			bpo_error_set(err, BPO_E_VERIFY, "%s: not signed: neither InRelease nor "
+				      "Release.gpg", name);
+			goto out;
+		}
 		if (bpo_gpg_verify_detached(&g, raw.data, raw.len, sig.data, sig.len, name, &fpr,
 					    err) < 0)
 			goto out;
@@ -1090,22 +1100,30 @@ int bpo_fetch_recipe(const struct bpo_recipe *r, const struct bpo_config *cfg,
 }
 
 void bpo_index_recipe_valid_until(const struct bpo_recipe *r, struct bpo_config *cfg,
-				  struct bpo_valid_until *vu)
+				  struct bpo_valid_until vu[BPO_VALID_UNTIL_MAX])
 {
 	const char *a = bpo_index_source_archive(r, cfg);
-	if (cfg->n_valid_until || r->source.kind != BPO_SOURCE_ARCHIVE || !a ||
-	    (r->source.check_valid_until && !r->source.max_valid_time))
+	size_t n = 0;
+	if (cfg->valid_until_recipe)
 		return;
-	*vu = (struct bpo_valid_until){
-		.archive = a,
-		.check = r->source.check_valid_until,
-		.max_valid_time = r->source.max_valid_time,
-		.origin = !r->source.check_valid_until ? "source.check-valid-until: false of the recipe"
-						       : "source.max-valid-time of the recipe",
-	};
+	/* the recipe's first: it wins over bpo.conf's for its archive */
+	if (r->source.kind == BPO_SOURCE_ARCHIVE && a &&
+	    (!r->source.check_valid_until || r->source.max_valid_time))
+		vu[n++] = (struct bpo_valid_until){
+			.archive = a,
+			.check = r->source.check_valid_until,
+			.max_valid_time = r->source.max_valid_time,
+			.origin = !r->source.check_valid_until
+					  ? "source.check-valid-until: false of the recipe"
+					  : "source.max-valid-time of the recipe",
+		};
+	for (size_t i = 0; i < cfg->n_valid_until && n < BPO_VALID_UNTIL_MAX; i++)
+		vu[n++] = cfg->valid_until[i];
 	cfg->valid_until = vu;
-	cfg->n_valid_until = 1;
+	cfg->n_valid_until = n;
+	cfg->valid_until_recipe = true;
 }
+
 
 const char *bpo_index_source_archive(const struct bpo_recipe *r, const struct bpo_config *cfg)
 {

@@ -131,11 +131,14 @@ void bpo_fetched_init(struct bpo_fetched *out);
  * patches go to dest_dir/patches/<name>. With dest_dir NULL the directory is
  * <cfg->work_dir>/<source>_<version without epoch>, known once resolved.
  */
-/* When r relaxes its archive's Valid-Until (source.check-valid-until: false,
- * source.max-valid-time) and cfg has no such setting yet: fill *vu (caller
- * storage, borrowing r's strings) and point cfg->valid_until at it. */
+/* The Valid-Until overrides for a run of recipe r: its own (source.check-
+ * valid-until: false, source.max-valid-time, for its source archive) before
+ * bpo.conf's archives, in vu (caller storage, borrowing r's and cfg's
+ * strings), cfg->valid_until pointing at it. Once: a cfg that has them is
+ * left alone. */
 void bpo_index_recipe_valid_until(const struct bpo_recipe *r, struct bpo_config *cfg,
-				  struct bpo_valid_until *vu);
+				  struct bpo_valid_until vu[BPO_VALID_UNTIL_MAX]);
+
 int bpo_fetch_recipe(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		     const char *dest_dir, struct bpo_fetched *out, struct bpo_error *err);
 void bpo_fetched_destroy(struct bpo_fetched *out);

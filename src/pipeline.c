@@ -236,8 +236,8 @@ int bpo_pipeline_resolve(const struct bpo_recipe *r, const struct bpo_config *cf
 {
 	/* the recipe's Valid-Until override, for every index this run reads */
 	struct bpo_config eff = *cfg;
-	struct bpo_valid_until vu;
-	bpo_index_recipe_valid_until(r, &eff, &vu);
+	struct bpo_valid_until vu[BPO_VALID_UNTIL_MAX];
+	bpo_index_recipe_valid_until(r, &eff, vu);
 	cfg = &eff;
 	const char *repo = repo_override ? repo_override : r->publish.repo;
 
@@ -282,6 +282,7 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
 	free(res->suite);
 	free(res->error);
 	free(res->qa_json);
+	free(res->valid_until_json);
 	for (size_t i = 0; i < res->n_artifacts; i++)
 		free(res->artifacts[i].path);
 	free(res->artifacts);
@@ -411,7 +412,13 @@ static int run_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 					     "skip, got \"%s\"", r->file,
 					     bpo_qa_check_name((enum bpo_qa_check)c), p);
 	}
-	if (r->source.kind == BPO_SOURCE_ARCHIVE && r->source.suite) {
+	if (r->newer.archive) {
+		/* qa.newer-* of the recipe (or --newer-* of the command line) */
+		qo.newer_url = strcmp(r->newer.archive, "mirror") == 0 ? cfg->mirror
+								       : r->newer.archive;
+		qo.newer_suite = r->newer.suite;
+		qo.newer_keyring = r->newer.keyring ? r->newer.keyring : cfg->keyring;
+	} else if (r->source.kind == BPO_SOURCE_ARCHIVE && r->source.suite) {
 		qo.newer_url = bpo_index_source_archive(r, cfg);
 		qo.newer_suite = r->source.suite;
 		qo.newer_keyring = r->source.keyring ? r->source.keyring : cfg->keyring;
@@ -436,13 +443,45 @@ out:
 	return rc;
 }
 
+/* The record of the build: which expired suites an override let through
+ * (res->valid_until_json); the mirror is named "mirror". */
+static void record_valid_until(const struct bpo_config *cfg, struct bpo_pipeline_result *res)
+{
+	struct bpo_buf b;
+	size_t n = 0;
+	bpo_buf_init(&b, 1u << 16);
+	bpo_buf_puts(&b, "[", NULL);
+	for (size_t i = 0; i < cfg->n_valid_until; i++) {
+		const struct bpo_valid_until *vu = &cfg->valid_until[i];
+		char when[32];
+		struct tm tm;
+		if (!vu->expired)
+			continue;
+		gmtime_r(&vu->expired, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		bpo_buf_puts(&b, n++ ? ",{\"archive\":" : "{\"archive\":", NULL);
+		bpo_json_str(&b, cfg->mirror && strcmp(vu->archive, cfg->mirror) == 0 ? "mirror"
+											: vu->archive,
+			     NULL);
+		bpo_buf_puts(&b, ",\"suite\":", NULL);
+		bpo_json_str(&b, vu->used_suite, NULL);
+		bpo_buf_printf(&b, NULL, ",\"valid_until\":\"%s\",\"accepted_by\":", when);
+		bpo_json_str(&b, vu->origin, NULL);
+		bpo_buf_puts(&b, "}", NULL);
+	}
+	bpo_buf_puts(&b, "]", NULL);
+	free(res->valid_until_json);
+	res->valid_until_json = n ? bpo_buf_steal(&b, NULL) : NULL;
+	bpo_buf_destroy(&b);
+}
+
 int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		       const struct bpo_pipeline_opts *o, struct bpo_pipeline_result *res)
 {
 	/* the recipe's Valid-Until override, for every index this run reads */
 	struct bpo_config eff = *cfg;
-	struct bpo_valid_until vu;
-	bpo_index_recipe_valid_until(r, &eff, &vu);
+	struct bpo_valid_until vu[BPO_VALID_UNTIL_MAX];
+	bpo_index_recipe_valid_until(r, &eff, vu);
 	cfg = &eff;
 	struct bpo_error err;
 	struct bpo_resolved rv;
@@ -492,6 +531,10 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	if (log_fd >= 0) {
 		dprintf(log_fd, "bpo: %s: %s %s, resolved in %.2f s\n", r->file, rv.source,
 			rv.version, res->seconds[BPO_STAGE_RESOLVE]);
+		/* what resolve warned before the log existed */
+		for (size_t i = 0; i < cfg->n_valid_until; i++)
+			if (cfg->valid_until[i].expired)
+				dprintf(log_fd, "bpo: warning: %s\n", cfg->valid_until[i].warning);
 		bpo_log_set_copy_fd(log_fd);
 	}
 	if (res->repo && !rv.outdated && !o->rebuild) {
@@ -627,6 +670,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	res->stage = BPO_STAGE_DONE;
 	res->exit_code = BPO_EXIT_OK;
 out:
+	record_valid_until(&eff, res);
 	if (res->error && log_fd >= 0)
 		dprintf(log_fd, "bpo: error: %s failed: %s\n", bpo_stage_name(res->stage), res->error);
 	bpo_log_set_copy_fd(-1);
@@ -649,8 +693,8 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 {
 	/* the recipe's Valid-Until override, for every index this run reads */
 	struct bpo_config eff = *cfg;
-	struct bpo_valid_until vu;
-	bpo_index_recipe_valid_until(r, &eff, &vu);
+	struct bpo_valid_until vu[BPO_VALID_UNTIL_MAX];
+	bpo_index_recipe_valid_until(r, &eff, vu);
 	cfg = &eff;
 	struct bpo_error err;
 	struct bpo_resolved rv;
@@ -735,6 +779,8 @@ int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_b
 			return -1;
 	if (bpo_buf_puts(b, "},\"qa\":", err) < 0 ||
 	    bpo_buf_puts(b, res->qa_json ? res->qa_json : "null", err) < 0 ||
+	    bpo_buf_puts(b, ",\"valid_until_overrides\":", err) < 0 ||
+	    bpo_buf_puts(b, res->valid_until_json ? res->valid_until_json : "[]", err) < 0 ||
 	    bpo_buf_puts(b, ",\"artifacts\":[", err) < 0)
 		return -1;
 	for (size_t i = 0; i < res->n_artifacts; i++)

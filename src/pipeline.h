@@ -97,6 +97,9 @@ struct bpo_pipeline_result {
 	size_t n_artifacts;
 	char *error;             /* the error message on failure */
 	char *qa_json;           /* the QA report (qa.h) as a JSON object, or NULL */
+	char *valid_until_json;  /* the expired suites a Valid-Until override let
+				    through, a JSON array of {archive, suite,
+				    valid_until, accepted_by}, or NULL */
 	bool qa_fatal;           /* a check whose policy is fail failed: not published */
 };
 

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,7 +40,7 @@
 #define LINTIAN_TIMEOUT 3600u
 #define AUTOPKGTEST_TIMEOUT 14400u
 /* Bump when the tools layer's contents change. */
-#define TOOLS_LAYER_TAG "bpo qa tools 1: lintian autopkgtest"
+#define TOOLS_LAYER_TAG "bpo qa tools 2: lintian autopkgtest, man-db auto-update off"
 
 static const char *const check_names[BPO_QA_N] = BPO_RECIPE_QA_KEYS;
 _Static_assert(sizeof(((struct bpo_recipe *)0)->qa) / sizeof(char *) == BPO_QA_N,
@@ -156,7 +158,25 @@ static void add_item(struct bpo_qa_result *r, const char *name, const char *what
 	BPO_GROW(r->items, r->cap_items, r->n_items + 1);
 	r->items[r->n_items++] = (struct bpo_qa_item){
 		bpo_xstrdup(name ? name : ""), bpo_xstrdup(what ? what : ""),
-		bpo_xstrdup(message ? message : "")};
+		bpo_xstrdup(message ? message : ""), false};
+}
+
+static void add_info(struct bpo_qa_result *r, const char *name, const char *what,
+		     const char *message)
+{
+	size_t n = r->n_items;
+	add_item(r, name, what, message);
+	if (r->n_items > n)
+		r->items[n].info = true;
+}
+
+/* items that are not information only */
+static size_t n_differences(const struct bpo_qa_result *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_items; i++)
+		n += !r->items[i].info;
+	return n;
 }
 
 static void set_summary(struct bpo_qa_result *r, const char *fmt, ...)
@@ -435,6 +455,45 @@ static int parse_one(const char *text, const char *name, struct bpo_deb822_para 
 	return r < 0 ? -1 : 0;
 }
 
+/* The suffixes Debian's library transitions add to a binary package's name:
+ * t64 (64-bit time_t, 2024), v5 (GCC 5's C++ ABI), c2 (GCC 3's), ldbl (long
+ * double). */
+static const char *const rename_suffixes[] = {"t64", "v5", "c2", "ldbl"};
+
+static bool renamed_name(const char *a, size_t al, const char *b, size_t bl)
+{
+	for (size_t i = 0; i < sizeof(rename_suffixes) / sizeof(rename_suffixes[0]); i++) {
+		size_t sl = strlen(rename_suffixes[i]);
+		if (al == bl + sl && bl > 0 && memcmp(a, b, bl) == 0 &&
+		    memcmp(a + bl, rename_suffixes[i], sl) == 0)
+			return true;
+		if (bl == al + sl && al > 0 && memcmp(a, b, al) == 0 &&
+		    memcmp(b + al, rename_suffixes[i], sl) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether two relation groups differ only by renames (see qa.h). */
+bool bpo_qa_renamed(const char *a, const char *b)
+{
+	bool renamed = false;
+	while (*a && *b) {
+		size_t al = strcspn(a, " |"), bl = strcspn(b, " |");
+		if (al == bl && memcmp(a, b, al) == 0)
+			;
+		else if (renamed_name(a, al, b, bl))
+			renamed = true;
+		else
+			return false;
+		a += al;
+		b += bl;
+		a += strspn(a, " |");
+		b += strspn(b, " |");
+	}
+	return renamed && !*a && !*b;
+}
+
 /* Compare two control paragraphs of one package (see qa.h). */
 int bpo_qa_compare_control(const char *package, const char *built, const char *newer,
 			   struct bpo_qa_result *r, struct bpo_error *err)
@@ -448,18 +507,34 @@ int bpo_qa_compare_control(const char *package, const char *built, const char *n
 	    parse_one(newer, "newer Packages stanza", &n, err) < 0)
 		goto out;
 	for (size_t f = 0; f < sizeof(rel_fields) / sizeof(rel_fields[0]); f++) {
-		struct bpo_strv bg = {0}, ng = {0};
+		struct bpo_strv bg = {0}, ng = {0}, paired = {0};
 		rel_groups(bpo_deb822_get(&b, rel_fields[f]), &bg);
 		rel_groups(bpo_deb822_get(&n, rel_fields[f]), &ng);
-		for (size_t i = 0; i < ng.n; i++)
-			if (!strv_has(&bg, ng.v[i])) {
-				char *m = bpo_xasprintf("lost %s (the newer release has it, the "
-							"backport does not)", ng.v[i]);
-				add_item(r, package, rel_fields[f], m);
+		for (size_t i = 0; i < ng.n; i++) {
+			if (strv_has(&bg, ng.v[i]))
+				continue;
+			/* a gained one that is this one renamed (t64 ...) */
+			size_t k;
+			for (k = 0; k < bg.n; k++)
+				if (!strv_has(&ng, bg.v[k]) && !strv_has(&paired, bg.v[k]) &&
+				    bpo_qa_renamed(ng.v[i], bg.v[k]))
+					break;
+			if (k < bg.n) {
+				char *m = bpo_xasprintf("renamed: %s in the newer release, %s in "
+							"the backport (a library transition such "
+							"as t64)", ng.v[i], bg.v[k]);
+				add_info(r, package, rel_fields[f], m);
+				bpo_strv_push(&paired, bg.v[k]);
 				free(m);
+				continue;
 			}
+			char *m = bpo_xasprintf("lost %s (the newer release has it, the "
+						"backport does not)", ng.v[i]);
+			add_item(r, package, rel_fields[f], m);
+			free(m);
+		}
 		for (size_t i = 0; i < bg.n; i++)
-			if (!strv_has(&ng, bg.v[i])) {
+			if (!strv_has(&ng, bg.v[i]) && !strv_has(&paired, bg.v[i])) {
 				char *m = bpo_xasprintf("gained %s (not in the newer release)",
 							bg.v[i]);
 				add_item(r, package, rel_fields[f], m);
@@ -467,6 +542,7 @@ int bpo_qa_compare_control(const char *package, const char *built, const char *n
 			}
 		bpo_strv_destroy(&bg);
 		bpo_strv_destroy(&ng);
+		bpo_strv_destroy(&paired);
 	}
 	{
 		static const char *const plain[] = {"Multi-Arch", "Architecture"};
@@ -511,10 +587,11 @@ void bpo_qa_report_text(const struct bpo_qa_report *rep, struct bpo_buf *out)
 			       r->failure_class ? "]" : "");
 		for (size_t j = 0; j < r->n_items; j++) {
 			const struct bpo_qa_item *it = &r->items[j];
-			if (r->status == BPO_QA_PASSED && i != BPO_QA_AUTOPKGTEST)
+			if (r->status == BPO_QA_PASSED && i != BPO_QA_AUTOPKGTEST && !it->info)
 				continue;
-			bpo_buf_printf(out, NULL, "         %s%s%s: %s\n", it->name,
-				       *it->name && *it->what ? " " : "", it->what, it->message);
+			bpo_buf_printf(out, NULL, "         %s%s%s%s: %s\n", it->info ? "info: " : "",
+				       it->name, *it->name && *it->what ? " " : "", it->what,
+				       it->message);
 		}
 	}
 	if (rep->log_path)
@@ -565,7 +642,7 @@ int bpo_qa_report_json(const struct bpo_qa_report *rep, struct bpo_buf *out,
 			jkey(out, "what", r->items[j].what);
 			bpo_buf_puts(out, ",", NULL);
 			jkey(out, "message", r->items[j].message);
-			bpo_buf_puts(out, "}", NULL);
+			bpo_buf_printf(out, NULL, ",\"info\":%s}", r->items[j].info ? "true" : "false");
 		}
 		bpo_buf_puts(out, "]", NULL);
 		if (i == BPO_QA_LINTIAN)
@@ -675,7 +752,9 @@ static int in_root(struct qctx *c, const char *const *lower, size_t n_lower, con
 		   bool net, bool as_build, const char *const *argv, struct bpo_buf *out,
 		   unsigned timeout, int *status, struct bpo_error *err)
 {
-	char *work = bpo_xasprintf("%s.work", upper), *merged = bpo_path_join(c->tmp, "root");
+	/* the mount point per process: checks may run at the same time */
+	char *work = bpo_xasprintf("%s.work", upper),
+	     *merged = bpo_xasprintf("%s/root-%ld", c->tmp, (long)getpid());
 	struct bpo_strv av = {0};
 	struct bpo_buf local;
 	int rc = -1;
@@ -743,7 +822,7 @@ static int apt_files(struct qctx *c, struct bpo_error *err)
 	if (!c->cfg->mirror)
 		return bpo_error_set(err, BPO_E_FAIL, "no Debian mirror configured and none found "
 				     "in the apt sources (set mirror in bpo.conf or $BPO_MIRROR)");
-	base = bpo_chroot_sources_list(&c->conf, c->cfg->mirror, c->cfg->security_mirror);
+	base = bpo_chroot_sources_list(&c->conf, c->cfg->mirror, c->cfg->security_mirror, c->cfg);
 	bpo_buf_init(&list, 1u << 20);
 	bpo_buf_puts(&list, base, NULL);
 	for (size_t i = 0; i < c->o->n_extra; i++) {
@@ -773,7 +852,10 @@ static int apt_files(struct qctx *c, struct bpo_error *err)
 			bpo_buf_destroy(&key);
 			goto out;
 		}
-		bpo_buf_printf(&list, NULL, "%.*s%s%s\n", (int)(sb - line), line, inroot, sb + kl);
+		char vopts[64];
+		bpo_buf_printf(&list, NULL, "%.*s%s%s%s\n", (int)(sb - line), line, inroot,
+			       bpo_config_apt_line_valid_until(c->cfg, line, vopts, sizeof(vopts)),
+			       sb + kl);
 		BPO_GROW(c->files, cap, c->n_files + 1);
 		size_t klen = 0;
 		char *kdata = bpo_buf_steal(&key, &klen);
@@ -1224,6 +1306,15 @@ static int tools_layer(struct qctx *c, struct bpo_qa_result *r, struct bpo_error
 		in_root(c, lower, 1, dupper, false, false, argv, NULL, 600, &st, NULL);
 	}
 	{
+		/* lintian brings man-db, whose trigger rebuilds the man page index
+		   after every installation that has man pages: seconds each time
+		   autopkgtest installs a test's packages, for nothing a check
+		   looks at. Its own switch (debconf man-db/auto-update) is this
+		   file. */
+		const char *argv[] = {"/bin/rm", "-f", "/var/lib/man-db/auto-update", NULL};
+		in_root(c, lower, 1, dupper, false, false, argv, NULL, 600, &st, NULL);
+	}
+	{
 		char *meta = bpo_xasprintf("Image-SHA256: %s\nArchitecture: %s\nTools: lintian "
 					   "autopkgtest\n", c->meta.sha256, c->arch);
 		int x = bpo_chroot_layer_commit(&c->ns, layers, key, dupper, NULL, NULL, 0, meta,
@@ -1421,8 +1512,9 @@ static void check_regression(struct qctx *c, struct bpo_qa_result *r)
 	bpo_buf_init(&text, BPO_MAX_INDEX);
 	if (!c->o->newer_url || !c->o->newer_suite || !c->o->newer_keyring) {
 		r->status = BPO_QA_SKIPPED;
-		set_summary(r, "no newer archive given (--newer-archive, --newer-suite, "
-			    "--newer-keyring)");
+		set_summary(r, "no newer release to compare with: a .dsc source has no suite; "
+			    "give the recipe qa.newer-archive and qa.newer-suite (or "
+			    "--newer-archive, --newer-suite, --newer-keyring)");
 		goto out;
 	}
 	bpo_info("[regression] comparing with %s in the newer archive", c->o->newer_suite);
@@ -1515,6 +1607,21 @@ static void check_regression(struct qctx *c, struct bpo_qa_result *r)
 				if (strcmp(c->rep->packages.v[k], pkg) == 0)
 					break;
 			if (k == c->rep->packages.n) {
+				/* the backport builds it under its old name (t64 ...) */
+				for (k = 0; k < c->rep->packages.n; k++)
+					if (!strv_has(&names, c->rep->packages.v[k]) &&
+					    bpo_qa_renamed(pkg, c->rep->packages.v[k]))
+						break;
+			}
+			if (k < c->rep->packages.n && strcmp(c->rep->packages.v[k], pkg) != 0) {
+				char *m = bpo_xasprintf("renamed: %s %s builds it as %s (a library "
+							"transition such as t64)", c->o->newer_suite,
+							best, pkg);
+				add_info(r, c->rep->packages.v[k], "package", m);
+				free(m);
+				bpo_strv_push(&names, c->rep->packages.v[k]);
+			}
+			if (k == c->rep->packages.n) {
 				char *m = bpo_xasprintf("%s %s builds it, the backport does not",
 							c->o->newer_suite, best);
 				add_item(r, pkg, "package", m);
@@ -1532,11 +1639,12 @@ static void check_regression(struct qctx *c, struct bpo_qa_result *r)
 			add_item(r, c->rep->packages.v[k], "package", m);
 			free(m);
 		}
-	r->status = r->n_items ? BPO_QA_FAILED : BPO_QA_PASSED;
-	if (r->n_items)
+	r->status = n_differences(r) ? BPO_QA_FAILED : BPO_QA_PASSED;
+	if (n_differences(r))
 		r->failure_class = "regression";
-	set_summary(r, "%zu difference(s) from %s %s in %s", r->n_items, c->rep->source, best,
-		    c->o->newer_suite);
+	set_summary(r, "%zu difference(s) from %s %s in %s%s", n_differences(r), c->rep->source,
+		    best, c->o->newer_suite,
+		    r->n_items > n_differences(r) ? " (and renames, information only)" : "");
 out:
 	bpo_release_destroy(&rel);
 	bpo_strv_destroy(&comps);
@@ -1788,6 +1896,291 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------- running checks */
+
+/* One check: its result in rep->r[i], its part of the log on c->log_fd. */
+static void run_check(struct qctx *c, struct bpo_qa_report *rep, int i)
+{
+	struct bpo_qa_result *r = &rep->r[i];
+	double t0 = now_s();
+	free(r->summary);
+	r->summary = NULL;
+	logf_line(c->log_fd, "\n==== bpo qa: check %s ====\n", check_names[i]);
+	switch (i) {
+	case BPO_QA_INSTALL:
+		check_install(c, r);
+		break;
+	case BPO_QA_UPGRADE:
+		check_upgrade(c, r, rep->r[BPO_QA_INSTALL].policy == BPO_QA_POLICY_SKIP
+					    ? NULL : &rep->r[BPO_QA_INSTALL]);
+		break;
+	case BPO_QA_LINTIAN:
+		check_lintian(c, r);
+		break;
+	case BPO_QA_AUTOPKGTEST:
+		check_autopkgtest(c, r);
+		break;
+	default:
+		check_regression(c, r);
+		break;
+	}
+	r->seconds = now_s() - t0;
+	logf_line(c->log_fd, "==== bpo qa: %s %s: %s\n", check_names[i],
+		  bpo_qa_status_name(r->status), r->summary ? r->summary : "");
+}
+
+static void report_check(const struct bpo_qa_report *rep, int i)
+{
+	const struct bpo_qa_result *r = &rep->r[i];
+	if (r->status != BPO_QA_PASSED && r->status != BPO_QA_SKIPPED)
+		(r->policy == BPO_QA_POLICY_FAIL ? bpo_error : bpo_warn)(
+			"[%s] %s", check_names[i], r->summary ? r->summary : "failed");
+}
+
+/* A result through a file from a check's process to bpo's: strings as a
+ * length (UINT32_MAX: NULL) and the bytes. */
+static void put_str(FILE *f, const char *s)
+{
+	uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
+	fwrite(&n, sizeof(n), 1, f);
+	if (s)
+		fwrite(s, 1, n, f);
+}
+
+static bool get_str(FILE *f, char **out)
+{
+	uint32_t n;
+	*out = NULL;
+	if (fread(&n, sizeof(n), 1, f) != 1)
+		return false;
+	if (n == UINT32_MAX)
+		return true;
+	if (n > MAX_TOOL_OUTPUT)
+		return false;
+	*out = bpo_xmalloc((size_t)n + 1);
+	if (fread(*out, 1, n, f) != n) {
+		free(*out);
+		*out = NULL;
+		return false;
+	}
+	(*out)[n] = '\0';
+	return true;
+}
+
+/* The classes a result may name (failure_class points at static strings). */
+static const char *const known_classes[] = {"deps",   "install", "upgrade",      "downgrade",
+					    "remove", "purge",   "test-failure", "lintian",
+					    "regression", "error"};
+
+static void put_result(FILE *f, const struct bpo_qa_result *r)
+{
+	int32_t st = (int32_t)r->status;
+	uint32_t n = (uint32_t)r->n_items;
+	fwrite(&st, sizeof(st), 1, f);
+	put_str(f, r->failure_class);
+	put_str(f, r->summary);
+	fwrite(r->lintian_counts, sizeof(r->lintian_counts), 1, f);
+	fwrite(&r->seconds, sizeof(r->seconds), 1, f);
+	fwrite(&n, sizeof(n), 1, f);
+	for (size_t i = 0; i < r->n_items; i++) {
+		uint8_t info = r->items[i].info;
+		put_str(f, r->items[i].name);
+		put_str(f, r->items[i].what);
+		put_str(f, r->items[i].message);
+		fwrite(&info, 1, 1, f);
+	}
+}
+
+static bool get_result(FILE *f, struct bpo_qa_result *r)
+{
+	int32_t st;
+	uint32_t n;
+	char *cls = NULL;
+	if (fread(&st, sizeof(st), 1, f) != 1 || st < 0 || st > BPO_QA_ERROR || !get_str(f, &cls))
+		return false;
+	r->status = (enum bpo_qa_status)st;
+	r->failure_class = NULL;
+	for (size_t i = 0; cls && i < sizeof(known_classes) / sizeof(known_classes[0]); i++)
+		if (strcmp(cls, known_classes[i]) == 0)
+			r->failure_class = known_classes[i];
+	if (cls && !r->failure_class)
+		r->failure_class = "error";
+	free(cls);
+	free(r->summary);
+	if (!get_str(f, &r->summary) ||
+	    fread(r->lintian_counts, sizeof(r->lintian_counts), 1, f) != 1 ||
+	    fread(&r->seconds, sizeof(r->seconds), 1, f) != 1 || fread(&n, sizeof(n), 1, f) != 1 ||
+	    n > MAX_ITEMS)
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		char *name, *what, *msg;
+		uint8_t info = 0;
+		bool ok = get_str(f, &name) && get_str(f, &what) && get_str(f, &msg) &&
+			  fread(&info, 1, 1, f) == 1;
+		if (ok)
+			(info ? add_info : add_item)(r, name, what, msg);
+		free(name);
+		free(what);
+		free(msg);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static unsigned usable_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		return (unsigned)CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* The checks that do not depend on each other run at the same time when
+ * there are cores for it: install then upgrade (which leaves out what
+ * install found uninstallable), lintian, autopkgtest, each group in a
+ * process of its own, regression here; each in its own root as always.
+ * Each group logs to a file of its own, appended to the log in the order of
+ * the checks when all are done, so the log reads as a sequential run. */
+static int run_checks(struct qctx *c, struct bpo_qa_report *rep, struct bpo_error *err)
+{
+	static const int groups[][2] = {{BPO_QA_INSTALL, BPO_QA_UPGRADE},
+					{BPO_QA_LINTIAN, -1},
+					{BPO_QA_AUTOPKGTEST, -1},
+					{BPO_QA_REGRESSION, -1}};
+	enum { NG = sizeof(groups) / sizeof(groups[0]) };
+	pid_t pid[NG] = {0};
+	bool active[NG] = {false};
+	size_t n_active = 0;
+	int main_log = c->log_fd, rc = 0;
+
+	for (size_t g = 0; g < NG; g++) {
+		for (int k = 0; k < 2; k++)
+			if (groups[g][k] >= 0 && rep->r[groups[g][k]].policy != BPO_QA_POLICY_SKIP)
+				active[g] = true;
+		n_active += active[g];
+	}
+	if (usable_cpus() < 2 || n_active < 2) {
+		for (int i = 0; i < BPO_QA_N; i++) {
+			if (rep->r[i].policy == BPO_QA_POLICY_SKIP)
+				continue;
+			if (bpo_chroot_interrupted())
+				return bpo_error_set(err, BPO_E_FAIL, "interrupted by signal %d",
+						     bpo_chroot_interrupted());
+			run_check(c, rep, i);
+			report_check(rep, i);
+		}
+		return 0;
+	}
+	/* the tools layer, once, before lintian and autopkgtest both need it */
+	if ((active[1] || active[2]) && c->unpacked) {
+		struct bpo_error e;
+		bpo_error_init(&e);
+		if (tools_layer(c, &rep->r[active[1] ? BPO_QA_LINTIAN : BPO_QA_AUTOPKGTEST], &e) < 0)
+			for (size_t g = 1; g <= 2; g++)
+				if (active[g]) {
+					check_error(&rep->r[groups[g][0]], &e);
+					active[g] = false;
+				}
+	}
+	fflush(NULL);
+	for (size_t g = 0; g < NG; g++) {
+		if (!active[g])
+			continue;
+		char *log = bpo_xasprintf("%s/log-%zu", c->tmp, g);
+		int fd = main_log >= 0 ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+		free(log);
+		if (g == NG - 1) {
+			/* the last group here, while the others run */
+			c->log_fd = fd;
+			for (int k = 0; k < 2; k++)
+				if (groups[g][k] >= 0 &&
+				    rep->r[groups[g][k]].policy != BPO_QA_POLICY_SKIP)
+					run_check(c, rep, groups[g][k]);
+			c->log_fd = main_log;
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		pid[g] = fork();
+		if (pid[g] < 0) {
+			if (fd >= 0)
+				close(fd);
+			rc = bpo_error_set(err, BPO_E_FAIL, "fork: %s", strerror(errno));
+			break;
+		}
+		if (pid[g] == 0) {
+			char *res = bpo_xasprintf("%s/result-%zu", c->tmp, g);
+			FILE *f;
+			c->log_fd = fd;
+			for (int k = 0; k < 2; k++)
+				if (groups[g][k] >= 0 &&
+				    rep->r[groups[g][k]].policy != BPO_QA_POLICY_SKIP &&
+				    !bpo_chroot_interrupted())
+					run_check(c, rep, groups[g][k]);
+			f = fopen(res, "wbe");
+			if (!f)
+				_exit(1);
+			for (int k = 0; k < 2; k++)
+				if (groups[g][k] >= 0)
+					put_result(f, &rep->r[groups[g][k]]);
+			_exit(fclose(f) == 0 ? 0 : 1);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	/* wait for every check's process, also when interrupted */
+	for (size_t g = 0; g < NG; g++) {
+		int st = 0;
+		if (pid[g] <= 0)
+			continue;
+		while (waitpid(pid[g], &st, 0) < 0 && errno == EINTR)
+			;
+		char *res = bpo_xasprintf("%s/result-%zu", c->tmp, g);
+		FILE *f = fopen(res, "rbe");
+		bool ok = f && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		for (int k = 0; ok && k < 2; k++)
+			if (groups[g][k] >= 0) {
+				struct bpo_qa_result *r = &rep->r[groups[g][k]];
+				enum bpo_qa_policy pol = r->policy;
+				ok = get_result(f, r);
+				r->policy = pol;
+			}
+		if (f)
+			fclose(f);
+		free(res);
+		if (!ok)
+			for (int k = 0; k < 2; k++)
+				if (groups[g][k] >= 0 &&
+				    rep->r[groups[g][k]].policy != BPO_QA_POLICY_SKIP) {
+					struct bpo_qa_result *r = &rep->r[groups[g][k]];
+					r->status = BPO_QA_ERROR;
+					r->failure_class = "error";
+					set_summary(r, "could not run: the check's process ended "
+						    "without a result (status %d)", st);
+				}
+	}
+	/* the log in the order of the checks */
+	for (size_t g = 0; g < NG && main_log >= 0; g++) {
+		char *log = bpo_xasprintf("%s/log-%zu", c->tmp, g);
+		struct bpo_buf b;
+		struct bpo_error e;
+		bpo_error_init(&e);
+		bpo_buf_init(&b, MAX_TOOL_OUTPUT * 4u);
+		if (active[g] && bpo_file_read(log, MAX_TOOL_OUTPUT * 4u, &b, &e) == 0 && b.len &&
+		    write(main_log, b.data, b.len) < 0)
+			bpo_warn("cannot write the QA log: %s", strerror(errno));
+		bpo_buf_destroy(&b);
+		free(log);
+	}
+	for (int i = 0; i < BPO_QA_N; i++)
+		if (rep->r[i].policy != BPO_QA_POLICY_SKIP)
+			report_check(rep, i);
+	return rc;
+}
+
+/* --------------------------------------------------------------- driver */
 /* Run the checks (see qa.h). */
 int bpo_qa_run(const struct bpo_config *cfg, const struct bpo_qa_opts *o,
 	       struct bpo_qa_report *rep, struct bpo_error *err)
@@ -1863,44 +2256,8 @@ int bpo_qa_run(const struct bpo_config *cfg, const struct bpo_qa_opts *o,
 		if (!c.unpacked)
 			goto out;
 	}
-	for (int i = 0; i < BPO_QA_N; i++) {
-		struct bpo_qa_result *r = &rep->r[i];
-		double t0 = now_s();
-		if (r->policy == BPO_QA_POLICY_SKIP)
-			continue;
-		if (bpo_chroot_interrupted()) {
-			bpo_error_set(err, BPO_E_FAIL, "interrupted by signal %d",
-				      bpo_chroot_interrupted());
-			goto out;
-		}
-		free(r->summary);
-		r->summary = NULL;
-		logf_line(c.log_fd, "\n==== bpo qa: check %s ====\n", check_names[i]);
-		switch (i) {
-		case BPO_QA_INSTALL:
-			check_install(&c, r);
-			break;
-		case BPO_QA_UPGRADE:
-			check_upgrade(&c, r, rep->r[BPO_QA_INSTALL].policy == BPO_QA_POLICY_SKIP
-						     ? NULL : &rep->r[BPO_QA_INSTALL]);
-			break;
-		case BPO_QA_LINTIAN:
-			check_lintian(&c, r);
-			break;
-		case BPO_QA_AUTOPKGTEST:
-			check_autopkgtest(&c, r);
-			break;
-		default:
-			check_regression(&c, r);
-			break;
-		}
-		r->seconds = now_s() - t0;
-		logf_line(c.log_fd, "==== bpo qa: %s %s: %s\n", check_names[i],
-			  bpo_qa_status_name(r->status), r->summary ? r->summary : "");
-		if (r->status != BPO_QA_PASSED && r->status != BPO_QA_SKIPPED)
-			(r->policy == BPO_QA_POLICY_FAIL ? bpo_error : bpo_warn)(
-				"[%s] %s", check_names[i], r->summary ? r->summary : "failed");
-	}
+	if (run_checks(&c, rep, err) < 0)
+		goto out;
 	if (bpo_chroot_interrupted()) {
 		bpo_error_set(err, BPO_E_FAIL, "interrupted by signal %d", bpo_chroot_interrupted());
 		goto out;

@@ -71,6 +71,8 @@ struct bpo_qa_item {
 	char *what;    /* step (install, upgrade, remove, purge...), test result
 			  (pass, fail, skip, flaky), lintian tag, or field name */
 	char *message; /* apt/dpkg's message, test detail, tag info, difference */
+	bool info;     /* information only, not a failure: a library rename
+			  (t64, v5) in the regression diff */
 };
 
 struct bpo_qa_result {
@@ -160,7 +162,13 @@ void bpo_qa_parse_lintian(const char *out, struct bpo_qa_result *r);
  * Returns the number of failed (FAIL) tests, flaky ones not counted. */
 int bpo_qa_parse_autopkgtest(const char *summary, struct bpo_qa_result *r);
 /* Compare a built binary's control paragraph (text) with the newer release's
- * stanza of the same package (text); differences become items. */
+ * stanza of the same package (text); differences become items. A relation
+ * lost and one gained that differ only by a library transition's suffix of a
+ * name (t64, v5, c2, ldbl: libfoo1t64 in the newer release, libfoo1 here)
+ * are one info item "renamed", not a difference. */
+/* Whether relation groups a and b ("x | y", names only) differ only by such
+ * renames, at least one. */
+bool bpo_qa_renamed(const char *a, const char *b);
 int bpo_qa_compare_control(const char *package, const char *built, const char *newer,
 			   struct bpo_qa_result *r, struct bpo_error *err);
 

@@ -53,7 +53,8 @@ static const char *const build_keys[] = {"profiles", "extra-packages", "timeout"
 static const char *const xsource_keys[] = {"uri", "suite", "components", "keyring", NULL};
 static const char *const publish_keys[] = {"repo", "suite", "component", "key", NULL};
 static const char *const qa_keys[] = {"install", "upgrade", "lintian", "autopkgtest",
-				      "regression", NULL};
+				      "regression", "newer-archive", "newer-suite", "newer-keyring",
+				      NULL};
 
 /* The Debian release number of a codename (12 for bookworm), or 0 if unknown. */
 unsigned bpo_recipe_release_number(const char *codename)
@@ -123,6 +124,9 @@ void bpo_recipe_destroy(struct bpo_recipe *r)
 	free(r->publish.key);
 	for (size_t i = 0; i < sizeof(r->qa) / sizeof(r->qa[0]); i++)
 		free(r->qa[i]);
+	free(r->newer.archive);
+	free(r->newer.suite);
+	free(r->newer.keyring);
 	bpo_recipe_init(r);
 }
 
@@ -879,6 +883,57 @@ static int parse_qa(struct parse *p, const yaml_node_t *m)
 		if (field(p, m, keys[i], "qa", valid_qa_policy, "fail, warn or skip",
 			  &p->r->qa[i]) < 0)
 			return -1;
+	/* the newer release for the regression check: archive and suite go
+	   together; a keyring unless the archive is the configured mirror */
+	if (field(p, m, "newer-archive", "qa", valid_url_or_mirror,
+		  "\"mirror\" or an http:// or https:// URL", &p->r->newer.archive) < 0 ||
+	    field(p, m, "newer-suite", "qa", valid_name, "a suite name", &p->r->newer.suite) < 0 ||
+	    field(p, m, "newer-keyring", "qa", valid_path, "a keyring file path",
+		  &p->r->newer.keyring) < 0)
+		return -1;
+	if (p->r->newer.archive && !require(p, m, "newer-suite", "qa with newer-archive"))
+		return -1;
+	if ((p->r->newer.suite || p->r->newer.keyring) &&
+	    !require(p, m, "newer-archive", "qa with newer-suite or newer-keyring"))
+		return -1;
+	if (p->r->newer.archive && strcmp(p->r->newer.archive, "mirror") != 0 &&
+	    !require(p, m, "newer-keyring", "qa with a newer-archive URL"))
+		return -1;
+	resolve_in_place(p->r, &p->r->newer.keyring);
+	return 0;
+}
+
+int bpo_recipe_set_newer(struct bpo_recipe *r, const char *archive, const char *suite,
+			 const char *keyring, struct bpo_error *err)
+{
+	char cwd[4096];
+	if (!archive && !suite && !keyring)
+		return 0;
+	if (!archive || !suite)
+		return bpo_error_set(err, BPO_E_USAGE, "--newer-archive and --newer-suite go "
+				     "together (and --newer-keyring unless the archive is "
+				     "'mirror')");
+	if (!valid_url_or_mirror(archive))
+		return bpo_error_set(err, BPO_E_USAGE, "--newer-archive: expected \"mirror\" or an "
+				     "http:// or https:// URL, got '%s'", archive);
+	if (!valid_name(suite))
+		return bpo_error_set(err, BPO_E_USAGE, "--newer-suite: expected a suite name, got "
+				     "'%s'", suite);
+	if (!keyring && strcmp(archive, "mirror") != 0)
+		return bpo_error_set(err, BPO_E_USAGE, "--newer-keyring: required with a "
+				     "--newer-archive URL");
+	if (keyring && !valid_path(keyring))
+		return bpo_error_set(err, BPO_E_USAGE, "--newer-keyring: expected a keyring file "
+				     "path, got '%s'", keyring);
+	free(r->newer.archive);
+	free(r->newer.suite);
+	free(r->newer.keyring);
+	r->newer.archive = bpo_xstrdup(archive);
+	r->newer.suite = bpo_xstrdup(suite);
+	r->newer.keyring = !keyring ? NULL
+			   : keyring[0] == '/' || !getcwd(cwd, sizeof(cwd))
+				   ? bpo_xstrdup(keyring)
+				   : bpo_xasprintf("%s/%s", cwd, keyring);
 	return 0;
 }
 
@@ -1077,6 +1132,9 @@ static void write_recipe(struct bpo_ywriter *w, const struct bpo_recipe *r, bool
 		bpo_ywriter_map_begin(w);
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			bpo_ywriter_kv(w, keys[i], r->qa[i]);
+		bpo_ywriter_kv(w, "newer-archive", r->newer.archive);
+		bpo_ywriter_kv(w, "newer-suite", r->newer.suite);
+		bpo_ywriter_kv(w, "newer-keyring", r->newer.keyring);
 		bpo_ywriter_map_end(w);
 	}
 	bpo_ywriter_map_end(w);

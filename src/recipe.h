@@ -112,6 +112,15 @@ struct bpo_recipe {
 	   recipe does not say (then bpo.conf's qa, else qa.h's default). In the
 	   order of BPO_RECIPE_QA_KEYS, which is qa.h's enum bpo_qa_check. */
 	char *qa[5];
+	/* qa.newer-archive / newer-suite / newer-keyring: the newer release the
+	   regression check compares with. archive is "mirror" or an http(s)
+	   URL; keyring (absolute) may be NULL for "mirror" (bpo.conf's). All
+	   NULL: an archive source's own archive and suite (none for a .dsc). */
+	struct {
+		char *archive;
+		char *suite;
+		char *keyring;
+	} newer;
 };
 
 /* The keys of the recipe's qa mapping, in the order of struct bpo_recipe.qa. */
@@ -125,6 +134,12 @@ int bpo_recipe_load(struct bpo_recipe *r, const char *path, struct bpo_error *er
 /* Parse recipe text (name is used in messages and to resolve relative paths). */
 int bpo_recipe_parse(struct bpo_recipe *r, const char *data, size_t len, const char *name,
 		     struct bpo_error *err);
+/* The command line's --newer-archive/--newer-suite/--newer-keyring over the
+ * recipe's qa.newer-*: archive ("mirror" or an http(s) URL) and suite go
+ * together, keyring (relative to the current directory) unless the archive
+ * is the mirror. All NULL: nothing changes. BPO_E_USAGE naming the option. */
+int bpo_recipe_set_newer(struct bpo_recipe *r, const char *archive, const char *suite,
+			 const char *keyring, struct bpo_error *err);
 /* The Debian release number of a codename (bookworm: 12; known: buster 10,
  * bullseye 11, bookworm 12, trixie 13, forky 14), or 0 when unknown. */
 unsigned bpo_recipe_release_number(const char *codename);

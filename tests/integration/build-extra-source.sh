@@ -4,7 +4,8 @@
 # has is installed from it (its signed-by key copied into the root), and the
 # same archive with a key that did not sign it is refused in phase deps; a
 # NotAutomatic suite gives a build dependency only it satisfies (pinned), and
-# only that one.
+# only that one; an expired suite is refused by the root's apt unless
+# bpo.conf's archives relaxes its Valid-Until.
 set -euo pipefail
 . "$BPO_SRCDIR/tests/integration/chroot-lib.bash"
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
@@ -58,6 +59,30 @@ set +e
 st=$?
 set -e
 [ "$st" = 2 ] && grep -q "signed-by" "$tmp/err" || fail "unsigned source: exit $st: $(cat "$tmp/err")"
+# an expired extra suite (Valid-Until an hour ago): apt in the root refuses
+# it; bpo.conf's archives entry (check-valid-until: false) for that archive
+# reaches the root's apt too (the line gets check-valid-until=no)
+ARCHIVE_VALID_UNTIL=$(($(date +%s) - 3600)) archive_indices "$tmp/repo" bpo-old bpo-old "$arch"
+archive_sign "$tmp/repo" bpo-old "$tmp/key"
+old="deb [signed-by=$tmp/key/keyring.gpg] $HTTPD_URL bpo-old main"
+set +e
+"$BPO" build "$dsc" --release bookworm --result "$tmp/out5" --no-cache --extra-source "$old" \
+	>"$tmp/stdout" 2>"$tmp/err"
+st=$?
+set -e
+[ "$st" = 1 ] && grep -q "failed in phase deps" "$tmp/err" ||
+	fail "an expired extra suite without an override: exit $st: $(cat "$tmp/err")"
+grep -qi "expired\|no longer valid" "$tmp/out5/bpo-hello_1.0_$arch.build" ||
+	fail "the log does not show apt's Valid-Until refusal"
+printf 'archives:\n  - uri: %s\n    check-valid-until: false\n' "$HTTPD_URL" >"$tmp/vu.conf"
+"$BPO" --config "$tmp/vu.conf" config | grep -A3 '^  archives:' | grep 'check-valid-until: false' >/dev/null ||
+	fail "bpo config does not show the archives entry: $("$BPO" --config "$tmp/vu.conf" config)"
+"$BPO" --config "$tmp/vu.conf" build "$dsc" --release bookworm --result "$tmp/out6" --no-cache \
+	--extra-source "$old" >"$tmp/stdout" 2>"$tmp/err" ||
+	{ cat "$tmp/err"; fail "an expired extra suite with bpo.conf's check-valid-until: false: build failed"; }
+grep -q 'bpo-extra-dep' "$tmp/out6/bpo-hello_1.0_$arch.buildinfo" ||
+	fail "bpo-extra-dep is not among the installed build dependencies (expired suite)"
+
 # a NotAutomatic (backports-like) suite: apt alone keeps the release's
 # versions (priority 100 against 500); bpo takes the extra suite's version
 # when, and only when, the release cannot satisfy the relation: hello (>= 2.11)

@@ -214,12 +214,22 @@ bpo check "$T/recipes" >"$T/check-dir.out" 2>&1 || rc=$?
 grep -q 'broken.yaml' "$T/check-dir.out" || fail "check did not name the broken recipe"
 grep -q 'up-to-date .*a.yaml' "$T/check-dir.out" || fail "check stopped at the broken recipe"
 
-# --rebuild builds what is published again, as the next ~bpo12+M
+# --rebuild builds what is published again, as the next ~bpo12+M; meanwhile
+# the source suite's Valid-Until has passed: the recipe's check-valid-until:
+# false lets it through, once warned, and the build's record says so
+ARCHIVE_VALID_UNTIL=$(($(date +%s) - 3600)) archive_indices "$T/archive" newer
+archive_sign "$T/archive" newer "$T/akey"
+sed -i 's|^  keyring: .*|&\n  check-valid-until: false|' "$T/recipes/a.yaml"
 bpo build --rebuild --json "${targs[@]}" "$T/recipes/a.yaml" >"$T/rebuild.json"
 python3 - "$T/rebuild.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["exit"] == 0 and not r["skipped"] and r["version"] == "1.1-1~bpo12+2", r
+vu = r["valid_until_overrides"]
+assert len(vu) == 1 and vu[0]["suite"] == "newer" and vu[0]["valid_until"].endswith("Z"), vu
+assert vu[0]["accepted_by"] == "source.check-valid-until: false of the recipe", vu
+n = sum(1 for l in open(r["log"]) if "newer: expired (Valid-Until" in l)
+assert n == 1, "the Valid-Until warning %d times in bpo.log" % n
 assert all(r["seconds"][s] >= 0 for s in ("resolve", "source", "build", "publish")), r
 # one "published" line per source version (binary and source .changes are two uploads)
 n = sum(1 for l in open(r["log"]) if "published bpoe2e-a 1.1-1~bpo12+2 to" in l)

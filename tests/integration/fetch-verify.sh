@@ -35,6 +35,12 @@ rm "$CASE/$D/InRelease"
 sed -i 's/^Label: bpo-test$/Label: bpo-tesT/' "$CASE/$D/Release"
 expect_exit 3 "baddetached/$D/Release: BAD signature" fetch_case
 
+# Neither InRelease nor Release.gpg: not signed, a verification failure (exit 3).
+new_case nosig
+rm "$CASE/$D/InRelease" "$CASE/$D/Release.gpg"
+expect_exit 3 "nosig/$D/Release: not signed: neither InRelease nor Release.gpg" fetch_case
+cache_verified
+
 # A second signed message appended (signed by another key): refused, as apt does.
 new_case appended
 cp "$CASE/$D/Release" "$T/evil-release"
@@ -65,6 +71,17 @@ ARCHIVE_DATE=$(($(date +%s) - 7200)) ARCHIVE_VALID_UNTIL=$(($(date +%s) - 3600))
 archive_sign "$CASE" testing "$KEY1"
 recipe "package: hello" "archive: $CASE_URL" "suite: testing" "keyring: $KEY1/keyring.gpg" \
 	"max-valid-time: 1h"
+expect_exit 3 "expired/$D/InRelease: expired: Valid-Until" fetch_case
+# bpo.conf's archives: the same per archive, for every recipe; the recipe's
+# own setting for its archive wins (its max-valid-time: 1h still refuses)
+cp "$CASE_DIR/bpo.conf" "$T/bpo.conf.plain"
+printf 'archives:\n  - uri: %s\n    check-valid-until: false\n' "$CASE_URL" >>"$CASE_DIR/bpo.conf"
+expect_exit 3 "expired/$D/InRelease: expired: Valid-Until" fetch_case
+recipe "package: hello" "archive: $CASE_URL" "suite: testing" "keyring: $KEY1/keyring.gpg"
+expect_exit 0 "" fetch_case --dest "$T/vu-ok3"
+grep -q "testing: expired (Valid-Until .*) but accepted by archives entry 1 of bpo.conf ($CASE_DIR/bpo.conf:" "$TEST_ERR" ||
+	fail "no warning naming bpo.conf's archives entry: $(cat "$TEST_ERR")"
+cp "$T/bpo.conf.plain" "$CASE_DIR/bpo.conf"
 expect_exit 3 "expired/$D/InRelease: expired: Valid-Until" fetch_case
 # the override never skips the signature: the signed text altered
 recipe "package: hello" "archive: $CASE_URL" "suite: testing" "keyring: $KEY1/keyring.gpg" \

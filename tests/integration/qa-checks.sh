@@ -159,6 +159,63 @@ st=0
 "$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/bpo-qa-good.yaml" --release bookworm 2>"$tmp/r3.err" || st=$?
 [ "$st" = 2 ] && grep -q "not with a recipe" "$tmp/r3.err" || fail "RECIPE --release: exit $st"
 
+# a .dsc recipe has no suite: without qa.newer-* the regression check is
+# skipped, saying what to give; with them (or --newer-* over the recipe's) it
+# compares with that suite
+dsc_recipe() { # FILE [QA-LINES]
+	cat >"$1" <<EOR
+source:
+  dsc: $tmp/newer/pool/main/b/bpo-qa-good/bpo-qa-good_1.0.dsc
+  allow-unsigned: true
+target:
+  release: bookworm
+qa:
+  install: skip
+  upgrade: skip
+  lintian: skip
+  autopkgtest: skip
+  regression: fail
+${2:-}
+EOR
+}
+dsc_recipe "$tmp/recipe/dsc-plain.yaml"
+st=0
+"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/dsc-plain.yaml" >"$tmp/d0.out" 2>"$tmp/d0.err" || st=$?
+[ "$st" = 0 ] || { cat "$tmp/d0.err"; fail "dsc recipe without a newer suite: exit $st"; }
+grep -q "SKIP regression .*give the recipe qa.newer-archive and qa.newer-suite" "$tmp/d0.err" ||
+	fail "dsc recipe: the regression SKIP does not say what to give: $(cat "$tmp/d0.err")"
+dsc_recipe "$tmp/recipe/dsc-newer.yaml" "  newer-archive: $HTTPD_URL
+  newer-suite: bpo-newer
+  newer-keyring: $tmp/key/keyring.gpg"
+"$BPO" recipe check "$tmp/recipe/dsc-newer.yaml" >/dev/null || fail "dsc-newer.yaml is not valid"
+for how in recipe option; do
+	st=0
+	if [ "$how" = recipe ]; then
+		"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/dsc-newer.yaml" --json \
+			>"$tmp/d1.json" 2>"$tmp/d1.err" || st=$?
+	else
+		"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/dsc-plain.yaml" "${newer[@]}" --json \
+			>"$tmp/d1.json" 2>"$tmp/d1.err" || st=$?
+	fi
+	[ "$st" = 1 ] || { cat "$tmp/d1.err"; fail "dsc recipe, newer suite by $how: exit $st, expected 1"; }
+	python3 - "$tmp/d1.json" <<'PY' || fail "dsc recipe, newer suite by $how: $(cat "$tmp/d1.json")"
+import json, sys
+g = json.load(open(sys.argv[1]))["checks"]["regression"]
+assert g["status"] == "failed" and g["policy"] == "fail", g
+assert any(i["name"] == "bpo-qa-good" and "lost bpo-qa-virtual" in i["message"]
+           for i in g["items"]), g
+PY
+done
+st=0
+"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/dsc-plain.yaml" --newer-suite bpo-newer 2>"$tmp/d2.err" || st=$?
+[ "$st" = 2 ] && grep -q "\-\-newer-archive and --newer-suite go together" "$tmp/d2.err" ||
+	fail "--newer-suite alone: exit $st: $(cat "$tmp/d2.err")"
+st=0
+"$BPO" --config "$tmp/bpo.conf" build "$tmp/recipe/dsc-plain.yaml" --newer-archive "$HTTPD_URL" \
+	--newer-suite bpo-newer 2>"$tmp/d3.err" || st=$?
+[ "$st" = 2 ] && grep -q "\-\-newer-keyring: required with a --newer-archive URL" "$tmp/d3.err" ||
+	fail "bpo build --newer-archive URL without a keyring: exit $st: $(cat "$tmp/d3.err")"
+
 # a wrong key for the newer archive: the regression check cannot run
 st=0
 archive_key "$tmp/other" "someone else <else@example.invalid>"

@@ -350,6 +350,59 @@ static void test_write(void **state)
 	free(apt);
 }
 
+/* archives: each archive's Valid-Until override ("mirror" the configured
+ * one), and the apt options the roots' source lines get from it. */
+static void test_archives(void **state)
+{
+	char *sys = data("bpoconf/system.conf"), *apt = data("apt/none");
+	struct bpo_config c;
+	struct bpo_error err;
+	struct bpo_buf b;
+	char buf[64];
+	(void)state;
+	assert_int_equal(bpo_config_load_paths(&c, NULL, NULL, sys, apt, &err), 0);
+	assert_int_equal(c.n_archives, 2);
+	assert_int_equal(c.n_valid_until, 2);
+	assert_string_equal(c.archives[0].archive, "mirror");
+	assert_true(c.archives[0].check);
+	assert_int_equal(c.archives[0].max_valid_time, 30 * 86400);
+	assert_string_equal(c.archives[1].archive,
+			    "http://snapshot.example/archive/debian/20240101T000000Z");
+	assert_false(c.archives[1].check);
+	assert_non_null(strstr(c.archives[1].origin, "archives entry 2 of bpo.conf ("));
+	/* "mirror" is the configured mirror */
+	assert_ptr_equal(bpo_config_valid_until_of(&c, "http://mirror.example/debian"),
+			 &c.archives[0]);
+	assert_null(bpo_config_valid_until_of(&c, "http://other.example/debian"));
+	assert_string_equal(bpo_config_apt_valid_until(&c, "http://mirror.example/debian", buf,
+						       sizeof(buf)),
+			    " valid-until-min=2592000");
+	assert_string_equal(bpo_config_apt_line_valid_until(
+				    &c, "deb [signed-by=/k.gpg] "
+					"http://snapshot.example/archive/debian/20240101T000000Z/ "
+					"bookworm main",
+				    buf, sizeof(buf)),
+			    " check-valid-until=no");
+	assert_string_equal(bpo_config_apt_line_valid_until(
+				    &c, "deb [signed-by=/k.gpg] http://other.example/debian sid main",
+				    buf, sizeof(buf)),
+			    "");
+	/* a line that says it itself is left alone */
+	assert_string_equal(bpo_config_apt_line_valid_until(
+				    &c, "deb [signed-by=/k.gpg check-valid-until=yes] "
+					"http://mirror.example/debian sid main",
+				    buf, sizeof(buf)),
+			    "");
+	bpo_buf_init(&b, 1u << 20);
+	assert_int_equal(bpo_config_write(&c, false, &b, &err), 0);
+	assert_non_null(strstr(b.data, "  archives:\n  - uri: mirror\n    check-valid-until: true\n"
+				       "    max-valid-time: 2592000\n"));
+	bpo_buf_destroy(&b);
+	bpo_config_destroy(&c);
+	free(sys);
+	free(apt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +417,7 @@ int main(void)
 		cmocka_unit_test_setup(test_maintainer_env, clean_env),
 		cmocka_unit_test_setup(test_bad_files, clean_env),
 		cmocka_unit_test_setup(test_write, clean_env),
+		cmocka_unit_test_setup(test_archives, clean_env),
 	};
 	return cmocka_run_group_tests_name("bpoconf", tests, NULL, NULL);
 }

@@ -36,13 +36,13 @@ static void test_conf_ok(void **state)
 	assert_string_equal(c.components.v[1], "contrib");
 	assert_int_equal(c.extra_suites.n, 1);
 	assert_string_equal(c.security_suite, "bookworm-security");
-	sl = bpo_chroot_sources_list(&c, "http://m.invalid/debian", "http://s.invalid/sec");
+	sl = bpo_chroot_sources_list(&c, "http://m.invalid/debian", "http://s.invalid/sec", NULL);
 	assert_string_equal(sl, "deb http://m.invalid/debian bookworm main contrib\n"
 				"deb http://m.invalid/debian bookworm-updates main contrib\n"
 				"deb http://s.invalid/sec bookworm-security main contrib\n");
 	free(sl);
 	/* no security mirror: the security suite is left out */
-	sl = bpo_chroot_sources_list(&c, "http://m.invalid/debian", NULL);
+	sl = bpo_chroot_sources_list(&c, "http://m.invalid/debian", NULL, NULL);
 	assert_null(strstr(sl, "security"));
 	free(sl);
 	bpo_chroot_conf_destroy(&c);

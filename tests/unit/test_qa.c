@@ -269,6 +269,35 @@ static void test_compare(void **state)
 	assert_non_null(strstr(r.items[0].message, "gained x"));
 	assert_string_equal(r.items[1].what, "Architecture");
 	result_free(&r);
+	/* a t64 rename: built on the old release, a dependant depends on
+	   libfoo-2.1-7 where the newer release has libfoo-2.1-7t64; one info
+	   item per pair, the real loss still a difference */
+	assert_int_equal(bpo_qa_compare_control("foo-bin",
+						"Package: foo-bin\nArchitecture: amd64\n"
+						"Depends: libfoo-2.1-7 (>= 2.1), libc6 (>= 2.36), "
+						"libbar5v5 | libbaz1\n",
+						"Package: foo-bin\nArchitecture: amd64\n"
+						"Depends: libfoo-2.1-7t64 (>= 2.1), libc6 (>= 2.38), "
+						"libbar5 | libbaz1, libqux2\n",
+						&r, &err),
+			 0);
+	assert_int_equal(r.n_items, 3);
+	assert_true(r.items[0].info);
+	assert_string_equal(r.items[0].what, "Depends");
+	assert_non_null(strstr(r.items[0].message, "renamed: libfoo-2.1-7t64 in the newer "
+					       "release, libfoo-2.1-7 in the backport"));
+	assert_true(r.items[1].info);
+	assert_non_null(strstr(r.items[1].message, "libbar5 | libbaz1 in the newer release, "
+					       "libbar5v5 | libbaz1"));
+	assert_false(r.items[2].info);
+	assert_non_null(strstr(r.items[2].message, "lost libqux2"));
+	result_free(&r);
+	assert_true(bpo_qa_renamed("libfoo1t64", "libfoo1"));
+	assert_true(bpo_qa_renamed("libfoo1", "libfoo1t64"));
+	assert_false(bpo_qa_renamed("libfoo1", "libfoo1"));
+	assert_false(bpo_qa_renamed("libfoo1t64", "libfoo2"));
+	assert_false(bpo_qa_renamed("t64", ""));
+	assert_false(bpo_qa_renamed("a | libfoo1t64", "libfoo1"));
 	/* not a paragraph */
 	assert_int_equal(bpo_qa_compare_control("foo", "", newer, &r, &err), -1);
 	assert_int_equal(err.kind, BPO_E_SYNTAX);
@@ -316,7 +345,7 @@ static void test_report(void **state)
 	assert_non_null(strstr(b.data, "\"install\":{\"policy\":\"fail\",\"status\":\"failed\","
 					"\"class\":\"deps\""));
 	assert_non_null(strstr(b.data, "{\"name\":\"foo\",\"what\":\"deps\",\"message\":"
-					"\"Depends: bar but it is not installable\"}"));
+					"\"Depends: bar but it is not installable\",\"info\":false}"));
 	assert_non_null(strstr(b.data, "\"upgrade\":{\"policy\":\"skip\",\"status\":\"skipped\","
 					"\"class\":null"));
 	assert_non_null(strstr(b.data, "\"counts\":{\"E\":0,\"W\":0,\"I\":0}"));

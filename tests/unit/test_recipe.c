@@ -177,6 +177,9 @@ static void assert_recipe_equal(const struct bpo_recipe *a, const struct bpo_rec
 	assert_opt_equal(a->publish.suite, b->publish.suite);
 	assert_opt_equal(a->publish.component, b->publish.component);
 	assert_opt_equal(a->publish.key, b->publish.key);
+	assert_opt_equal(a->newer.archive, b->newer.archive);
+	assert_opt_equal(a->newer.suite, b->newer.suite);
+	assert_opt_equal(a->newer.keyring, b->newer.keyring);
 }
 
 /* Good recipes load; their normalised YAML parses back to the same struct
@@ -402,6 +405,23 @@ static const struct {
 	 "build: {extra-sources: [{uri: mirrors, suite: bookworm-backports}]}\n",
 	 "3:31: build.extra-sources.uri: expected \"mirror\" or an http:// or https:// URL, "
 	 "found 'mirrors'"},
+	/* the newer release of the regression check */
+	{"source: {dsc: x.dsc, allow-unsigned: yes}\ntarget: {release: bookworm}\n"
+	 "qa: {newer-archive: mirror, newer-suite: trixie}\n",
+	 NULL},
+	{"source: {dsc: x.dsc, allow-unsigned: yes}\ntarget: {release: bookworm}\n"
+	 "qa: {newer-archive: mirror}\n",
+	 "3:5: qa with newer-archive: missing required key 'newer-suite'"},
+	{"source: {dsc: x.dsc, allow-unsigned: yes}\ntarget: {release: bookworm}\n"
+	 "qa: {newer-suite: trixie}\n",
+	 "3:5: qa with newer-suite or newer-keyring: missing required key 'newer-archive'"},
+	{"source: {dsc: x.dsc, allow-unsigned: yes}\ntarget: {release: bookworm}\n"
+	 "qa: {newer-archive: 'http://127.0.0.1/d', newer-suite: trixie}\n",
+	 "3:5: qa with a newer-archive URL: missing required key 'newer-keyring'"},
+	{"source: {dsc: x.dsc, allow-unsigned: yes}\ntarget: {release: bookworm}\n"
+	 "qa: {newer-archive: 'ftp://h/d', newer-suite: trixie, newer-keyring: k.gpg}\n",
+	 "3:21: qa.newer-archive: expected \"mirror\" or an http:// or https:// URL, found "
+	 "'ftp://h/d'"},
 	{"source: {package: hello, suite: sid}\ntarget: {release: trixie}\n"
 	 "build: {profiles: [nocheck, [x]]}\n",
 	 "3:29: build.profiles: expected a string in the list, found a list"},
