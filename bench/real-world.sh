@@ -6,8 +6,9 @@
 # signed repository of its own, then sbuild --chroot-mode=unshare on the same
 # source (the backport source bpo made, or the original when bpo stopped
 # before that) with the same bookworm image tarball. Prints one table:
-# package, bpo result and stage, bpo seconds (all stages, qa included),
-# sbuild result, sbuild seconds. Not part of make check: it needs the mirror
+# package, bpo result and stage, bpo seconds (all stages, qa included), bpo
+# seconds without autopkgtest (sbuild runs neither autopkgtest nor the
+# install/upgrade checks here), sbuild result, sbuild seconds. Not part of make check: it needs the mirror
 # (read from the machine's apt sources, or $BPO_MIRROR) and about an hour.
 # Run as root; sbuild runs as $BPO_RW_USER (default bpo-rootless, made by
 # .ci/setup.d/20-build-user.sh), as sbuild must not run as root.
@@ -55,7 +56,7 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 recipes=("$@")
 [ ${#recipes[@]} -gt 0 ] || recipes=("$top"/bench/real-world/*.yaml)
 table="$BPO_RW_DIR/table.txt"
-printf '%-26s %-22s %8s  %-12s %8s\n' package bpo "bpo s" sbuild "sbuild s" >"$table"
+printf '%-26s %-22s %8s %8s  %-12s %8s\n' package bpo "bpo s" "-apt s" sbuild "sbuild s" >"$table"
 for r in "${recipes[@]}"; do
 	name=$(basename "$r" .yaml)
 	d="$BPO_RW_DIR/$name"
@@ -68,19 +69,22 @@ for r in "${recipes[@]}"; do
 	GNUPGHOME="$gh" "$BPO" build "$r" --repo "$d/repo" --work-dir "$d/work" --json \
 		>"$d/bpo.json" 2>"$d/bpo.err"
 	t1=$(now)
-	bres=$(python3 - "$d/bpo.json" <<'PY'
+	bsec=$(secs "$t0" "$t1")
+	# the result, and the seconds without autopkgtest (which sbuild does not run)
+	read -r bres asec < <(python3 - "$d/bpo.json" "$bsec" <<'PY'
 import json, sys
 try:
     r = json.load(open(sys.argv[1]))
 except Exception:
-    print("error(no-json)"); sys.exit()
+    print("error(no-json) -"); sys.exit()
+a = ((r.get("qa") or {}).get("checks") or {}).get("autopkgtest") or {}
+wo = "%.1f" % (float(sys.argv[2]) - float(a.get("seconds") or 0))
 if r.get("exit") == 0:
-    print("published" if r.get("stage") == "done" else "ok:" + str(r.get("stage")))
+    print(("published" if r.get("stage") == "done" else "ok:" + str(r.get("stage"))), wo)
 else:
-    print("FAIL:%s(%s)" % (r.get("stage"), r.get("exit")))
+    print("FAIL:%s(%s)" % (r.get("stage"), r.get("exit")), wo)
 PY
 )
-	bsec=$(secs "$t0" "$t1")
 	sres=- ssec=-
 	if [ "$BPO_RW_SBUILD" = 1 ]; then
 		# the same source: bpo's backport source package, else the original
@@ -117,7 +121,7 @@ PY
 			sres=no-source
 		fi
 	fi
-	printf '%-26s %-22s %8s  %-12s %8s\n' "$name" "$bres" "$bsec" "$sres" "$ssec" | tee -a "$table"
+	printf '%-26s %-22s %8s %8s  %-12s %8s\n' "$name" "$bres" "$bsec" "$asec" "$sres" "$ssec" | tee -a "$table"
 done
 echo
 cat "$table"

@@ -51,6 +51,10 @@ static const struct bpo_cmd cmd_build = {
 		"           (unless --rebuild)\n"
 		"  source   fetch, verify, unpack, patch, version and changelog, source\n"
 		"           package, as 'bpo source' does, in WORK/source\n"
+		"  deps     the build-dependency verdict of 'bpo deps' from the indices of\n"
+		"           the suites the build will use (dose-builddebcheck): when a\n"
+		"           relation cannot be satisfied, stop with class dep-wait (exit 1),\n"
+		"           each relation explained, before any chroot time is spent\n"
 		"  build    as for a .dsc below, with the recipe's release, architecture,\n"
 		"           profiles, timeout and extra sources; the publish target's\n"
 		"           repository is an extra apt source too (bind-mounted read-only),\n"
@@ -110,6 +114,7 @@ static const struct bpo_cmd cmd_build = {
 		"  --json                print one JSON object: recipe, stage reached, exit,\n"
 		"                        skipped, source, upstream_version, version, work_dir,\n"
 		"                        log (WORK/bpo.log), build_log, repo, suite, error,\n"
+		"                        class (dep-wait or null), deps (the verdict),\n"
 		"                        seconds per stage, qa (the report of 'bpo qa\n"
 		"                        --json'), valid_until_overrides (the expired suites\n"
 		"                        a Valid-Until override let through: archive,\n"
@@ -269,13 +274,13 @@ static int run_recipe(struct bpo_ctx *ctx, const char *path, const struct bpo_pi
 		double total = 0;
 		for (int st = 0; st < BPO_STAGE_DONE; st++)
 			total += res.seconds[st];
-		bpo_info("%s: %s %s -> %s%s%s%s%s in %.1f s (resolve %.1f, source %.1f, build %.1f, "
-			 "qa %.1f, publish %.1f)", path, res.source, res.upstream_version, res.version,
-			 res.repo ? ", published to " : "", res.repo ? res.repo : "",
+		bpo_info("%s: %s %s -> %s%s%s%s%s in %.1f s (resolve %.1f, source %.1f, deps %.1f, "
+			 "build %.1f, qa %.1f, publish %.1f)", path, res.source, res.upstream_version,
+			 res.version, res.repo ? ", published to " : "", res.repo ? res.repo : "",
 			 res.repo ? " " : "", res.repo ? res.suite : "", total,
 			 res.seconds[BPO_STAGE_RESOLVE], res.seconds[BPO_STAGE_SOURCE],
-			 res.seconds[BPO_STAGE_BUILD], res.seconds[BPO_STAGE_QA],
-			 res.seconds[BPO_STAGE_PUBLISH]);
+			 res.seconds[BPO_STAGE_DEPS], res.seconds[BPO_STAGE_BUILD],
+			 res.seconds[BPO_STAGE_QA], res.seconds[BPO_STAGE_PUBLISH]);
 	}
 report:
 	if (json) {

@@ -35,6 +35,7 @@ static const struct {
 	{"unpack", "verify and unpack a recipe's source package"},
 	{"patch", "apply or check the backport patch series"},
 	{"source", "build the backport's source package"},
+	{"deps", "can a recipe's build dependencies be satisfied? (no chroot)"},
 	{"chroot", "create, update, list, remove chroot images; open a shell"},
 	{"build", "build a recipe or .dsc in an isolated chroot"},
 	{"publish", "publish build results to a signed apt repository"},

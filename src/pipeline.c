@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "chroot.h"
 #include "deb822.h"
+#include "depcheck.h"
 #include "dsc.h"
 #include "fsutil.h"
 #include "hash.h"
@@ -29,6 +31,7 @@ const char *bpo_stage_name(enum bpo_stage s)
 	switch (s) {
 	case BPO_STAGE_RESOLVE: return "resolve";
 	case BPO_STAGE_SOURCE: return "source";
+	case BPO_STAGE_DEPS: return "deps";
 	case BPO_STAGE_BUILD: return "build";
 	case BPO_STAGE_QA: return "qa";
 	case BPO_STAGE_PUBLISH: return "publish";
@@ -283,6 +286,7 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
 	free(res->error);
 	free(res->qa_json);
 	free(res->valid_until_json);
+	free(res->deps_json);
 	for (size_t i = 0; i < res->n_artifacts; i++)
 		free(res->artifacts[i].path);
 	free(res->artifacts);
@@ -443,6 +447,124 @@ out:
 	return rc;
 }
 
+/* The recipe's build profiles, comma-separated (owned), or NULL. */
+static char *profiles_csv(const struct bpo_recipe *r)
+{
+	struct bpo_buf pb;
+	if (!r->build.profiles || !r->build.profiles[0])
+		return NULL;
+	bpo_buf_init(&pb, 4096);
+	for (char **p = r->build.profiles; *p; p++)
+		bpo_buf_printf(&pb, NULL, "%s%s", p == r->build.profiles ? "" : ",", *p);
+	return bpo_buf_steal(&pb, NULL);
+}
+
+/* The deps stage: dose-builddebcheck on the source package's build
+ * dependencies against the suites of the build root's apt (the release's
+ * lines of its chroot config, then the extra lines). Unsatisfiable: -1 with
+ * res->failure_class "dep-wait" (exit 1), every relation explained. A check
+ * that cannot run is a warning: apt in the root decides then. */
+static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, const char *dsc,
+		      const struct bpo_strv *extra, struct bpo_pipeline_result *res,
+		      struct bpo_error *err)
+{
+	struct bpo_chroot_conf conf;
+	struct bpo_dsc d;
+	struct bpo_depcheck_result dr;
+	struct bpo_strv lines = {0};
+	struct bpo_error e;
+	struct bpo_buf j;
+	char *base = NULL, *arch = NULL, *profiles = NULL;
+	int rc = 0;
+
+	bpo_chroot_conf_init(&conf);
+	bpo_dsc_init(&d);
+	bpo_depcheck_result_init(&dr);
+	bpo_error_init(&e);
+	if (!cfg->mirror || bpo_chroot_conf_load(&conf, r->target.release, &e) < 0 ||
+	    bpo_dsc_load(&d, dsc, &e) < 0 ||
+	    !(arch = r->build.arch ? bpo_xstrdup(r->build.arch) : bpo_chroot_host_arch(&e))) {
+		bpo_warn("[deps] the build-dependency check cannot run (%s): apt in the root "
+			 "decides", cfg->mirror ? e.msg : "no mirror configured");
+		goto out;
+	}
+	base = bpo_chroot_sources_list(&conf, cfg->mirror, cfg->security_mirror, cfg);
+	for (const char *p = base; *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n)
+			bpo_strv_push_owned(&lines, bpo_xstrndup(p, n));
+		p += n + (p[n] == '\n');
+	}
+	for (size_t i = 0; i < extra->n; i++)
+		bpo_strv_push(&lines, extra->v[i]);
+	profiles = profiles_csv(r);
+	struct bpo_depcheck_opts dop = {
+		.dsc = &d, .arch = arch, .profiles = profiles,
+		.apt_lines = (const char *const *)lines.v, .n_lines = lines.n,
+		.default_keyring = conf.keyring,
+	};
+	/* where a satisfying version lives: the target's backports suite on the
+	   mirror when the build does not use it, the newer release (as qa's
+	   regression compares with) */
+	char *bpo_suite = bpo_xasprintf("%s-backports", conf.suite);
+	char *enable = bpo_xasprintf("enable it: build.extra-sources: [{uri: mirror, suite: %s}]",
+				     bpo_suite);
+	bool uses_bpo = false;
+	for (size_t i = 0; i < lines.n && !uses_bpo; i++) {
+		char *want = bpo_xasprintf("%s %s ", cfg->mirror, bpo_suite);
+		uses_bpo = strstr(lines.v[i], want) != NULL;
+		free(want);
+	}
+	if (!uses_bpo)
+		dop.hints[dop.n_hints++] = (struct bpo_depcheck_hint){cfg->mirror, bpo_suite,
+								      cfg->keyring, enable};
+	if (r->newer.archive)
+		dop.hints[dop.n_hints++] = (struct bpo_depcheck_hint){
+			strcmp(r->newer.archive, "mirror") == 0 ? cfg->mirror : r->newer.archive,
+			r->newer.suite, r->newer.keyring ? r->newer.keyring : cfg->keyring,
+			"backport it first, or relax the relation"};
+	else if (r->source.kind == BPO_SOURCE_ARCHIVE && r->source.suite)
+		dop.hints[dop.n_hints++] = (struct bpo_depcheck_hint){
+			bpo_index_source_archive(r, cfg), r->source.suite,
+			r->source.keyring ? r->source.keyring : cfg->keyring,
+			"backport it first, or relax the relation"};
+	int drc = bpo_depcheck_run(cfg, &dop, &dr, &e);
+	free(bpo_suite);
+	free(enable);
+	if (drc < 0) {
+		bpo_warn("[deps] the build-dependency check cannot run: %s; apt in the root "
+			 "decides", e.msg);
+		goto out;
+	}
+	bpo_buf_init(&j, 1u << 20);
+	bpo_depcheck_json(&dr, &j);
+	free(res->deps_json);
+	res->deps_json = bpo_buf_steal(&j, NULL);
+	bpo_buf_destroy(&j);
+	if (dr.satisfiable) {
+		bpo_info("[deps] %s %s: build dependencies satisfiable for %s from %zu suite(s) "
+			 "(dose-builddebcheck, %.1f s)", d.source, d.version, r->target.release,
+			 dr.suites.n, dr.seconds);
+		goto out;
+	}
+	for (size_t i = 0; i < dr.n_unmet; i++)
+		bpo_error("[deps] %s", dr.unmet[i].explanation);
+	res->failure_class = "dep-wait";
+	rc = bpo_error_set(err, BPO_E_FAIL, "dep-wait: %zu build dependenc%s of %s %s cannot be "
+			   "satisfied for %s from its suites (listed above; bpo deps explains)",
+			   dr.n_unmet, dr.n_unmet == 1 ? "y" : "ies", d.source, d.version,
+			   r->target.release);
+out:
+	bpo_chroot_conf_destroy(&conf);
+	bpo_dsc_destroy(&d);
+	bpo_depcheck_result_destroy(&dr);
+	bpo_strv_destroy(&lines);
+	free(base);
+	free(arch);
+	free(profiles);
+	return rc;
+}
+
 /* The record of the build: which expired suites an override let through
  * (res->valid_until_json); the mirror is named "mirror". */
 static void record_valid_until(const struct bpo_config *cfg, struct bpo_pipeline_result *res)
@@ -537,7 +659,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 				dprintf(log_fd, "bpo: warning: %s\n", cfg->valid_until[i].warning);
 		bpo_log_set_copy_fd(log_fd);
 	}
-	if (res->repo && !rv.outdated && !o->rebuild) {
+	if (res->repo && !rv.outdated && !o->rebuild && !o->deps_only) {
 		res->skipped = true;
 		res->version = bpo_xstrdup(rv.published.v[0]);
 		res->stage = BPO_STAGE_DONE;
@@ -575,18 +697,27 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	res->version = bpo_xstrdup(src.version);
 	add_artifact(res, src.dsc);
 
-	/* build: the target repository (when there is one) is an extra apt source */
-	progress(res, BPO_STAGE_BUILD);
+	/* deps: can the build dependencies be satisfied, from the suites the
+	   build will use? (the target repository, when there is one, is an
+	   extra apt source) */
+	progress(res, BPO_STAGE_DEPS);
 	t = now_s();
 	repo_line = extra_sources(r, cfg, res->repo ? repo : NULL, suite, comp, &extra);
-	char *profiles = NULL;
-	if (r->build.profiles && r->build.profiles[0]) {
-		struct bpo_buf pb;
-		bpo_buf_init(&pb, 4096);
-		for (char **p = r->build.profiles; *p; p++)
-			bpo_buf_printf(&pb, NULL, "%s%s", p == r->build.profiles ? "" : ",", *p);
-		profiles = bpo_buf_steal(&pb, NULL);
+	if (deps_stage(r, cfg, src.dsc, &extra, res, &err) < 0) {
+		fail_at(res, BPO_STAGE_DEPS, &err);
+		goto out;
 	}
+	res->seconds[BPO_STAGE_DEPS] = now_s() - t;
+	if (o->deps_only) {
+		res->stage = BPO_STAGE_DONE;
+		res->exit_code = BPO_EXIT_OK;
+		goto out;
+	}
+
+	/* build */
+	progress(res, BPO_STAGE_BUILD);
+	t = now_s();
+	char *profiles = profiles_csv(r);
 	struct bpo_build_opts bo = {
 		.dsc = src.dsc,
 		.release = r->target.release,
@@ -779,6 +910,10 @@ int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_b
 			return -1;
 	if (bpo_buf_puts(b, "},\"qa\":", err) < 0 ||
 	    bpo_buf_puts(b, res->qa_json ? res->qa_json : "null", err) < 0 ||
+	    bpo_buf_puts(b, ",\"class\":", err) < 0 ||
+	    bpo_json_str(b, res->failure_class, err) < 0 ||
+	    bpo_buf_puts(b, ",\"deps\":", err) < 0 ||
+	    bpo_buf_puts(b, res->deps_json ? res->deps_json : "null", err) < 0 ||
 	    bpo_buf_puts(b, ",\"valid_until_overrides\":", err) < 0 ||
 	    bpo_buf_puts(b, res->valid_until_json ? res->valid_until_json : "[]", err) < 0 ||
 	    bpo_buf_puts(b, ",\"artifacts\":[", err) < 0)

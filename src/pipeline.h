@@ -35,6 +35,7 @@
 enum bpo_stage {
 	BPO_STAGE_RESOLVE = 0,
 	BPO_STAGE_SOURCE,
+	BPO_STAGE_DEPS,   /* the build-dependency verdict from the indices (depcheck.h) */
 	BPO_STAGE_BUILD,
 	BPO_STAGE_QA,
 	BPO_STAGE_PUBLISH,
@@ -73,6 +74,8 @@ struct bpo_pipeline_opts {
 	const char *target_suites;
 	bool no_index_check;
 	bool no_qa;                  /* skip every check (qa.h) */
+	bool deps_only;              /* stop after the deps stage (bpo deps); also
+					when the version is already published */
 	bool verbose;
 };
 
@@ -97,6 +100,9 @@ struct bpo_pipeline_result {
 	size_t n_artifacts;
 	char *error;             /* the error message on failure */
 	char *qa_json;           /* the QA report (qa.h) as a JSON object, or NULL */
+	char *deps_json;         /* the deps stage's verdict (depcheck.h's JSON), or NULL */
+	const char *failure_class; /* "dep-wait" when the deps stage found the build
+				      dependencies unsatisfiable, else NULL */
 	char *valid_until_json;  /* the expired suites a Valid-Until override let
 				    through, a JSON array of {archive, suite,
 				    valid_until, accepted_by}, or NULL */

@@ -386,8 +386,11 @@ int bpo_qa_parse_autopkgtest(const char *summary, struct bpo_qa_result *r)
 		detail += strspn(detail, " \t");
 		for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++)
 			if (strcmp(word, results[i].word) == 0) {
-				add_item(r, l, results[i].what, detail);
-				if (i == 1)
+				/* badpkg: the test's dependencies could not be installed
+				   (counted by the caller, which knows which ones) */
+				bool bad = i == 1 && strncmp(detail, "badpkg", 6) == 0;
+				add_item(r, l, bad ? "badpkg" : results[i].what, detail);
+				if (i == 1 && !bad)
 					failed++;
 				break;
 			}
@@ -1379,6 +1382,52 @@ out:
 	bpo_buf_destroy(&out);
 }
 
+/* apt's lines on the dependencies of autopkgtest's pseudo package that it
+ * could not install ("Broken autopkgtest-satdep:amd64 Depends on mmdebstrap:amd64
+ * < none | 1.3.5-7 @un uH > (>= 1.3.7-1)", or "autopkgtest-satdep : Depends:
+ * X but ..."), as "mmdebstrap (>= 1.3.7-1): the release has 1.3.5-7" or apt's
+ * own words; *own when one of them is a built package. */
+static void badpkg_deps(struct qctx *c, const char *log, struct bpo_strv *out, bool *own)
+{
+	const char *cur = log ? log : "", *line;
+	size_t len;
+	while (bpo_deb822_next_line(&cur, &line, &len)) {
+		char *l = trimmed(line, len), *m = NULL, *name = NULL;
+		const char *p;
+		if ((p = strstr(l, "Broken autopkgtest-satdep")) && (p = strstr(p, " Depends on "))) {
+			p += strlen(" Depends on ");
+			name = bpo_xstrndup(p, strcspn(p, ": "));
+			const char *lt = strchr(p, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+			const char *req = gt ? gt + 1 + strspn(gt + 1, " ") : "";
+			char *have = NULL;
+			if (lt && gt) {
+				/* "< none | 1.3.5-7 @un uH >": the candidate after '|' */
+				const char *bar = memchr(lt, '|', (size_t)(gt - lt));
+				if (bar) {
+					bar += 1 + strspn(bar + 1, " ");
+					have = bpo_xstrndup(bar, strcspn(bar, " >"));
+				}
+			}
+			m = bpo_xasprintf("%s%s%s: %s has %s", name, *req ? " " : "", req,
+					  c->o->release, have ? have : "none");
+			free(have);
+		} else if ((p = strstr(l, "autopkgtest-satdep : Depends: ")) != NULL) {
+			const char *d = p + strlen("autopkgtest-satdep : Depends: ");
+			name = bpo_xstrndup(d, strcspn(d, " :("));
+			m = bpo_xstrdup(d);
+		}
+		if (m) {
+			if (is_pkg(c, name))
+				*own = true;
+			if (!strv_has(out, m))
+				bpo_strv_push(out, m);
+			free(m);
+		}
+		free(name);
+		free(l);
+	}
+}
+
 #define SUMMARY_MARK "== bpo qa: autopkgtest summary =="
 
 /* autopkgtest on the .dsc with the built .debs, virt server null, in the root. */
@@ -1430,11 +1479,40 @@ static void check_autopkgtest(struct qctx *c, struct bpo_qa_result *r)
 	int failed = bpo_qa_parse_autopkgtest(sum, r);
 	/* autopkgtest: 0 passed, 2 some skipped, 4 some failed, 6 both, 8 no tests,
 	   12 erroneous package, 16 testbed failure, 20 other */
-	size_t ran = 0;
-	for (size_t i = 0; i < r->n_items; i++)
-		if (strcmp(r->items[i].what, "skip") != 0)
+	size_t ran = 0, nbad = 0, npass = 0;
+	for (size_t i = 0; i < r->n_items; i++) {
+		if (strcmp(r->items[i].what, "skip") != 0 && strcmp(r->items[i].what, "badpkg") != 0)
 			ran++;
-	if (failed > 0 || st == 4 || st == 6) {
+		nbad += strcmp(r->items[i].what, "badpkg") == 0;
+		npass += strcmp(r->items[i].what, "pass") == 0;
+	}
+	/* A test whose own dependencies the release cannot install (a newer tool
+	   than it has) could not run: not a failure of the backport, which cannot
+	   change the release. It is one when what cannot be installed is a built
+	   package (the install check fails then too). */
+	struct bpo_strv unmet = {0};
+	bool own = false;
+	if (nbad)
+		badpkg_deps(c, out.data, &unmet, &own);
+	if (failed == 0 && nbad > 0 && unmet.n > 0 && !own) {
+		struct bpo_buf why;
+		bpo_buf_init(&why, 65536);
+		for (size_t i = 0; i < unmet.n; i++)
+			bpo_buf_printf(&why, NULL, "%s%s", i ? "; " : "", unmet.v[i]);
+		for (size_t i = 0; i < r->n_items; i++)
+			if (strcmp(r->items[i].what, "badpkg") == 0) {
+				free(r->items[i].message);
+				r->items[i].message = bpo_xasprintf(
+					"could not run: its dependencies are not installable in %s (%s)",
+					c->o->release, why.data);
+				r->items[i].info = true;
+			}
+		r->status = npass ? BPO_QA_PASSED : BPO_QA_SKIPPED;
+		set_summary(r, "%zu test(s) passed; %zu could not run: their test dependencies are "
+			    "not installable in %s (%s)", npass, nbad, c->o->release, why.data);
+		bpo_buf_destroy(&why);
+	} else if (failed > 0 || nbad > 0 || st == 4 || st == 6) {
+		failed += (int)nbad;
 		r->status = BPO_QA_FAILED;
 		r->failure_class = "test-failure";
 		set_summary(r, "%d of %zu test(s) failed", failed > 0 ? failed : 1, r->n_items);
@@ -1452,6 +1530,7 @@ static void check_autopkgtest(struct qctx *c, struct bpo_qa_result *r)
 			    st, st == 12 ? "erroneous package, e.g. unsatisfiable test dependencies"
 			    : st == 16 ? "testbed failure" : "other failure");
 	}
+	bpo_strv_destroy(&unmet);
 out:
 	bpo_ns_rm_rf(&c->ns, upper, NULL);
 	free(upper);

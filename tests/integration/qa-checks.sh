@@ -88,7 +88,12 @@ assert c["lintian"]["policy"] == "warn" and c["lintian"]["status"] in ("passed",
 assert c["lintian"]["counts"]["W"] > 0, c["lintian"]  # empty-binary-package at least
 a = c["autopkgtest"]
 assert a["status"] == "passed" and a["class"] is None, a
-assert {(i["name"], i["what"]) for i in a["items"]} == {("greeting", "pass"), ("command1", "pass")}, a
+assert {(i["name"], i["what"]) for i in a["items"]} == {("greeting", "pass"), ("command1", "pass"),
+                                                        ("command2", "badpkg")}, a
+# a test whose dependencies bookworm cannot install could not run: information
+bad = [i for i in a["items"] if i["what"] == "badpkg"][0]
+assert bad["info"] and "hello (>= 99): bookworm has 2.10-3" in bad["message"], bad
+assert "1 could not run" in a["summary"], a
 g = c["regression"]
 assert g["status"] == "failed" and g["policy"] == "warn" and g["class"] == "regression", g
 items = {(i["name"], i["what"]): i["message"] for i in g["items"]}

@@ -237,6 +237,21 @@ static void test_autopkgtest(void **state)
 	assert_int_equal(r.n_items, 0);
 }
 
+/* FAIL badpkg: the test's dependencies were not installable: not counted as
+ * a failure here (check_autopkgtest decides, knowing which ones) */
+static void test_autopkgtest_badpkg(void **state)
+{
+	struct bpo_qa_result r = {0};
+	(void)state;
+	assert_int_equal(bpo_qa_parse_autopkgtest("smoke PASS\nmmdebstrap FAIL badpkg\n"
+						  "other FAIL non-zero exit status 1\n", &r),
+			 1);
+	assert_int_equal(r.n_items, 3);
+	assert_string_equal(r.items[1].what, "badpkg");
+	assert_string_equal(r.items[2].what, "fail");
+	result_free(&r);
+}
+
 static void test_compare(void **state)
 {
 	static const char built[] = "Package: foo\nVersion: 1.0~bpo12+1\nArchitecture: amd64\n"
@@ -482,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_policy),     cmocka_unit_test(test_apt_unmet),
 		cmocka_unit_test(test_apt_purge),  cmocka_unit_test(test_apt_plain),
 		cmocka_unit_test(test_lintian),    cmocka_unit_test(test_autopkgtest),
+		cmocka_unit_test(test_autopkgtest_badpkg),
 		cmocka_unit_test(test_compare),    cmocka_unit_test(test_report),
 		cmocka_unit_test(test_recipe_qa),  cmocka_unit_test(test_conf_qa),
 		cmocka_unit_test(test_policy_output), cmocka_unit_test(test_apt_no_script_output),

@@ -19,7 +19,9 @@
 #
 # Knobs (environment, read by archive_indices): ARCHIVE_DATE (epoch seconds,
 # default now), ARCHIVE_VALID_UNTIL (epoch seconds; unset = no Valid-Until),
-# ARCHIVE_BY_HASH=yes (also write by-hash/SHA256 copies, say Acquire-By-Hash).
+# ARCHIVE_BY_HASH=yes (also write by-hash/SHA256 copies, say Acquire-By-Hash);
+# read by archive_source: ARCHIVE_BUILD_DEPENDS (default debhelper-compat (= 13));
+# by archive_deb: ARCHIVE_DEB_SOURCE (a Source: field).
 # Needs: gpg, dpkg-source, dpkg-deb, apt-ftparchive (apt-utils), xz, gzip, python3.
 # Every gpg call uses the key directory's own GNUPGHOME: never the user's.
 
@@ -73,7 +75,7 @@ Source: $name
 Section: misc
 Priority: optional
 Maintainer: bpo tests <tests@example.invalid>
-Build-Depends: debhelper-compat (= 13)
+Build-Depends: ${ARCHIVE_BUILD_DEPENDS:-debhelper-compat (= 13)}
 Standards-Version: 4.6.2
 
 Package: $name
@@ -115,6 +117,7 @@ Architecture: $arch
 Maintainer: bpo tests <tests@example.invalid>
 Description: test binary $name
 CTRL
+	[ -n "${ARCHIVE_DEB_SOURCE:-}" ] && echo "Source: $ARCHIVE_DEB_SOURCE" >>"$work/DEBIAN/control"
 	dpkg-deb --root-owner-group -Zgzip -b "$work" "$pool/${name}_${version#*:}_$arch.deb" >/dev/null
 	rm -rf "$work"
 }

@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* depcheck: the build-dependency verdict from the indices (see depcheck.h). */
+#include "config.h"
+#include "depcheck.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deb822.h"
+#include "fsutil.h"
+#include "index.h"
+#include "json.h"
+#include "log.h"
+#include "proc.h"
+#include "version.h"
+
+#define MAX_INDEX (1u << 30)
+#define MAX_DOSE_OUTPUT (64u << 20)
+#define DOSE_TIMEOUT 1800u
+#define MAX_UNMET 200
+/* the name of a stanza that checks one relation of the source alone: dose
+   stops at the first reason a source is broken, and every unmet relation is
+   wanted */
+#define REL_SUFFIX ".bpo-rel-"
+
+void bpo_depcheck_result_init(struct bpo_depcheck_result *res)
+{
+	memset(res, 0, sizeof(*res));
+}
+
+void bpo_depcheck_result_destroy(struct bpo_depcheck_result *res)
+{
+	if (!res)
+		return;
+	for (size_t i = 0; i < res->n_unmet; i++) {
+		free(res->unmet[i].relation);
+		free(res->unmet[i].needed_by);
+		free(res->unmet[i].explanation);
+	}
+	free(res->unmet);
+	bpo_strv_destroy(&res->suites);
+	memset(res, 0, sizeof(*res));
+}
+
+/* Whether prog is an executable in $PATH. */
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		char *f = bpo_xasprintf("%.*s/%s", (int)n, path, prog);
+		bool ok = n && access(f, X_OK) == 0;
+		free(f);
+		if (ok)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *trim_dup(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return bpo_xstrndup(s, n);
+}
+
+/* dose's report (see depcheck.h): each "unsat-dependency: R" (or
+ * "unsat-conflict: R") with the package of the "pkg:" block above it. */
+void bpo_depcheck_parse_dose(const char *yaml, const char *source,
+			     struct bpo_depcheck_result *res)
+{
+	const char *p = yaml ? yaml : "";
+	char *pkg = NULL;
+	size_t cap = res->n_unmet;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		char *l = trim_dup(p, n);
+		const char *v = NULL;
+		bool conflict = false;
+		if (strncmp(l, "package: ", 9) == 0) {
+			free(pkg);
+			pkg = bpo_xstrdup(l + 9);
+		} else if (strncmp(l, "unsat-dependency: ", 18) == 0) {
+			v = l + 18;
+		} else if (strncmp(l, "unsat-conflict: ", 16) == 0) {
+			v = l + 16;
+			conflict = true;
+		}
+		if (v && *v && res->n_unmet < MAX_UNMET) {
+			char *rel = conflict ? bpo_xasprintf("conflict: %s", v) : bpo_xstrdup(v);
+			bool dup = false;
+			for (size_t i = 0; i < res->n_unmet && !dup; i++)
+				dup = strcmp(res->unmet[i].relation, rel) == 0;
+			if (dup) {
+				free(rel);
+			} else {
+				BPO_GROW(res->unmet, cap, res->n_unmet + 1);
+				/* the source itself, or one of its relations checked alone */
+				bool own = pkg && (strcmp(pkg, source) == 0 ||
+						   (strncmp(pkg, source, strlen(source)) == 0 &&
+						    strncmp(pkg + strlen(source), REL_SUFFIX,
+							    strlen(REL_SUFFIX)) == 0));
+				res->unmet[res->n_unmet++] = (struct bpo_depcheck_unmet){
+					rel, pkg && !own ? bpo_xstrdup(pkg) : NULL, NULL};
+			}
+		}
+		free(l);
+		p += n + (eol ? 1 : 0);
+	}
+	free(pkg);
+}
+
+/* "deb [opt=v ...] URI SUITE COMP..." */
+struct line {
+	char *keyring, *uri, *suite;
+	struct bpo_strv comps;
+};
+
+static int parse_line(const char *text, const char *default_keyring, struct line *l,
+		      struct bpo_error *err)
+{
+	const char *p = text;
+	memset(l, 0, sizeof(*l));
+	if (strncmp(p, "deb ", 4) != 0)
+		return bpo_error_set(err, BPO_E_USAGE, "apt line \"%.200s\": expected \"deb ...\"",
+				     text);
+	p += 4;
+	p += strspn(p, " ");
+	if (*p == '[') {
+		const char *close = strchr(p, ']'), *sb = strstr(p, "signed-by=");
+		if (!close)
+			return bpo_error_set(err, BPO_E_USAGE, "apt line \"%.200s\": unterminated "
+					     "[options]", text);
+		if (sb && sb < close) {
+			sb += strlen("signed-by=");
+			l->keyring = bpo_xstrndup(sb, strcspn(sb, " ]"));
+		}
+		p = close + 1;
+	}
+	for (int w = 0;; w++) {
+		p += strspn(p, " ");
+		if (!*p)
+			break;
+		size_t n = strcspn(p, " ");
+		char *word = bpo_xstrndup(p, n);
+		if (w == 0) {
+			/* file:/DIR (apt's form) as a URL the fetcher takes */
+			if (strncmp(word, "file:", 5) == 0 && strncmp(word, "file://", 7) != 0) {
+				l->uri = bpo_xasprintf("file://%s", word + 5);
+				free(word);
+			} else {
+				l->uri = word;
+			}
+		} else if (w == 1) {
+			l->suite = word;
+		} else {
+			bpo_strv_push_owned(&l->comps, word);
+		}
+		p += n;
+	}
+	if (!l->keyring && default_keyring)
+		l->keyring = bpo_xstrdup(default_keyring);
+	if (!l->uri || !l->suite || !l->keyring)
+		return bpo_error_set(err, BPO_E_USAGE, "apt line \"%.200s\": expected URI, SUITE "
+				     "and a signed-by key", text);
+	if (l->comps.n == 0)
+		bpo_strv_push(&l->comps, "main");
+	return 0;
+}
+
+static void line_destroy(struct line *l)
+{
+	free(l->keyring);
+	free(l->uri);
+	free(l->suite);
+	bpo_strv_destroy(&l->comps);
+}
+
+/* Fetch and verify the Packages of each component of one suite, appended to
+ * the file path. */
+static int fetch_packages(const struct bpo_config *cfg, const char *url, const char *suite,
+			  const char *keyring, const struct bpo_strv *comps, const char *arch,
+			  const char *path, struct bpo_error *err)
+{
+	struct bpo_release rel;
+	struct bpo_buf all;
+	int rc = -1;
+
+	bpo_buf_init(&all, MAX_INDEX);
+	if (bpo_index_fetch_release(url, suite, keyring, cfg, &rel, err) < 0)
+		goto out_nor;
+	for (size_t i = 0; i < comps->n; i++) {
+		char *base = bpo_xasprintf("%s/binary-%s/Packages", comps->v[i], arch), *shown = NULL;
+		struct bpo_error e;
+		bpo_error_init(&e);
+		int r = bpo_index_load(&rel, base, &all, &shown, &e);
+		if (r < 0 && e.kind != BPO_E_NOTFOUND) {
+			*err = e;
+			free(base);
+			free(shown);
+			goto out;
+		}
+		if (r < 0)
+			bpo_verbose("%s: %s", suite, e.msg);
+		if (all.len && all.data[all.len - 1] != '\n')
+			bpo_buf_puts(&all, "\n", NULL);
+		bpo_buf_puts(&all, "\n", NULL);
+		free(base);
+		free(shown);
+	}
+	rc = bpo_file_write_atomic(path, all.data ? all.data : "", all.len, 0644, err);
+out:
+	bpo_release_destroy(&rel);
+out_nor:
+	bpo_buf_destroy(&all);
+	return rc;
+}
+
+/* A field of the .dsc as one line (continuations joined). */
+static void field_line(struct bpo_buf *b, const char *name, const char *prefix, const char *v)
+{
+	if (!v && !prefix)
+		return;
+	bpo_buf_printf(b, NULL, "%s: %s%s", name, prefix ? prefix : "",
+		       prefix && v && *v ? ", " : "");
+	for (const char *p = v ? v : ""; *p; p++)
+		bpo_buf_printf(b, NULL, "%c", *p == '\n' || *p == '\t' ? ' ' : *p);
+	bpo_buf_puts(b, "\n", NULL);
+}
+
+/* What one suite has of a package: the highest version, the highest one
+ * satisfying the relation, and its source. */
+struct have {
+	char *best, *sat, *sat_source;
+};
+
+static void have_free(struct have *h)
+{
+	free(h->best);
+	free(h->sat);
+	free(h->sat_source);
+}
+
+/* Scan a Packages file for name (real packages; Provides too when none). */
+static void scan_packages(const char *path, const char *name, const char *op, const char *ver,
+			  struct have *h)
+{
+	struct bpo_buf b;
+	struct bpo_error e;
+	bpo_error_init(&e);
+	memset(h, 0, sizeof(*h));
+	bpo_buf_init(&b, MAX_INDEX);
+	if (bpo_file_read(path, MAX_INDEX, &b, &e) < 0 || !b.data) {
+		bpo_buf_destroy(&b);
+		return;
+	}
+	size_t nl = strlen(name);
+	const char *p = b.data, *end = b.data + b.len;
+	while (p < end) {
+		/* one stanza */
+		const char *stop = strstr(p, "\n\n");
+		if (!stop)
+			stop = end;
+		bool match = strncmp(p, "Package: ", 9) == 0 && strncmp(p + 9, name, nl) == 0 &&
+			     (p[9 + nl] == '\n');
+		if (match) {
+			const char *v = strstr(p, "\nVersion: "), *s = strstr(p, "\nSource: ");
+			if (v && v < stop) {
+				char *version = bpo_xstrndup(v + 10, strcspn(v + 10, "\n"));
+				bool ok = true, r = false;
+				if (op && ver) {
+					struct bpo_error e2;
+					bpo_error_init(&e2);
+					ok = bpo_version_relation(version, op, ver, &r, &e2) == 0 && r;
+				}
+				if (!h->best || bpo_version_compare_str(version, h->best) > 0) {
+					free(h->best);
+					h->best = bpo_xstrdup(version);
+				}
+				if (ok && (!h->sat || bpo_version_compare_str(version, h->sat) > 0)) {
+					free(h->sat);
+					free(h->sat_source);
+					h->sat = bpo_xstrdup(version);
+					h->sat_source = s && s < stop
+								? bpo_xstrndup(s + 9, strcspn(s + 9, " \n"))
+								: bpo_xstrdup(name);
+				}
+				free(version);
+			}
+		}
+		p = stop + (stop < end ? 2 : 0);
+	}
+	bpo_buf_destroy(&b);
+}
+
+/* "name:arch (op ver)" of one alternative */
+static void parse_alt(const char *alt, char **name, char **op, char **ver)
+{
+	const char *p = alt + strspn(alt, " ");
+	size_t n = strcspn(p, " :(");
+	*name = bpo_xstrndup(p, n);
+	*op = *ver = NULL;
+	const char *paren = strchr(p, '(');
+	if (paren) {
+		const char *q = paren + 1 + strspn(paren + 1, " ");
+		size_t on = strspn(q, "<>=");
+		if (on) {
+			*op = bpo_xstrndup(q, on);
+			q += on;
+			q += strspn(q, " ");
+			*ver = bpo_xstrndup(q, strcspn(q, " )"));
+		}
+	}
+}
+
+/* One line per unmet relation: what every suite (and the newer release) has. */
+static void explain(struct bpo_depcheck_unmet *u, const struct bpo_strv *labels,
+		    const struct bpo_strv *files, const struct bpo_depcheck_opts *o,
+		    char *const *hint_files)
+{
+	struct bpo_buf b;
+	const char *rel = u->relation;
+	bool conflict = strncmp(rel, "conflict: ", 10) == 0;
+	bpo_buf_init(&b, 1u << 16);
+	if (u->needed_by)
+		bpo_buf_printf(&b, NULL, "%s (needed by %s): ", rel, u->needed_by);
+	else
+		bpo_buf_printf(&b, NULL, "%s: ", rel);
+	if (conflict) {
+		bpo_buf_puts(&b, "a build conflict that every solution installs", NULL);
+		u->explanation = bpo_buf_steal(&b, NULL);
+		bpo_buf_destroy(&b);
+		return;
+	}
+	/* each alternative in turn */
+	const char *p = rel;
+	bool first_alt = true;
+	while (*p) {
+		size_t n = strcspn(p, "|");
+		char *alt = bpo_xstrndup(p, n), *name, *op, *ver;
+		parse_alt(alt, &name, &op, &ver);
+		if (!first_alt)
+			bpo_buf_puts(&b, " | ", NULL);
+		first_alt = false;
+		if (strchr(rel, '|'))
+			bpo_buf_printf(&b, NULL, "%s: ", name);
+		for (size_t i = 0; i < files->n; i++) {
+			struct have h;
+			bool dup = false;
+			/* a suite named twice (several components) once */
+			for (size_t j = 0; j < i && !dup; j++)
+				dup = strcmp(labels->v[j], labels->v[i]) == 0;
+			if (dup)
+				continue;
+			scan_packages(files->v[i], name, op, ver, &h);
+			bpo_buf_printf(&b, NULL, "%s%s has %s", i ? "; " : "", labels->v[i],
+				       h.best ? h.best : "none");
+			have_free(&h);
+		}
+		for (size_t k = 0; k < o->n_hints; k++) {
+			struct have h;
+			if (!hint_files[k])
+				continue;
+			scan_packages(hint_files[k], name, op, ver, &h);
+			if (h.sat)
+				bpo_buf_printf(&b, NULL, "; %s has %s (source %s: %s)",
+					       o->hints[k].suite, h.sat, h.sat_source,
+					       o->hints[k].advice);
+			else
+				bpo_buf_printf(&b, NULL, "; %s has %s", o->hints[k].suite,
+					       h.best ? h.best : "none");
+			have_free(&h);
+		}
+		free(alt);
+		free(name);
+		free(op);
+		free(ver);
+		p += n + (p[n] == '|');
+	}
+	u->explanation = bpo_buf_steal(&b, NULL);
+	bpo_buf_destroy(&b);
+}
+
+int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opts *o,
+		     struct bpo_depcheck_result *res, struct bpo_error *err)
+{
+	double t0 = now_s();
+	char *tmp = NULL, *sources = NULL, *hint_files[2] = {NULL, NULL};
+	struct bpo_strv files = {0}, argv = {0};
+	struct bpo_buf src, out;
+	int rc = -1, st = 0;
+	const struct bpo_dsc *d = o->dsc;
+
+	bpo_buf_init(&src, 1u << 20);
+	bpo_buf_init(&out, MAX_DOSE_OUTPUT);
+	if (!in_path("dose-builddebcheck")) {
+		bpo_error_set(err, BPO_E_NOTFOUND, "dose-builddebcheck is not installed (apt "
+			      "install dose-builddebcheck)");
+		goto out;
+	}
+	if (!(tmp = bpo_mkdtemp(o->tmp_base, "bpo-depcheck", err)))
+		goto out;
+	for (size_t i = 0; i < o->n_lines; i++) {
+		struct line l;
+		if (parse_line(o->apt_lines[i], o->default_keyring, &l, err) < 0) {
+			line_destroy(&l);
+			goto out;
+		}
+		char *path = bpo_xasprintf("%s/Packages-%zu", tmp, i);
+		int r = fetch_packages(cfg, l.uri, l.suite, l.keyring, &l.comps, o->arch, path, err);
+		bpo_strv_push(&res->suites, l.suite);
+		line_destroy(&l);
+		if (r < 0) {
+			free(path);
+			goto out;
+		}
+		bpo_strv_push_owned(&files, path);
+	}
+	/* the informational suites: fetched only when something is unmet */
+	/* the source as one Sources stanza, with what every build root has */
+	bpo_buf_printf(&src, NULL, "Package: %s\nVersion: %s\n", d->source, d->version);
+	field_line(&src, "Architecture", NULL, d->architecture ? d->architecture : "any");
+	field_line(&src, "Build-Depends", "build-essential, fakeroot", d->build_depends);
+	field_line(&src, "Build-Depends-Arch", NULL, d->build_depends_arch);
+	field_line(&src, "Build-Depends-Indep", NULL, d->build_depends_indep);
+	static const char *const conflicts[] = {"Build-Conflicts", "Build-Conflicts-Arch",
+						"Build-Conflicts-Indep"};
+	for (size_t i = 0; i < 3; i++)
+		field_line(&src, conflicts[i], NULL, bpo_deb822_get(&d->para, conflicts[i]));
+	/* each relation alone too, so that every unmet one is found in one run */
+	{
+		static const char *const rel_fields[] = {"Build-Depends", "Build-Depends-Arch",
+							 "Build-Depends-Indep"};
+		const char *vals[] = {d->build_depends, d->build_depends_arch,
+				      d->build_depends_indep};
+		size_t k = 0;
+		for (size_t f = 0; f < 3; f++)
+			for (const char *p = vals[f] ? vals[f] : ""; *p;) {
+				size_t n = strcspn(p, ",");
+				char *g = trim_dup(p, n);
+				for (char *c = g; *c; c++)
+					if (*c == '\n' || *c == '\t')
+						*c = ' ';
+				if (*g) {
+					bpo_buf_printf(&src, NULL, "\nPackage: %s%s%zu\nVersion: %s\n",
+						       d->source, REL_SUFFIX, k++, d->version);
+					field_line(&src, "Architecture", NULL,
+						   d->architecture ? d->architecture : "any");
+					field_line(&src, rel_fields[f], f ? NULL : "build-essential",
+						   g);
+				}
+				free(g);
+				p += n + (p[n] == ',');
+			}
+	}
+	sources = bpo_xasprintf("%s/Sources", tmp);
+	if (bpo_file_write_atomic(sources, src.data, src.len, 0644, err) < 0)
+		goto out;
+	bpo_strv_push(&argv, "dose-builddebcheck");
+	bpo_strv_push_owned(&argv, bpo_xasprintf("--deb-native-arch=%s", o->arch));
+	if (o->profiles && *o->profiles)
+		bpo_strv_push_owned(&argv, bpo_xasprintf("--deb-profiles=%s", o->profiles));
+	bpo_strv_push(&argv, "--explain");
+	bpo_strv_push(&argv, "--failures");
+	bpo_strv_push(&argv, "--quiet");
+	for (size_t i = 0; i < files.n; i++)
+		bpo_strv_push(&argv, files.v[i]);
+	bpo_strv_push(&argv, sources);
+	bpo_strv_push_owned(&argv, NULL);
+	argv.n--;
+	{
+		struct bpo_proc_opts po = {.out = &out, .log_fd = -1, .quiet_stderr = true,
+					   .timeout = DOSE_TIMEOUT};
+		if (bpo_proc_run((const char *const *)argv.v, &po, &st, err) < 0)
+			goto out;
+	}
+	/* 0: every source buildable; 1: some are not; more: an error of its own */
+	if (st != 0 && st != 1) {
+		bpo_error_set(err, BPO_E_FAIL, "dose-builddebcheck failed (status %d)", st);
+		goto out;
+	}
+	bpo_depcheck_parse_dose(out.data, d->source, res);
+	res->satisfiable = st == 0 && res->n_unmet == 0;
+	if (!res->satisfiable && res->n_unmet == 0) {
+		bpo_error_set(err, BPO_E_FAIL, "dose-builddebcheck found %s %s not buildable but "
+			      "gave no reason", d->source, d->version);
+		goto out;
+	}
+	for (size_t k = 0; k < o->n_hints && k < 2 && res->n_unmet; k++) {
+		const struct bpo_depcheck_hint *h = &o->hints[k];
+		struct bpo_strv main_only = {0};
+		struct bpo_error e;
+		if (!h->url || !h->suite || !h->keyring)
+			continue;
+		bpo_error_init(&e);
+		bpo_strv_push(&main_only, "main");
+		hint_files[k] = bpo_xasprintf("%s/Packages-hint-%zu", tmp, k);
+		if (fetch_packages(cfg, h->url, h->suite, h->keyring, &main_only, o->arch,
+				   hint_files[k], &e) < 0) {
+			bpo_verbose("%s's Packages (for the explanation): %s", h->suite, e.msg);
+			free(hint_files[k]);
+			hint_files[k] = NULL;
+		}
+		bpo_strv_destroy(&main_only);
+	}
+	for (size_t i = 0; i < res->n_unmet; i++)
+		explain(&res->unmet[i], &res->suites, &files, o, hint_files);
+	rc = 0;
+out:
+	res->seconds = now_s() - t0;
+	if (tmp)
+		bpo_rm_rf(tmp, NULL);
+	free(tmp);
+	free(sources);
+	free(hint_files[0]);
+	free(hint_files[1]);
+	bpo_strv_destroy(&files);
+	bpo_strv_destroy(&argv);
+	bpo_buf_destroy(&src);
+	bpo_buf_destroy(&out);
+	return rc;
+}
+
+void bpo_depcheck_json(const struct bpo_depcheck_result *res, struct bpo_buf *out)
+{
+	bpo_buf_printf(out, NULL, "{\"satisfiable\":%s,\"seconds\":%.2f,\"suites\":[",
+		       res->satisfiable ? "true" : "false", res->seconds);
+	for (size_t i = 0; i < res->suites.n; i++) {
+		if (i)
+			bpo_buf_puts(out, ",", NULL);
+		bpo_json_str(out, res->suites.v[i], NULL);
+	}
+	bpo_buf_puts(out, "],\"unmet\":[", NULL);
+	for (size_t i = 0; i < res->n_unmet; i++) {
+		bpo_buf_puts(out, i ? ",{\"relation\":" : "{\"relation\":", NULL);
+		bpo_json_str(out, res->unmet[i].relation, NULL);
+		bpo_buf_puts(out, ",\"needed_by\":", NULL);
+		bpo_json_str(out, res->unmet[i].needed_by, NULL);
+		bpo_buf_puts(out, ",\"explanation\":", NULL);
+		bpo_json_str(out, res->unmet[i].explanation, NULL);
+		bpo_buf_puts(out, "}", NULL);
+	}
+	bpo_buf_puts(out, "]}", NULL);
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# deps-verdict: bpo deps (and the deps stage of bpo build) decide from signed
+# loopback indices alone whether a backport's build dependencies can be
+# satisfied, with dose-builddebcheck: an old release ("bookworm", the
+# configured mirror), a NotAutomatic backports-like suite and a newer suite.
+# (a) libfoo-dev (>= 2.4) only in the backports-like suite, libbar-dev (>= 3)
+# only in the newer one: dep-wait, each relation explained with what every
+# suite has and the newer release's source; (b) the backports suite as an
+# extra source: only libbar-dev is left; (c) a recipe patch that relaxes
+# libbar-dev: satisfiable (the check reads the patched source); (d) bpo build
+# stops in stage deps with class dep-wait before any chroot.
+set -euo pipefail
+. "$BPO_SRCDIR/tests/integration/lib/archive.sh"
+command -v dose-builddebcheck >/dev/null || skip "dose-builddebcheck missing"
+command -v apt-ftparchive >/dev/null || skip "apt-ftparchive missing (apt-utils)"
+
+T=$(mktemp -d)
+trap 'httpd_stop; rm -rf "$T"' EXIT
+archive_key "$T/key"
+key=$T/key/keyring.gpg
+W=$T/www
+
+# the old release: build-essential and fakeroot (every root has them), an old libfoo-dev
+for p in build-essential:12.9 fakeroot:1.31-1.2 libfoo-dev:2.2-1; do
+	archive_deb "$W/old" "${p%%:*}" "${p#*:}" all
+done
+archive_indices "$W/old" bookworm
+archive_sign "$W/old" bookworm "$T/key"
+# the backports-like suite: the newer libfoo-dev
+ARCHIVE_DEB_SOURCE=libfoo archive_deb "$W/bpo" libfoo-dev 2.4-1~bpo12+1 all
+ARCHIVE_NOT_AUTOMATIC=yes archive_indices "$W/bpo" bookworm-backports
+archive_sign "$W/bpo" bookworm-backports "$T/key"
+# the newer suite: the sources to backport, and both libraries
+ARCHIVE_BUILD_DEPENDS="libfoo-dev (>= 2.4), libbar-dev (>= 3)" \
+	archive_source "$W/newer" bpo-needy 1.0-1 quilt >/dev/null
+ARCHIVE_DEB_SOURCE=libfoo archive_deb "$W/newer" libfoo-dev 2.4-1 all
+ARCHIVE_DEB_SOURCE=libbar archive_deb "$W/newer" libbar-dev 3.0-1 all
+archive_indices "$W/newer" newer
+archive_sign "$W/newer" newer "$T/key"
+httpd_start "$W"
+
+# the configured mirror is the old release; its chroot config names our key
+mkdir -p "$T/chroot" "$T/r/patches"
+cat >"$T/chroot/bookworm.yaml" <<EOF
+release: bookworm
+suite: bookworm
+components: [main]
+keyring: $key
+EOF
+printf 'mirror: %s/old\nkeyring: %s\nwork-dir: %s/work\ncache-dir: %s/cache\n' \
+	"$HTTPD_URL" "$key" "$T" "$T" >"$T/bpo.conf"
+export BPO_CHROOT_DIR=$T/chroot DEBFULLNAME="bpo tests" DEBEMAIL="tests@example.invalid"
+bpo() { "$BPO" --config "$T/bpo.conf" "$@"; }
+recipe() { # FILE [EXTRA-YAML]
+	cat >"$1" <<EOF
+source:
+  package: bpo-needy
+  archive: $HTTPD_URL/newer
+  suite: newer
+  keyring: $key
+target:
+  release: bookworm
+${2:-}
+EOF
+}
+xsrc="build:
+  extra-sources:
+    - uri: $HTTPD_URL/bpo
+      suite: bookworm-backports
+      keyring: $key"
+
+# (a) nothing but the release: two relations, each explained
+recipe "$T/r/needy.yaml"
+st=0
+bpo deps --target-suites bookworm "$T/r/needy.yaml" >"$T/a.out" 2>"$T/a.err" || st=$?
+[ "$st" = 1 ] || { cat "$T/a.err"; fail "(a) exit $st, expected 1 (dep-wait)"; }
+grep -q "^bpo-needy 1.0-1~bpo12+1: dep-wait for bookworm$" "$T/a.out" || fail "(a) stdout: $(cat "$T/a.out")"
+grep -q "libfoo-dev[^ ]* (>= 2.4): bookworm has 2.2-1; newer has 2.4-1 (source libfoo: backport it first" "$T/a.err" ||
+	fail "(a) libfoo-dev not explained: $(cat "$T/a.err")"
+grep -q "libbar-dev[^ ]* (>= 3): bookworm has none; newer has 3.0-1 (source libbar: backport it first" "$T/a.err" ||
+	fail "(a) libbar-dev not explained: $(cat "$T/a.err")"
+bpo deps --target-suites bookworm --json "$T/r/needy.yaml" >"$T/a.json" 2>/dev/null || true
+python3 - "$T/a.json" <<'PY' || fail "(a) JSON: $(cat "$T/a.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["exit"] == 1 and r["stage"] == "deps" and r["class"] == "dep-wait", r
+d = r["deps"]
+assert d["satisfiable"] is False and d["suites"] == ["bookworm"], d
+assert sorted(u["relation"].split(":")[0].split(" ")[0] for u in d["unmet"]) == ["libbar-dev", "libfoo-dev"], d
+assert all(u["needed_by"] is None and u["explanation"] for u in d["unmet"]), d
+PY
+
+# (b) the backports-like suite as an extra source: only libbar-dev is left
+recipe "$T/r/needy-bpo.yaml" "$xsrc"
+st=0
+bpo deps --target-suites bookworm "$T/r/needy-bpo.yaml" >"$T/b.out" 2>"$T/b.err" || st=$?
+[ "$st" = 1 ] || { cat "$T/b.err"; fail "(b) exit $st, expected 1"; }
+grep -q "libbar-dev[^ ]* (>= 3): bookworm has none; bookworm-backports has none; newer has 3.0-1" "$T/b.err" ||
+	fail "(b) libbar-dev: $(cat "$T/b.err")"
+if grep -q "libfoo-dev.*(>= 2.4):" "$T/b.err"; then fail "(b) libfoo-dev still reported: $(cat "$T/b.err")"; fi
+
+# (c) a recipe patch drops libbar-dev: satisfiable, the patched source is checked
+dsc=$W/newer/pool/main/b/bpo-needy/bpo-needy_1.0-1.dsc
+(cd "$T" && dpkg-source -x "$dsc" x >/dev/null 2>&1)
+cp "$T/x/debian/control" "$T/control.orig"
+sed -i 's/, libbar-dev (>= 3)//' "$T/x/debian/control"
+(cd "$T" && diff -u --label a/debian/control --label b/debian/control control.orig x/debian/control \
+	>"$T/r/patches/relax-libbar.patch") || true
+grep -q '^-Build-Depends: libfoo-dev (>= 2.4), libbar-dev (>= 3)$' "$T/r/patches/relax-libbar.patch" ||
+	fail "(c) the patch was not made: $(cat "$T/r/patches/relax-libbar.patch")"
+recipe "$T/r/relaxed.yaml" "$xsrc
+patches:
+  - patches/relax-libbar.patch"
+bpo deps --target-suites bookworm "$T/r/relaxed.yaml" >"$T/c.out" 2>"$T/c.err" || { cat "$T/c.err"; fail "(c) not satisfiable"; }
+grep -q "^bpo-needy 1.0-1~bpo12+1: build dependencies satisfiable for bookworm$" "$T/c.out" ||
+	fail "(c) stdout: $(cat "$T/c.out")"
+grep -q "\[deps\] bpo-needy 1.0-1~bpo12+1: build dependencies satisfiable for bookworm from 2 suite(s)" "$T/c.err" ||
+	fail "(c) no verdict line: $(cat "$T/c.err")"
+
+# (d) bpo build stops in stage deps, before any chroot, with class dep-wait
+st=0
+bpo build --target-suites bookworm --no-publish --json "$T/r/needy.yaml" >"$T/d.json" 2>"$T/d.err" || st=$?
+[ "$st" = 1 ] || { cat "$T/d.err"; fail "(d) bpo build exit $st, expected 1"; }
+python3 - "$T/d.json" <<'PY' || fail "(d) JSON: $(cat "$T/d.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["stage"] == "deps" and r["class"] == "dep-wait" and r["build_log"] is None, r
+assert r["seconds"]["build"] == 0 and r["seconds"]["deps"] > 0, r
+assert "dep-wait: 2 build dependencies of bpo-needy 1.0-1~bpo12+1" in r["error"], r
+PY
+[ ! -e "$T/work/bpo-needy_1.0-1/result" ] || [ -z "$(ls -A "$T/work/bpo-needy_1.0-1/result")" ] ||
+	fail "(d) the build stage ran: $(ls "$T/work/bpo-needy_1.0-1/result")"
+echo "PASS: deps verdict"

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for depcheck.h: reading dose-builddebcheck's report. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "depcheck.h"
+
+/* dose-builddebcheck 7.0's output for painintheapt (trixie) on bookworm */
+static const char direct[] =
+	"output-version: 1.2\n"
+	"native-architecture: amd64\n"
+	"report:\n"
+	" -\n"
+	"  package: painintheapt\n"
+	"  version: 0.20220226-4\n"
+	"  architecture: all\n"
+	"  type: src\n"
+	"  status: broken\n"
+	"  reasons:\n"
+	"   -\n"
+	"    missing:\n"
+	"     pkg:\n"
+	"      package: painintheapt\n"
+	"      version: 0.20220226-4\n"
+	"      architecture: all\n"
+	"      type: src\n"
+	"      unsat-dependency: debhelper:amd64 (>= 13.11.6~)\n"
+	" \n"
+	"binary-packages: 63441\n"
+	"source-packages: 1\n"
+	"broken-packages: 1\n";
+
+/* a dependency of a build dependency, a conflict, and a repeated reason */
+static const char deep[] =
+	"report:\n"
+	" -\n"
+	"  package: foo\n"
+	"  type: src\n"
+	"  status: broken\n"
+	"  reasons:\n"
+	"   -\n"
+	"    missing:\n"
+	"     pkg:\n"
+	"      package: libbar-dev\n"
+	"      version: 1.0-1\n"
+	"      unsat-dependency: libbaz1 (>= 2) | libbaz2\n"
+	"     depchains:\n"
+	"      -\n"
+	"       depchain:\n"
+	"        -\n"
+	"         package: foo\n"
+	"         depends: libbar-dev\n"
+	"   -\n"
+	"    conflict:\n"
+	"     pkg1:\n"
+	"      package: foo\n"
+	"      unsat-conflict: oldtool\n"
+	"   -\n"
+	"    missing:\n"
+	"     pkg:\n"
+	"      package: libbar-dev\n"
+	"      unsat-dependency: libbaz1 (>= 2) | libbaz2\n";
+
+static void test_parse_direct(void **state)
+{
+	struct bpo_depcheck_result r;
+	(void)state;
+	bpo_depcheck_result_init(&r);
+	bpo_depcheck_parse_dose(direct, "painintheapt", &r);
+	assert_int_equal(r.n_unmet, 1);
+	assert_string_equal(r.unmet[0].relation, "debhelper:amd64 (>= 13.11.6~)");
+	assert_null(r.unmet[0].needed_by);
+	bpo_depcheck_result_destroy(&r);
+	/* nothing broken: nothing unmet */
+	bpo_depcheck_result_init(&r);
+	bpo_depcheck_parse_dose("report:\nbroken-packages: 0\n", "x", &r);
+	assert_int_equal(r.n_unmet, 0);
+	bpo_depcheck_parse_dose(NULL, "x", &r);
+	assert_int_equal(r.n_unmet, 0);
+	bpo_depcheck_result_destroy(&r);
+}
+
+static void test_parse_deep(void **state)
+{
+	struct bpo_depcheck_result r;
+	struct bpo_buf b;
+	(void)state;
+	bpo_depcheck_result_init(&r);
+	bpo_depcheck_parse_dose(deep, "foo", &r);
+	assert_int_equal(r.n_unmet, 2);
+	assert_string_equal(r.unmet[0].relation, "libbaz1 (>= 2) | libbaz2");
+	assert_string_equal(r.unmet[0].needed_by, "libbar-dev");
+	assert_string_equal(r.unmet[1].relation, "conflict: oldtool");
+	assert_null(r.unmet[1].needed_by);
+	bpo_buf_init(&b, 1u << 16);
+	bpo_depcheck_json(&r, &b);
+	assert_non_null(strstr(b.data, "\"satisfiable\":false"));
+	assert_non_null(strstr(b.data, "{\"relation\":\"libbaz1 (>= 2) | libbaz2\",\"needed_by\":"
+				       "\"libbar-dev\",\"explanation\":null}"));
+	bpo_buf_destroy(&b);
+	bpo_depcheck_result_destroy(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_direct),
+		cmocka_unit_test(test_parse_deep),
+	};
+	return cmocka_run_group_tests_name("depcheck", tests, NULL, NULL);
+}
