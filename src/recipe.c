@@ -49,7 +49,9 @@ static const char *const target_keys[] = {"release", "policy", "local-suffix", "
 static const char *const changelog_keys[] = {"text", "cves", "maintainer", NULL};
 static const char *const patch_keys[] = {"path", "url", "sha256", NULL};
 static const char *const build_keys[] = {"profiles", "extra-packages", "timeout", "arch",
-					 "extra-sources", NULL};
+					 "extra-sources", "relax", NULL};
+static const char *const relax_keys[] = {"drop", NULL};
+#define MAX_RELAX 64
 static const char *const xsource_keys[] = {"uri", "suite", "components", "keyring", NULL};
 static const char *const publish_keys[] = {"repo", "suite", "component", "key", NULL};
 static const char *const qa_keys[] = {"install", "upgrade", "lintian", "autopkgtest",
@@ -118,6 +120,12 @@ void bpo_recipe_destroy(struct bpo_recipe *r)
 		free(r->build.extra_sources[i].keyring);
 	}
 	free(r->build.extra_sources);
+	for (size_t i = 0; i < r->build.n_relax; i++) {
+		free(r->build.relax[i].name);
+		free(r->build.relax[i].op);
+		free(r->build.relax[i].version);
+	}
+	free(r->build.relax);
 	free(r->publish.repo);
 	free(r->publish.suite);
 	free(r->publish.component);
@@ -779,6 +787,69 @@ static int parse_xsource(struct parse *p, const yaml_node_t *m, struct bpo_recip
 	return 0;
 }
 
+/* build.relax: ["NAME", "NAME (OP VERSION)", {drop: NAME}] */
+static int parse_relax(struct parse *p, const yaml_node_t *list)
+{
+	const struct bpo_yaml *y = &p->y;
+	struct bpo_recipe *r = p->r;
+	if (!list || bpo_yaml_is_null(list))
+		return 0;
+	if (list->type != YAML_SEQUENCE_NODE)
+		return bpo_yaml_error(y, list, p->err, "build.relax: expected a list, found %s",
+				      bpo_yaml_node_kind(list));
+	size_t n = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+	if (n > MAX_RELAX)
+		return bpo_yaml_error(y, list, p->err, "build.relax: more than %d rules", MAX_RELAX);
+	r->build.relax = bpo_xcalloc(n + 1, sizeof(*r->build.relax));
+	for (yaml_node_item_t *it = list->data.sequence.items.start;
+	     it < list->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(&p->y.doc, *it);
+		struct bpo_recipe_relax *x = &r->build.relax[r->build.n_relax++];
+		const char *s;
+		x->line = (unsigned)item->start_mark.line + 1;
+		x->column = (unsigned)item->start_mark.column + 1;
+		if (item->type == YAML_MAPPING_NODE) {
+			if (bpo_yaml_check_keys(&p->y, item, relax_keys, "a build.relax rule",
+						p->err) < 0 ||
+			    !require(p, item, "drop", "a build.relax rule") ||
+			    field(p, item, "drop", "build.relax", valid_package, "a package name",
+				  &x->name) < 0)
+				return -1;
+			x->drop = true;
+			continue;
+		}
+		s = bpo_yaml_scalar(item);
+		if (!s)
+			return bpo_yaml_error(y, item, p->err, "build.relax: expected \"NAME\", "
+					      "\"NAME (OP VERSION)\" or {drop: NAME}, found %s",
+					      bpo_yaml_node_kind(item));
+		size_t nl = strcspn(s, " (");
+		x->name = bpo_xstrndup(s, nl);
+		const char *q = s + nl;
+		q += strspn(q, " ");
+		if (*q == '(') {
+			q++;
+			q += strspn(q, " ");
+			size_t on = strspn(q, "<>=");
+			x->op = bpo_xstrndup(q, on);
+			q += on;
+			q += strspn(q, " ");
+			size_t vn = strcspn(q, " )");
+			x->version = bpo_xstrndup(q, vn);
+			q += vn;
+			q += strspn(q, " ");
+			if (*q == ')')
+				q++;
+		}
+		if (!valid_package(x->name) || *q ||
+		    (x->op && (!bpo_version_op_valid(x->op) || !valid_version(x->version))))
+			return bpo_yaml_error(y, item, p->err, "build.relax: expected \"NAME\", "
+					      "\"NAME (OP VERSION)\" (OP one of << <= = >= >>) or "
+					      "{drop: NAME}, found '%.80s'", s);
+	}
+	return 0;
+}
+
 static int parse_build(struct parse *p, const yaml_node_t *m)
 {
 	struct bpo_recipe *r = p->r;
@@ -807,6 +878,8 @@ static int parse_build(struct parse *p, const yaml_node_t *m)
 			     &r->build.extra_packages, p->err) < 0 ||
 	    check_list(p, pkgs, r->build.extra_packages, valid_package, "build.extra-packages",
 		       "a package name") < 0)
+		return -1;
+	if (parse_relax(p, m && !bpo_yaml_is_null(m) ? bpo_yaml_get(&p->y, m, "relax") : NULL) < 0)
 		return -1;
 	if (!xs || bpo_yaml_is_null(xs))
 		return 0;
@@ -1114,6 +1187,23 @@ static void write_recipe(struct bpo_ywriter *w, const struct bpo_recipe *r, bool
 		bpo_ywriter_kstrv(w, "components", s->components);
 		bpo_ywriter_kv(w, "keyring", s->keyring);
 		bpo_ywriter_map_end(w);
+	}
+	bpo_ywriter_seq_end(w);
+	bpo_ywriter_key(w, "relax");
+	bpo_ywriter_seq_begin(w, r->build.n_relax == 0);
+	for (size_t i = 0; i < r->build.n_relax; i++) {
+		const struct bpo_recipe_relax *x = &r->build.relax[i];
+		if (x->drop) {
+			bpo_ywriter_map_begin(w);
+			bpo_ywriter_kv(w, "drop", x->name);
+			bpo_ywriter_map_end(w);
+		} else if (x->op) {
+			char *t = bpo_xasprintf("%s (%s %s)", x->name, x->op, x->version);
+			bpo_ywriter_str(w, t);
+			free(t);
+		} else {
+			bpo_ywriter_str(w, x->name);
+		}
 	}
 	bpo_ywriter_seq_end(w);
 	bpo_ywriter_map_end(w);

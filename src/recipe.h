@@ -43,6 +43,16 @@ struct bpo_recipe_apt_source {
 	char *keyring;     /* signed-by file (absolute), required */
 };
 
+/* build.relax: one rule on the source's Build-Depends(-Arch/-Indep):
+ * "NAME" drops the version of every relation on NAME, "NAME (OP VERSION)"
+ * replaces it, {drop: NAME} removes NAME from every relation. */
+struct bpo_recipe_relax {
+	char *name;
+	char *op, *version; /* both NULL: drop the version */
+	bool drop;
+	unsigned line, column; /* where the rule is, for "matches nothing" */
+};
+
 struct bpo_recipe {
 	char *file; /* as given */
 	char *dir;  /* directory of the recipe file (absolute) */
@@ -98,6 +108,8 @@ struct bpo_recipe {
 		char *arch;            /* or NULL: the host architecture */
 		struct bpo_recipe_apt_source *extra_sources;
 		size_t n_extra_sources;
+		struct bpo_recipe_relax *relax;
+		size_t n_relax;
 	} build;
 
 	struct {

@@ -426,6 +426,152 @@ out:
 	return ret;
 }
 
+/* One alternative of a relation with the rules of build.relax applied:
+ * NULL when a drop rule removes it; *hit[i] counts the rules that matched. */
+static char *relax_alt(const struct bpo_recipe *r, const char *alt, unsigned *hit,
+		       struct bpo_buf *note)
+{
+	size_t n = strcspn(alt, " :([<");
+	char *out = bpo_xstrdup(alt);
+	for (size_t i = 0; i < r->build.n_relax; i++) {
+		const struct bpo_recipe_relax *x = &r->build.relax[i];
+		if (strlen(x->name) != n || strncmp(alt, x->name, n) != 0)
+			continue;
+		hit[i]++;
+		if (x->drop) {
+			bpo_buf_printf(note, NULL, "%sdrop %s", note->len ? "; " : "", out);
+			free(out);
+			return NULL;
+		}
+		/* the version constraint "(...)": removed, or replaced */
+		char *open = strchr(out, '('), *close = open ? strchr(open, ')') : NULL;
+		char *head = open ? bpo_xstrndup(out, (size_t)(open - out)) : bpo_xstrdup(out);
+		const char *tail = close ? close + 1 : (open ? "" : "");
+		size_t hl = strlen(head);
+		while (hl && head[hl - 1] == ' ')
+			head[--hl] = '\0';
+		if (!open) {
+			/* no version yet: the name (and qualifiers) then the rest */
+			size_t nn = strcspn(out, " [<");
+			free(head);
+			head = bpo_xstrndup(out, nn);
+			tail = out + nn;
+		}
+		char *neu = x->op ? bpo_xasprintf("%s (%s %s)%s", head, x->op, x->version, tail)
+				  : bpo_xasprintf("%s%s", head, tail);
+		if (strcmp(neu, out) != 0)
+			bpo_buf_printf(note, NULL, "%s%s -> %s", note->len ? "; " : "", out, neu);
+		free(head);
+		free(out);
+		out = neu;
+	}
+	return out;
+}
+
+/* build.relax: the recipe's rules applied to debian/control's
+ * Build-Depends, -Arch and -Indep (the source paragraph), each changed field
+ * rewritten one relation a line; note says what changed ("a (>= 2) -> a;
+ * drop b"). A rule that matches nothing is an error at its line:col. */
+static int relax_build_depends(const struct bpo_recipe *r, const char *tree, const char *source,
+			       struct bpo_buf *note, struct bpo_error *err)
+{
+	static const char *const fields[] = {"Build-Depends", "Build-Depends-Arch",
+					     "Build-Depends-Indep"};
+	char *path = NULL;
+	struct bpo_buf in, out;
+	unsigned *hit = NULL;
+	int rc = -1;
+
+	if (r->build.n_relax == 0)
+		return 0;
+	path = bpo_path_join(tree, "debian/control");
+	hit = bpo_xcalloc(r->build.n_relax, sizeof(*hit));
+	bpo_buf_init(&in, BPO_MAX_CONTROL);
+	bpo_buf_init(&out, BPO_MAX_CONTROL * 2u);
+	if (bpo_file_read(path, BPO_MAX_CONTROL, &in, err) < 0)
+		goto out;
+	const char *p = in.data ? in.data : "", *end = p + in.len;
+	bool first_para = true;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		const char *field = NULL;
+		if (n == 0 || (n == strspn(p, " \t") && p[0] != '#'))
+			first_para = false;
+		for (size_t f = 0; first_para && f < 3 && !field; f++) {
+			size_t fl = strlen(fields[f]);
+			if (n > fl && strncasecmp(p, fields[f], fl) == 0 && p[fl] == ':')
+				field = fields[f];
+		}
+		if (!field) {
+			bpo_buf_append(&out, p, n + (eol ? 1 : 0), NULL);
+			p += n + (eol ? 1 : 0);
+			continue;
+		}
+		/* the value: this line's rest and its continuation lines */
+		struct bpo_buf val;
+		bpo_buf_init(&val, BPO_MAX_CONTROL);
+		bpo_buf_append(&val, p + strlen(field) + 1, n - strlen(field) - 1, NULL);
+		p += n + (eol ? 1 : 0);
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '#')) {
+			const char *e2 = memchr(p, '\n', (size_t)(end - p));
+			size_t n2 = e2 ? (size_t)(e2 - p) : (size_t)(end - p);
+			if (*p != '#') {
+				bpo_buf_puts(&val, " ", NULL);
+				bpo_buf_append(&val, p, n2, NULL);
+			}
+			p += n2 + (e2 ? 1 : 0);
+		}
+		bpo_buf_printf(&out, NULL, "%s:\n", field);
+		for (const char *g = val.data ? val.data : ""; *g;) {
+			size_t gl = strcspn(g, ",");
+			char *group = bpo_xstrndup(g, gl);
+			struct bpo_buf ng;
+			bpo_buf_init(&ng, 1u << 16);
+			for (const char *a = group; *a;) {
+				size_t al = strcspn(a, "|");
+				char *alt = bpo_xstrndup(a, al), *t = alt;
+				while (*t == ' ' || *t == '\t')
+					t++;
+				size_t tl = strlen(t);
+				while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+					t[--tl] = '\0';
+				char *kept = *t ? relax_alt(r, t, hit, note) : NULL;
+				if (kept)
+					bpo_buf_printf(&ng, NULL, "%s%s", ng.len ? " | " : "", kept);
+				free(kept);
+				free(alt);
+				a += al + (a[al] == '|');
+			}
+			if (ng.len)
+				bpo_buf_printf(&out, NULL, " %s,\n", ng.data);
+			bpo_buf_destroy(&ng);
+			free(group);
+			g += gl + (g[gl] == ',');
+		}
+		bpo_buf_destroy(&val);
+	}
+	for (size_t i = 0; i < r->build.n_relax; i++)
+		if (!hit[i]) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s:%u:%u: build.relax: '%s' matches no "
+				      "build dependency of %s (debian/control's Build-Depends, "
+				      "-Arch, -Indep)", r->file, r->build.relax[i].line,
+				      r->build.relax[i].column, r->build.relax[i].name, source);
+			goto out;
+		}
+	if (bpo_file_write_atomic(path, out.data, out.len, 0644, err) < 0)
+		goto out;
+	if (note->len)
+		bpo_info("relaxed the build dependencies: %s", note->data);
+	rc = 0;
+out:
+	free(path);
+	free(hit);
+	bpo_buf_destroy(&in);
+	bpo_buf_destroy(&out);
+	return rc;
+}
+
 /* Apply the recipe's patches to the tree (see source.h for the rules). */
 static int apply_patches(const struct bpo_recipe *r, const struct bpo_fetched *f,
 			 const char *tree, bool quilt, struct bpo_source_result *res,
@@ -559,9 +705,12 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	struct bpo_changelog_patch *clp = NULL;
 	const char *since = NULL;
 	bool tree_made = false;
+	struct bpo_buf relaxed;
+	char *relax_text = NULL;
 
 	bpo_fetched_init(&f);
 	bpo_dsc_init(&dsc);
+	bpo_buf_init(&relaxed, 1u << 16);
 	if (!o->dest || !*o->dest)
 		return bpo_error_set(err, BPO_E_USAGE, "no destination directory");
 	if (bpo_mkdir_p(o->dest, 0755, err) < 0)
@@ -682,8 +831,10 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		goto out;
 	tree_made = true;
 
-	/* 4. Patches. */
+	/* 4. Patches, then build.relax on debian/control. */
 	if (apply_patches(r, &f, res->tree, quilt, res, err) < 0)
+		goto out;
+	if (relax_build_depends(r, res->tree, f.source, &relaxed, err) < 0)
 		goto out;
 
 	/* 5. Changelog. */
@@ -699,11 +850,22 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 			clp[i] = (struct bpo_changelog_patch){res->patches[i].name,
 							      res->patches[i].description,
 							      res->patches[i].in_series};
+		/* the relaxed relations are a bullet of their own */
+		if (relaxed.len)
+			relax_text = bpo_xasprintf("%s\nRelax the build dependencies for %s: %s.",
+						   r->changelog.text ? r->changelog.text : "",
+						   r->target.release, relaxed.data);
+		if (relaxed.len && !r->changelog.text) {
+			free(relax_text);
+			relax_text = bpo_xasprintf("Rebuild for %s.\nRelax the build dependencies "
+						   "for %s: %s.", distribution, r->target.release,
+						   relaxed.data);
+		}
 		struct bpo_changelog_entry e = {
 			.source = f.source,
 			.version = res->version,
 			.distribution = distribution,
-			.text = r->changelog.text,
+			.text = relax_text ? relax_text : r->changelog.text,
 			.patches = clp,
 			.n_patches = res->n_patches,
 			.cves = (const char *const *)r->changelog.cves,
@@ -827,6 +989,8 @@ out:
 	free(distribution);
 	free(maintainer);
 	free(changelog);
+	free(relax_text);
+	bpo_buf_destroy(&relaxed);
 	free(tmp);
 	free(clp);
 	free(older);

@@ -57,6 +57,7 @@ group_of() {
 	source | target | changelog | build | publish | qa) echo "$1" ;;
 	patch) echo patches ;;
 	xsource) echo build/extra-sources ;;
+	relax) echo build/relax ;;
 	*) return 1 ;;
 	esac
 }

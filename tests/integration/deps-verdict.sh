@@ -118,6 +118,31 @@ grep -q "^bpo-needy 1.0-1~bpo12+1: build dependencies satisfiable for bookworm$"
 grep -q "\[deps\] bpo-needy 1.0-1~bpo12+1: build dependencies satisfiable for bookworm from 2 suite(s)" "$T/c.err" ||
 	fail "(c) no verdict line: $(cat "$T/c.err")"
 
+# (c2) the same with one line of YAML: build.relax drops libbar-dev and the
+# version of libfoo-dev (no extra source then); the changelog entry says so
+recipe "$T/r/relax.yaml" "build:
+  relax:
+    - libfoo-dev
+    - drop: libbar-dev"
+bpo deps --target-suites bookworm --work-dir "$T/w-relax" "$T/r/relax.yaml" >"$T/c2.out" 2>"$T/c2.err" ||
+	{ cat "$T/c2.err"; fail "(c2) build.relax: not satisfiable"; }
+grep -q "relaxed the build dependencies: libfoo-dev (>= 2.4) -> libfoo-dev; drop libbar-dev (>= 3)" "$T/c2.err" ||
+	fail "(c2) no note of what was relaxed: $(cat "$T/c2.err")"
+dsc2=$(ls "$T"/w-relax/source/*.dsc)
+grep -q '^Build-Depends: libfoo-dev$' "$dsc2" || fail "(c2) the .dsc's Build-Depends: $(grep Build-Depends "$dsc2")"
+(cd "$T" && dpkg-source -x "$dsc2" x2 >/dev/null 2>&1)
+dpkg-parsechangelog -l "$T/x2/debian/changelog" -S Changes |
+	grep -F 'Relax the build dependencies for bookworm: libfoo-dev (>= 2.4) ->' >/dev/null ||
+	fail "(c2) the changelog entry: $(dpkg-parsechangelog -l "$T/x2/debian/changelog" -S Changes)"
+# a rule that matches nothing: the recipe's line:col, exit 2
+recipe "$T/r/relax-bad.yaml" "build:
+  relax:
+    - libnosuch-dev"
+st=0
+bpo deps --target-suites bookworm "$T/r/relax-bad.yaml" >/dev/null 2>"$T/c3.err" || st=$?
+[ "$st" = 2 ] && grep -q "relax-bad.yaml:10:7: build.relax: 'libnosuch-dev' matches no build dependency of bpo-needy" "$T/c3.err" ||
+	fail "(c3) exit $st: $(cat "$T/c3.err")"
+
 # (d) bpo build stops in stage deps, before any chroot, with class dep-wait
 st=0
 bpo build --target-suites bookworm --no-publish --json "$T/r/needy.yaml" >"$T/d.json" 2>"$T/d.err" || st=$?

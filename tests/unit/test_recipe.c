@@ -177,6 +177,13 @@ static void assert_recipe_equal(const struct bpo_recipe *a, const struct bpo_rec
 	assert_opt_equal(a->publish.suite, b->publish.suite);
 	assert_opt_equal(a->publish.component, b->publish.component);
 	assert_opt_equal(a->publish.key, b->publish.key);
+	assert_int_equal(a->build.n_relax, b->build.n_relax);
+	for (size_t i = 0; i < a->build.n_relax; i++) {
+		assert_opt_equal(a->build.relax[i].name, b->build.relax[i].name);
+		assert_opt_equal(a->build.relax[i].op, b->build.relax[i].op);
+		assert_opt_equal(a->build.relax[i].version, b->build.relax[i].version);
+		assert_int_equal(a->build.relax[i].drop, b->build.relax[i].drop);
+	}
 	assert_opt_equal(a->newer.archive, b->newer.archive);
 	assert_opt_equal(a->newer.suite, b->newer.suite);
 	assert_opt_equal(a->newer.keyring, b->newer.keyring);
@@ -405,6 +412,20 @@ static const struct {
 	 "build: {extra-sources: [{uri: mirrors, suite: bookworm-backports}]}\n",
 	 "3:31: build.extra-sources.uri: expected \"mirror\" or an http:// or https:// URL, "
 	 "found 'mirrors'"},
+	/* build.relax */
+	{"source: {package: hello, suite: sid}\ntarget: {release: bookworm}\n"
+	 "build: {relax: [debhelper, 'debhelper-compat (= 12)', {drop: dh-sequence-x}]}\n",
+	 NULL},
+	{"source: {package: hello, suite: sid}\ntarget: {release: bookworm}\n"
+	 "build: {relax: ['debhelper (~ 12)']}\n",
+	 "3:17: build.relax: expected \"NAME\", \"NAME (OP VERSION)\" (OP one of << <= = >= >>) "
+	 "or {drop: NAME}, found 'debhelper (~ 12)'"},
+	{"source: {package: hello, suite: sid}\ntarget: {release: bookworm}\n"
+	 "build: {relax: [{remove: x}]}\n",
+	 "3:18: unknown key 'remove' in a build.relax rule; allowed: drop"},
+	{"source: {package: hello, suite: sid}\ntarget: {release: bookworm}\n"
+	 "build: {relax: debhelper}\n",
+	 "3:16: build.relax: expected a list, found a string"},
 	/* the newer release of the regression check */
 	{"source: {dsc: x.dsc, allow-unsigned: yes}\ntarget: {release: bookworm}\n"
 	 "qa: {newer-archive: mirror, newer-suite: trixie}\n",
