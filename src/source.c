@@ -850,17 +850,12 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 			clp[i] = (struct bpo_changelog_patch){res->patches[i].name,
 							      res->patches[i].description,
 							      res->patches[i].in_series};
-		/* the relaxed relations are a bullet of their own */
+		/* the relaxed relations are a bullet of their own (the recipe's
+		   text has its default from recipe.c) */
 		if (relaxed.len)
 			relax_text = bpo_xasprintf("%s\nRelax the build dependencies for %s: %s.",
 						   r->changelog.text ? r->changelog.text : "",
 						   r->target.release, relaxed.data);
-		if (relaxed.len && !r->changelog.text) {
-			free(relax_text);
-			relax_text = bpo_xasprintf("Rebuild for %s.\nRelax the build dependencies "
-						   "for %s: %s.", distribution, r->target.release,
-						   relaxed.data);
-		}
 		struct bpo_changelog_entry e = {
 			.source = f.source,
 			.version = res->version,
