@@ -35,6 +35,9 @@
 #include "log.h"
 #include "proc.h"
 
+/* the host name of every root (its own UTS namespace), as sbuild's "sbuild" */
+#define ROOT_HOSTNAME "bpo"
+
 /* ------------------------------------------------------------------ config */
 
 void bpo_chroot_conf_init(struct bpo_chroot_conf *c)
@@ -945,6 +948,48 @@ static void write_root_file(int efd, const char *merged, const struct bpo_chroot
 	free(p);
 }
 
+/* The root's host name resolves, as on a buildd and in sbuild's unshare
+ * mode ("127.0.1.1 sbuild" in /etc/hosts): test suites that look up their
+ * own host name (lsof's LTsock, anything calling gethostbyname(hostname))
+ * fail otherwise. The image's /etc/hosts is kept, the line added to the
+ * root's writable layer when it is missing. */
+static void hosts_entry(int efd, const char *merged)
+{
+	static const char base[] = "127.0.0.1\tlocalhost\n"
+				   "::1\t\tlocalhost ip6-localhost ip6-loopback\n";
+	static const char line[] = "127.0.1.1\t" ROOT_HOSTNAME "\n";
+	char *p = in_root(merged, "/etc/hosts");
+	struct bpo_buf b;
+	bool have = false;
+
+	bpo_buf_init(&b, 1u << 20);
+	struct stat st;
+	/* a symlink (a package's, in a layer) is not followed out of the root */
+	if (lstat(p, &st) < 0 || !S_ISREG(st.st_mode) || bpo_file_read(p, 1u << 20, &b, NULL) < 0) {
+		b.len = 0;
+		bpo_buf_append(&b, base, sizeof(base) - 1, NULL);
+	}
+	for (const char *q = b.data ? b.data : ""; *q && !have;) {
+		size_t n = strcspn(q, "\n");
+		char *l = bpo_xstrndup(q, n), *save = NULL;
+		char *w = strtok_r(l, " \t", &save);
+		if (w && *w != '#')
+			while ((w = strtok_r(NULL, " \t", &save)) && !have)
+				have = strcmp(w, ROOT_HOSTNAME) == 0;
+		free(l);
+		q += n + (q[n] == '\n');
+	}
+	if (!have) {
+		if (b.len && b.data[b.len - 1] != '\n')
+			bpo_buf_append(&b, "\n", 1, NULL);
+		bpo_buf_append(&b, line, sizeof(line) - 1, NULL);
+		struct bpo_chroot_file f = {"/etc/hosts", b.data, b.len, 0644};
+		write_root_file(efd, merged, &f);
+	}
+	bpo_buf_destroy(&b);
+	free(p);
+}
+
 /* pid 1 of the new pid namespace: build the root, run the command, reap. */
 static void __attribute__((noreturn)) ns_init(const struct bpo_ns *ns,
 					      const struct bpo_chroot_spec *s, int efd, int outfd,
@@ -993,9 +1038,10 @@ static void __attribute__((noreturn)) ns_init(const struct bpo_ns *ns,
 		}
 		bpo_buf_destroy(&rb);
 	}
+	hosts_entry(efd, merged);
 	for (size_t i = 0; i < s->n_files; i++)
 		write_root_file(efd, merged, &s->files[i]);
-	if (sethostname("bpo", 3) < 0)
+	if (sethostname(ROOT_HOSTNAME, strlen(ROOT_HOSTNAME)) < 0)
 		die(efd, "sethostname");
 	old = in_root(merged, "/.bpo-oldroot");
 	if (mkdir(old, 0700) < 0 && errno != EEXIST)

@@ -44,6 +44,15 @@ set -e
 ifs=$("$BPO" chroot exec bookworm --no-network -- /bin/sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "')
 [ "$ifs" = lo ] || fail "--no-network: interfaces are: $ifs"
 
+# the root's host name resolves (as in sbuild's unshare mode: test suites
+# look up their own host name, lsof's LTsock among them), localhost too
+hosts=$("$BPO" chroot exec bookworm --no-network -- /bin/sh -c \
+	'echo "name=$(hostname)"; getent hosts "$(hostname)"; getent hosts 127.0.0.1')
+echo "$hosts" | grep '^name=bpo$' >/dev/null || fail "the root's host name: $hosts"
+echo "$hosts" | grep -E '^127\.0\.1\.1[[:space:]]+bpo$' >/dev/null ||
+	fail "the root's host name does not resolve to 127.0.1.1: $hosts"
+echo "$hosts" | grep -E '^127\.0\.0\.1[[:space:]]+localhost' >/dev/null || fail "localhost does not resolve: $hosts"
+
 # --bind: read-write, at the given path; the root's changes are thrown away
 mkdir "$tmp/shared"
 echo from-host >"$tmp/shared/in"
