@@ -678,6 +678,26 @@ static int pin_extra_suites(struct ctx *c, const char *const *lower, const char 
 	int rc = -1;
 
 	bpo_buf_init(&prefs, 1u << 20);
+	/* the deps stage's decision (the solver on the indices) first */
+	for (size_t i = 0; i < c->o->n_pins; i++) {
+		const struct bpo_build_pin *pn = &c->o->pins[i];
+		bpo_buf_printf(&prefs, NULL, "%sExplanation: bpo: %s cannot satisfy %s "
+			       "(dose-builddebcheck)\nPackage: %s\nPin: version %s\n"
+			       "Pin-Priority: 990\n", prefs.len ? "\n" : "", c->o->release,
+			       pn->relation, pn->package, pn->version);
+		logf_line(c->log_fd, "== bpo: pinned %s %s from %s (Pin-Priority 990): %s cannot "
+			  "satisfy %s\n", pn->package, pn->version, pn->suite, c->o->release,
+			  pn->relation);
+		bpo_strv_push(&pinned, pn->package);
+	}
+	if (prefs.len) {
+		const struct bpo_chroot_file f = {"/etc/apt/preferences.d/bpo-extra", prefs.data,
+						  prefs.len, 0644};
+		const char *t[] = {"/bin/true", NULL};
+		int st = 0;
+		if (in_root(c, lower, 1, upper, false, false, NULL, t, &f, 1, NULL, 60, &st, err) < 0)
+			goto out;
+	}
 	for (int round = 0; round < MAX_PIN_ROUNDS; round++) {
 		struct bpo_buf sim;
 		struct bpo_strv argv = {0};
@@ -853,7 +873,7 @@ static void builddep_argv(struct ctx *c, const char *dsc_in, bool simulate, stru
 static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const struct bpo_dsc *d,
 		      const char *image_sha, struct bpo_error *err)
 {
-	const char *bd[4];
+	const char *bd[5];
 	size_t nbd = 0;
 	char key[65];
 	char *layers = NULL, *layer = NULL, *dupper = NULL, *dsc_in = NULL;
@@ -878,6 +898,14 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 		bpo_buf_printf(&xp, NULL, "%s%s", xp.len ? ", " : "", *x);
 	if (xp.len)
 		bd[nbd++] = xp.data;
+	/* so do the pins: the same sources with other pins are another layer */
+	struct bpo_buf pn;
+	bpo_buf_init(&pn, 65536);
+	for (size_t i = 0; i < c->o->n_pins; i++)
+		bpo_buf_printf(&pn, NULL, "%spin %s (= %s)", pn.len ? ", " : "",
+			       c->o->pins[i].package, c->o->pins[i].version);
+	if (pn.len)
+		bd[nbd++] = pn.data;
 	bpo_build_cache_key(image_sha, c->r->arch, c->o->type, c->o->profiles,
 			    c->o->extra_sources, c->o->n_extra_sources, bd, nbd, key);
 	layers = bpo_xasprintf("%s/chroots/layers", c->cfg->cache_dir);
@@ -1011,6 +1039,7 @@ out:
 	bpo_strv_destroy(&owned);
 	bpo_buf_destroy(&pk);
 	bpo_buf_destroy(&xp);
+	bpo_buf_destroy(&pn);
 	free(files);
 	free(dsc_in);
 	free(dupper);

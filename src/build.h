@@ -61,6 +61,13 @@ struct bpo_build_opts {
 	size_t n_extra_sources;
 	const char *const *extra_packages; /* NULL-terminated, installed with apt after
 					     the build dependencies (part of the layer), or NULL */
+	/* versions of the extra suites apt must take for the build dependencies
+	   (the deps stage's decision, depcheck.h): Pin-Priority 990 in the root;
+	   apt's simulation then pins what is still unmet, as without them */
+	const struct bpo_build_pin {
+		const char *package, *version, *suite, *relation;
+	} *pins;
+	size_t n_pins;
 	bool verbose;            /* stream the log to stderr */
 	bool no_cache;           /* do not use (or keep) a deps layer */
 };

@@ -22,6 +22,10 @@
 #define MAX_DOSE_OUTPUT (64u << 20)
 #define DOSE_TIMEOUT 1800u
 #define MAX_UNMET 200
+/* rounds of the pin decision (a pinned package's own dependencies may need
+   pins too) */
+#define MAX_PIN_ROUNDS 8
+#define MAX_PINS 200
 /* the name of a stanza that checks one relation of the source alone: dose
    stops at the first reason a source is broken, and every unmet relation is
    wanted */
@@ -42,6 +46,13 @@ void bpo_depcheck_result_destroy(struct bpo_depcheck_result *res)
 		free(res->unmet[i].explanation);
 	}
 	free(res->unmet);
+	for (size_t i = 0; i < res->n_pins; i++) {
+		free(res->pins[i].package);
+		free(res->pins[i].version);
+		free(res->pins[i].suite);
+		free(res->pins[i].relation);
+	}
+	free(res->pins);
 	bpo_strv_destroy(&res->suites);
 	memset(res, 0, sizeof(*res));
 }
@@ -400,12 +411,232 @@ static void explain(struct bpo_depcheck_unmet *u, const struct bpo_strv *labels,
 	bpo_buf_destroy(&b);
 }
 
+/* One stanza of a Packages text at p: its end, its Package and Version
+ * (pointers into the text, with lengths). */
+static const char *stanza(const char *p, const char *end, const char **name, size_t *nl,
+			  const char **ver, size_t *vl)
+{
+	const char *stop = memmem(p, (size_t)(end - p), "\n\n", 2);
+	if (!stop)
+		stop = end;
+	*name = *ver = NULL;
+	*nl = *vl = 0;
+	if ((size_t)(stop - p) > 9 && strncmp(p, "Package: ", 9) == 0) {
+		*name = p + 9;
+		*nl = strcspn(*name, "\n");
+	}
+	const char *v = memmem(p, (size_t)(stop - p), "\nVersion: ", 10);
+	if (v) {
+		*ver = v + 10;
+		*vl = strcspn(*ver, "\n");
+	}
+	return stop;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void bpo_depcheck_names(const char *data, struct bpo_strv *names)
+{
+	const char *p = data ? data : "", *end = p + strlen(p);
+	while (p < end) {
+		const char *name, *ver;
+		size_t nl, vl;
+		const char *stop = stanza(p, end, &name, &nl, &ver, &vl);
+		if (name && nl)
+			bpo_strv_push_owned(names, bpo_xstrndup(name, nl));
+		p = stop + (stop < end ? 2 : 0);
+		p += strspn(p, "\n");
+	}
+	if (names->n > 1)
+		qsort(names->v, names->n, sizeof(char *), cmp_str);
+}
+
+static bool have_name(const struct bpo_strv *sorted, const char *name)
+{
+	return sorted->n && bsearch(&name, sorted->v, sorted->n, sizeof(char *), cmp_str);
+}
+
+void bpo_depcheck_view(const char *const *extra_data, size_t n_extra,
+		       const struct bpo_strv *base_names, const struct bpo_depcheck_pin *pins,
+		       size_t n_pins, struct bpo_buf *out)
+{
+	for (size_t f = 0; f < n_extra; f++) {
+		const char *p = extra_data[f] ? extra_data[f] : "", *end = p + strlen(p);
+		while (p < end) {
+			const char *name, *ver;
+			size_t nl, vl;
+			const char *stop = stanza(p, end, &name, &nl, &ver, &vl);
+			if (name && nl) {
+				char *n = bpo_xstrndup(name, nl);
+				bool take = !have_name(base_names, n);
+				for (size_t i = 0; i < n_pins && !take; i++)
+					take = strcmp(pins[i].package, n) == 0 && ver &&
+					       strlen(pins[i].version) == vl &&
+					       strncmp(pins[i].version, ver, vl) == 0;
+				if (take) {
+					bpo_buf_append(out, p, (size_t)(stop - p), NULL);
+					bpo_buf_puts(out, "\n\n", NULL);
+				}
+				free(n);
+			}
+			p = stop + (stop < end ? 2 : 0);
+			p += strspn(p, "\n");
+		}
+	}
+}
+
+/* dose-builddebcheck on the Packages files and the Sources file: its report
+ * in out, its status in *st (0: all buildable, 1: some not). */
+static int run_dose(const struct bpo_depcheck_opts *o, const char *const *files, size_t n,
+		    const char *sources, struct bpo_buf *out, int *st, struct bpo_error *err)
+{
+	struct bpo_strv argv = {0};
+	int rc;
+
+	bpo_strv_push(&argv, "dose-builddebcheck");
+	bpo_strv_push_owned(&argv, bpo_xasprintf("--deb-native-arch=%s", o->arch));
+	if (o->profiles && *o->profiles)
+		bpo_strv_push_owned(&argv, bpo_xasprintf("--deb-profiles=%s", o->profiles));
+	bpo_strv_push(&argv, "--explain");
+	bpo_strv_push(&argv, "--failures");
+	bpo_strv_push(&argv, "--quiet");
+	for (size_t i = 0; i < n; i++)
+		bpo_strv_push(&argv, files[i]);
+	bpo_strv_push(&argv, sources);
+	bpo_strv_push_owned(&argv, NULL);
+	argv.n--;
+	struct bpo_proc_opts po = {.out = out, .log_fd = -1, .quiet_stderr = true,
+				   .timeout = DOSE_TIMEOUT};
+	rc = bpo_proc_run((const char *const *)argv.v, &po, st, err);
+	bpo_strv_destroy(&argv);
+	/* 0: every source buildable; 1: some are not; more: an error of its own */
+	if (rc == 0 && *st != 0 && *st != 1)
+		rc = bpo_error_set(err, BPO_E_FAIL, "dose-builddebcheck failed (status %d)", *st);
+	return rc;
+}
+
+/* The pins (depcheck.h): the base files plus a view of the extra files
+ * (what apt takes of them: their own packages and the pinned versions);
+ * each relation the solver finds unmet gets the highest version of an
+ * extra suite that satisfies it (its first alternative that one has). */
+static void decide_pins(const struct bpo_depcheck_opts *o, const struct bpo_strv *files,
+			const char *tmp, const char *sources, struct bpo_depcheck_result *res)
+{
+	size_t nb = o->n_base_lines, ne = files->n - nb;
+	struct bpo_strv names = {0};
+	char **extra = bpo_xcalloc(ne, sizeof(char *));
+	char *view = bpo_xasprintf("%s/Packages-view", tmp);
+	const char **argf = bpo_xcalloc(nb + 1, sizeof(char *));
+	size_t cap = 0;
+
+	for (size_t i = 0; i < nb; i++) {
+		struct bpo_buf b;
+		bpo_buf_init(&b, MAX_INDEX);
+		if (bpo_file_read(files->v[i], MAX_INDEX, &b, NULL) == 0 && b.data)
+			bpo_depcheck_names(b.data, &names);
+		bpo_buf_destroy(&b);
+		argf[i] = files->v[i];
+	}
+	argf[nb] = view;
+	for (size_t i = 0; i < ne; i++) {
+		struct bpo_buf b;
+		bpo_buf_init(&b, MAX_INDEX);
+		if (bpo_file_read(files->v[nb + i], MAX_INDEX, &b, NULL) == 0 && b.data)
+			extra[i] = bpo_buf_steal(&b, NULL);
+		bpo_buf_destroy(&b);
+	}
+	for (int round = 0; round < MAX_PIN_ROUNDS; round++) {
+		struct bpo_buf v, out;
+		struct bpo_depcheck_result r;
+		struct bpo_error e;
+		int st = 0;
+		bool added = false;
+
+		bpo_error_init(&e);
+		bpo_depcheck_result_init(&r);
+		bpo_buf_init(&v, MAX_INDEX);
+		bpo_buf_init(&out, MAX_DOSE_OUTPUT);
+		bpo_depcheck_view((const char *const *)extra, ne, &names, res->pins, res->n_pins, &v);
+		int wr = bpo_file_write_atomic(view, v.data ? v.data : "", v.len, 0644, &e);
+		bpo_buf_destroy(&v);
+		if (wr < 0 || run_dose(o, argf, nb + 1, sources, &out, &st, &e) < 0) {
+			bpo_verbose("[deps] the pins: %s", e.msg);
+			bpo_buf_destroy(&out);
+			break;
+		}
+		bpo_depcheck_parse_dose(out.data, o->dsc->source, &r);
+		bpo_buf_destroy(&out);
+		if (st == 0 && r.n_unmet == 0) {
+			res->pins_decided = true;
+			bpo_depcheck_result_destroy(&r);
+			break;
+		}
+		for (size_t u = 0; u < r.n_unmet; u++) {
+			const char *rel = r.unmet[u].relation;
+			if (strncmp(rel, "conflict: ", 10) == 0)
+				continue;
+			for (const char *p = rel; *p;) {
+				size_t n = strcspn(p, "|");
+				char *alt = bpo_xstrndup(p, n), *name, *op, *ver;
+				const char *suite = NULL;
+				char *best = NULL;
+				parse_alt(alt, &name, &op, &ver);
+				for (size_t i = 0; i < ne; i++) {
+					struct have h;
+					scan_packages(files->v[nb + i], name, op, ver, &h);
+					if (h.sat && (!best || bpo_version_compare_str(h.sat, best) > 0)) {
+						free(best);
+						best = bpo_xstrdup(h.sat);
+						suite = res->suites.v[nb + i];
+					}
+					have_free(&h);
+				}
+				bool dup = false;
+				for (size_t i = 0; best && i < res->n_pins && !dup; i++)
+					dup = strcmp(res->pins[i].package, name) == 0 &&
+					      strcmp(res->pins[i].version, best) == 0;
+				bool take = best && !dup && res->n_pins < MAX_PINS;
+				if (take) {
+					BPO_GROW(res->pins, cap, res->n_pins + 1);
+					res->pins[res->n_pins++] = (struct bpo_depcheck_pin){
+						bpo_xstrdup(name), best, bpo_xstrdup(suite),
+						bpo_xstrdup(rel)};
+					best = NULL;
+					added = true;
+				}
+				free(best);
+				free(alt);
+				free(name);
+				free(op);
+				free(ver);
+				if (take)
+					break;
+				p += n + (p[n] == '|');
+			}
+		}
+		bpo_depcheck_result_destroy(&r);
+		if (!added) {
+			bpo_verbose("[deps] the pins: the extra suites satisfy nothing more");
+			break;
+		}
+	}
+	for (size_t i = 0; i < ne; i++)
+		free(extra[i]);
+	free(extra);
+	free(argf);
+	free(view);
+	bpo_strv_destroy(&names);
+}
+
 int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opts *o,
 		     struct bpo_depcheck_result *res, struct bpo_error *err)
 {
 	double t0 = now_s();
 	char *tmp = NULL, *sources = NULL, *hint_files[2] = {NULL, NULL};
-	struct bpo_strv files = {0}, argv = {0};
+	struct bpo_strv files = {0};
 	struct bpo_buf src, out;
 	int rc = -1, st = 0;
 	const struct bpo_dsc *d = o->dsc;
@@ -475,29 +706,8 @@ int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opt
 	sources = bpo_xasprintf("%s/Sources", tmp);
 	if (bpo_file_write_atomic(sources, src.data, src.len, 0644, err) < 0)
 		goto out;
-	bpo_strv_push(&argv, "dose-builddebcheck");
-	bpo_strv_push_owned(&argv, bpo_xasprintf("--deb-native-arch=%s", o->arch));
-	if (o->profiles && *o->profiles)
-		bpo_strv_push_owned(&argv, bpo_xasprintf("--deb-profiles=%s", o->profiles));
-	bpo_strv_push(&argv, "--explain");
-	bpo_strv_push(&argv, "--failures");
-	bpo_strv_push(&argv, "--quiet");
-	for (size_t i = 0; i < files.n; i++)
-		bpo_strv_push(&argv, files.v[i]);
-	bpo_strv_push(&argv, sources);
-	bpo_strv_push_owned(&argv, NULL);
-	argv.n--;
-	{
-		struct bpo_proc_opts po = {.out = &out, .log_fd = -1, .quiet_stderr = true,
-					   .timeout = DOSE_TIMEOUT};
-		if (bpo_proc_run((const char *const *)argv.v, &po, &st, err) < 0)
-			goto out;
-	}
-	/* 0: every source buildable; 1: some are not; more: an error of its own */
-	if (st != 0 && st != 1) {
-		bpo_error_set(err, BPO_E_FAIL, "dose-builddebcheck failed (status %d)", st);
+	if (run_dose(o, (const char *const *)files.v, files.n, sources, &out, &st, err) < 0)
 		goto out;
-	}
 	bpo_depcheck_parse_dose(out.data, d->source, res);
 	res->satisfiable = st == 0 && res->n_unmet == 0;
 	if (!res->satisfiable && res->n_unmet == 0) {
@@ -524,6 +734,8 @@ int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opt
 	}
 	for (size_t i = 0; i < res->n_unmet; i++)
 		explain(&res->unmet[i], &res->suites, &files, o, hint_files);
+	if (res->satisfiable && o->n_base_lines > 0 && o->n_base_lines < files.n)
+		decide_pins(o, &files, tmp, sources, res);
 	rc = 0;
 out:
 	res->seconds = now_s() - t0;
@@ -534,10 +746,21 @@ out:
 	free(hint_files[0]);
 	free(hint_files[1]);
 	bpo_strv_destroy(&files);
-	bpo_strv_destroy(&argv);
 	bpo_buf_destroy(&src);
 	bpo_buf_destroy(&out);
 	return rc;
+}
+
+/* {"k0":"v0",...} (null for a NULL value), after a comma unless first */
+static void json_object(struct bpo_buf *out, bool first, const char *const *k,
+			const char *const *v, size_t n)
+{
+	bpo_buf_puts(out, first ? "{" : ",{", NULL);
+	for (size_t i = 0; i < n; i++) {
+		bpo_buf_printf(out, NULL, "%s\"%s\":", i ? "," : "", k[i]);
+		bpo_json_str(out, v[i], NULL);
+	}
+	bpo_buf_puts(out, "}", NULL);
 }
 
 void bpo_depcheck_json(const struct bpo_depcheck_result *res, struct bpo_buf *out)
@@ -551,13 +774,17 @@ void bpo_depcheck_json(const struct bpo_depcheck_result *res, struct bpo_buf *ou
 	}
 	bpo_buf_puts(out, "],\"unmet\":[", NULL);
 	for (size_t i = 0; i < res->n_unmet; i++) {
-		bpo_buf_puts(out, i ? ",{\"relation\":" : "{\"relation\":", NULL);
-		bpo_json_str(out, res->unmet[i].relation, NULL);
-		bpo_buf_puts(out, ",\"needed_by\":", NULL);
-		bpo_json_str(out, res->unmet[i].needed_by, NULL);
-		bpo_buf_puts(out, ",\"explanation\":", NULL);
-		bpo_json_str(out, res->unmet[i].explanation, NULL);
-		bpo_buf_puts(out, "}", NULL);
+		const char *k[] = {"relation", "needed_by", "explanation"};
+		const char *v[] = {res->unmet[i].relation, res->unmet[i].needed_by,
+				   res->unmet[i].explanation};
+		json_object(out, i == 0, k, v, 3);
+	}
+	bpo_buf_puts(out, "],\"pins\":[", NULL);
+	for (size_t i = 0; i < res->n_pins; i++) {
+		const char *k[] = {"package", "version", "suite", "relation"};
+		const char *v[] = {res->pins[i].package, res->pins[i].version, res->pins[i].suite,
+				   res->pins[i].relation};
+		json_object(out, i == 0, k, v, 4);
 	}
 	bpo_buf_puts(out, "]}", NULL);
 }

@@ -38,6 +38,12 @@ struct bpo_depcheck_opts {
 	   http(s):// or file:/DIR */
 	const char *const *apt_lines;
 	size_t n_lines;
+	/* the first n_base_lines are what apt takes by itself (the release, its
+	   -updates and -security); the rest are extra suites, whose versions apt
+	   takes (NotAutomatic ones, like a backports suite) only when pinned.
+	   When 0 < n_base_lines < n_lines and the verdict is satisfiable, the
+	   pins are decided (res->pins). */
+	size_t n_base_lines;
 	const char *default_keyring;
 	/* suites for the explanation only, not used to solve: the newer release,
 	   the target's backports suite when the build does not use it; each
@@ -57,10 +63,26 @@ struct bpo_depcheck_unmet {
 			      13.24.2 (source debhelper)" */
 };
 
+/* A version of an extra suite the build must take: the release (the base
+ * lines) cannot satisfy relation without it. */
+struct bpo_depcheck_pin {
+	char *package, *version;
+	char *suite;     /* the extra suite that has it */
+	char *relation;  /* the relation the release alone cannot satisfy */
+};
+
 struct bpo_depcheck_result {
 	bool satisfiable;
 	struct bpo_depcheck_unmet *unmet;
 	size_t n_unmet;
+	/* the pins, when asked (n_base_lines) and decided: the solver run on the
+	   base suites plus what apt would take of the extra suites (packages
+	   only they have, and the pinned versions), a pin added for each
+	   relation it finds unmet (the highest satisfying version of an extra
+	   suite), until nothing is unmet */
+	struct bpo_depcheck_pin *pins;
+	size_t n_pins;
+	bool pins_decided; /* false: the pins could not be decided (apt's rounds do) */
 	struct bpo_strv suites;  /* "SUITE" of each line checked, in order */
 	double seconds;
 };
@@ -73,10 +95,18 @@ void bpo_depcheck_result_destroy(struct bpo_depcheck_result *res);
 int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opts *o,
 		     struct bpo_depcheck_result *res, struct bpo_error *err);
 /* One JSON object: satisfiable, suites, seconds, unmet [{relation, needed_by,
- * explanation}]. */
+ * explanation}], pins [{package, version, suite, relation}]. */
 void bpo_depcheck_json(const struct bpo_depcheck_result *res, struct bpo_buf *out);
 /* dose-builddebcheck's YAML report: the unsatisfied relations (unit-tested). */
 void bpo_depcheck_parse_dose(const char *yaml, const char *source,
 			     struct bpo_depcheck_result *res);
+/* Write the stanzas of the extra suites' Packages files that apt would take
+ * with the pins: a package no base file has, or the pinned version (unit-
+ * tested). base_names: sorted package names of the base files. */
+void bpo_depcheck_view(const char *const *extra_data, size_t n_extra,
+		       const struct bpo_strv *base_names, const struct bpo_depcheck_pin *pins,
+		       size_t n_pins, struct bpo_buf *out);
+/* The sorted, unique package names of a Packages text, appended to names. */
+void bpo_depcheck_names(const char *data, struct bpo_strv *names);
 
 #endif

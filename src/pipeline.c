@@ -466,7 +466,7 @@ static char *profiles_csv(const struct bpo_recipe *r)
  * that cannot run is a warning: apt in the root decides then. */
 static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, const char *dsc,
 		      const struct bpo_strv *extra, struct bpo_pipeline_result *res,
-		      struct bpo_error *err)
+		      struct bpo_depcheck_result *dr_out, struct bpo_error *err)
 {
 	struct bpo_chroot_conf conf;
 	struct bpo_dsc d;
@@ -495,13 +495,14 @@ static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, 
 			bpo_strv_push_owned(&lines, bpo_xstrndup(p, n));
 		p += n + (p[n] == '\n');
 	}
+	size_t n_base = lines.n;
 	for (size_t i = 0; i < extra->n; i++)
 		bpo_strv_push(&lines, extra->v[i]);
 	profiles = profiles_csv(r);
 	struct bpo_depcheck_opts dop = {
 		.dsc = &d, .arch = arch, .profiles = profiles,
 		.apt_lines = (const char *const *)lines.v, .n_lines = lines.n,
-		.default_keyring = conf.keyring,
+		.n_base_lines = n_base, .default_keyring = conf.keyring,
 	};
 	/* where a satisfying version lives: the target's backports suite on the
 	   mirror when the build does not use it, the newer release (as qa's
@@ -545,6 +546,16 @@ static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, 
 		bpo_info("[deps] %s %s: build dependencies satisfiable for %s from %zu suite(s) "
 			 "(dose-builddebcheck, %.1f s)", d.source, d.version, r->target.release,
 			 dr.suites.n, dr.seconds);
+		for (size_t i = 0; i < dr.n_pins; i++)
+			bpo_info("[deps] %s: %s cannot satisfy it; %s has %s %s: pinned",
+				 dr.pins[i].relation, r->target.release, dr.pins[i].suite,
+				 dr.pins[i].package, dr.pins[i].version);
+		if (!dr.pins_decided && extra->n)
+			bpo_verbose("[deps] the pins of the extra suites were not decided: apt's "
+				    "simulation decides");
+		/* the caller's: the pins go on to the build */
+		*dr_out = dr;
+		bpo_depcheck_result_init(&dr);
 		goto out;
 	}
 	for (size_t i = 0; i < dr.n_unmet; i++)
@@ -609,6 +620,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	struct bpo_resolved rv;
 	struct bpo_source_result src;
 	struct bpo_build_result br;
+	struct bpo_depcheck_result deps;
 	struct bpo_repo *repo_h = NULL;
 	char *work = NULL, *src_dir = NULL, *result_dir = NULL;
 	struct bpo_strv extra;
@@ -624,6 +636,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	bpo_resolved_init(&rv);
 	bpo_source_result_init(&src);
 	bpo_build_result_init(&br);
+	bpo_depcheck_result_init(&deps);
 	memset(&extra, 0, sizeof(extra));
 	res->recipe = bpo_xstrdup(r->file);
 	res->repo = repo && !o->no_publish ? bpo_xstrdup(repo) : NULL;
@@ -703,7 +716,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	progress(res, BPO_STAGE_DEPS);
 	t = now_s();
 	repo_line = extra_sources(r, cfg, res->repo ? repo : NULL, suite, comp, &extra);
-	if (deps_stage(r, cfg, src.dsc, &extra, res, &err) < 0) {
+	if (deps_stage(r, cfg, src.dsc, &extra, res, &deps, &err) < 0) {
 		fail_at(res, BPO_STAGE_DEPS, &err);
 		goto out;
 	}
@@ -731,7 +744,14 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		.extra_packages = (const char *const *)r->build.extra_packages,
 		.verbose = o->verbose,
 	};
+	struct bpo_build_pin *pins = bpo_xcalloc(deps.n_pins + 1, sizeof(*pins));
+	for (size_t i = 0; i < deps.n_pins; i++)
+		pins[i] = (struct bpo_build_pin){deps.pins[i].package, deps.pins[i].version,
+						 deps.pins[i].suite, deps.pins[i].relation};
+	bo.pins = pins;
+	bo.n_pins = deps.n_pins;
 	int brc = bpo_build_run(cfg, &bo, &br, &err);
+	free(pins);
 	free(profiles);
 	if (br.log_path) {
 		free(res->build_log);
@@ -814,6 +834,7 @@ out:
 	free(result_dir);
 	free(work);
 	bpo_build_result_destroy(&br);
+	bpo_depcheck_result_destroy(&deps);
 	bpo_source_result_destroy(&src);
 	bpo_resolved_destroy(&rv);
 	return res->exit_code;

@@ -4,7 +4,8 @@
 # has is installed from it (its signed-by key copied into the root), and the
 # same archive with a key that did not sign it is refused in phase deps; a
 # NotAutomatic suite gives a build dependency only it satisfies (pinned), and
-# only that one; an expired suite is refused by the root's apt unless
+# only that one (as a recipe: the deps stage's solver decides the pin); an
+# expired suite is refused by the root's apt unless
 # bpo.conf's archives relaxes its Valid-Until.
 set -euo pipefail
 . "$BPO_SRCDIR/tests/integration/chroot-lib.bash"
@@ -109,6 +110,48 @@ grep -q 'hello (= 2.11-1)' "$bi" || fail "hello is not the extra suite's 2.11-1:
 grep -q ' sl (= 5\.' "$bi" || fail "sl is not bookworm's: $(grep -o ' sl (= [^)]*)' "$bi")"
 grep -q 'hello (>= 2.11): bookworm has 2.10-3; bpo-na has 2.11-1: pinned' "$tmp/err" ||
 	fail "the pin is not reported: $(grep deps "$tmp/err")"
+# the same as a recipe: the deps stage's solver decides the pin before the
+# chroot (deps.pins in --json, "bookworm cannot satisfy" in bpo.log), and
+# apt's simulation in the root finds nothing left to pin
+cat >"$tmp/na.yaml" <<EOF
+source:
+  dsc: $tmp/src2/bpo-hello_1.0.dsc
+  allow-unsigned: true
+target:
+  release: bookworm
+build:
+  extra-sources:
+    - uri: $HTTPD_URL
+      suite: bpo-na
+      keyring: $tmp/key/keyring.gpg
+qa:
+  install: skip
+  upgrade: skip
+  lintian: skip
+  autopkgtest: skip
+  regression: skip
+EOF
+DEBFULLNAME="bpo tests" DEBEMAIL=tests@example.invalid \
+	"$BPO" build "$tmp/na.yaml" --no-publish --work-dir "$tmp/w-na" --json \
+	>"$tmp/na.json" 2>"$tmp/err" || { cat "$tmp/err"; fail "recipe with a NotAutomatic extra suite: build failed"; }
+python3 - "$tmp/na.json" <<'PY' || fail "the recipe build's JSON: $(cat "$tmp/na.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["exit"] == 0, r
+pins = [(p["package"], p["version"], p["suite"]) for p in r["deps"]["pins"]]
+assert pins == [("hello", "2.11-1", "bpo-na")], pins
+PY
+log=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["build_log"])' "$tmp/na.json")
+grep -q '^== bpo: pinned hello 2.11-1 from bpo-na (Pin-Priority 990): bookworm cannot satisfy hello' "$log" ||
+	fail "bpo.log does not record the solver's pin: $(grep -i pin "$log")"
+if grep -q 'bookworm has 2.10-3; bpo-na has 2.11-1: pinned' "$tmp/err"; then
+	fail "apt's simulation still had to pin hello: the solver's pin was not used"
+fi
+bi=$(find "$tmp/w-na" -name "bpo-hello_*_$arch.buildinfo" | head -n 1)
+[ -n "$bi" ] || fail "no .buildinfo under $tmp/w-na"
+grep -q 'hello (= 2.11-1)' "$bi" || fail "recipe: hello is not the extra suite's 2.11-1"
+grep -q ' sl (= 5\.' "$bi" || fail "recipe: sl is not bookworm's"
+
 # nothing satisfies it: the message names what each suite has
 sed -i 's/hello (>= 2.11)/hello (>= 3)/' "$tmp/src2/bpo-hello/debian/control"
 (cd "$tmp/src2" && dpkg-source -q -b bpo-hello >/dev/null 2>&1)

@@ -9,7 +9,11 @@
 # suite has and the newer release's source; (b) the backports suite as an
 # extra source: only libbar-dev is left; (c) a recipe patch that relaxes
 # libbar-dev: satisfiable (the check reads the patched source); (d) bpo build
-# stops in stage deps with class dep-wait before any chroot.
+# stops in stage deps with class dep-wait before any chroot; (e) the pins the
+# build takes from the NotAutomatic suite are the solver's: only for what the
+# release cannot satisfy (a relation and, transitively, the dependency of a
+# pinned package), never for what the release satisfies or what only the
+# extra suite has (apt takes that by itself).
 set -euo pipefail
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 command -v dose-builddebcheck >/dev/null || skip "dose-builddebcheck missing"
@@ -22,13 +26,20 @@ key=$T/key/keyring.gpg
 W=$T/www
 
 # the old release: build-essential and fakeroot (every root has them), an old libfoo-dev
-for p in build-essential:12.9 fakeroot:1.31-1.2 libfoo-dev:2.2-1; do
+for p in build-essential:12.9 fakeroot:1.31-1.2 libfoo-dev:2.2-1 libfoo2:2.2-1 libbaz-dev:1.0-1 \
+	libqux-dev:1.0-1; do
 	archive_deb "$W/old" "${p%%:*}" "${p#*:}" all
 done
 archive_indices "$W/old" bookworm
 archive_sign "$W/old" bookworm "$T/key"
 # the backports-like suite: the newer libfoo-dev
 ARCHIVE_DEB_SOURCE=libfoo archive_deb "$W/bpo" libfoo-dev 2.4-1~bpo12+1 all
+# for (e): libqux-dev's newer version needs libfoo2's newer one; a newer
+# libbaz-dev the release's satisfies; libnew-dev, only here
+ARCHIVE_DEB_SOURCE=libfoo archive_deb "$W/bpo" libfoo2 2.4-1~bpo12+1 all
+ARCHIVE_DEB_DEPENDS="libfoo2 (>= 2.4)" archive_deb "$W/bpo" libqux-dev 2.0-1~bpo12+1 all
+archive_deb "$W/bpo" libbaz-dev 1.5-1~bpo12+1 all
+archive_deb "$W/bpo" libnew-dev 1.0-1~bpo12+1 all
 ARCHIVE_NOT_AUTOMATIC=yes archive_indices "$W/bpo" bookworm-backports
 archive_sign "$W/bpo" bookworm-backports "$T/key"
 # the newer suite: the sources to backport, and both libraries
@@ -36,6 +47,8 @@ ARCHIVE_BUILD_DEPENDS="libfoo-dev (>= 2.4), libbar-dev (>= 3)" \
 	archive_source "$W/newer" bpo-needy 1.0-1 quilt >/dev/null
 ARCHIVE_DEB_SOURCE=libfoo archive_deb "$W/newer" libfoo-dev 2.4-1 all
 ARCHIVE_DEB_SOURCE=libbar archive_deb "$W/newer" libbar-dev 3.0-1 all
+ARCHIVE_BUILD_DEPENDS="libqux-dev (>= 2), libbaz-dev, libnew-dev, libfoo2" \
+	archive_source "$W/newer" bpo-pinny 1.0-1 quilt >/dev/null
 archive_indices "$W/newer" newer
 archive_sign "$W/newer" newer "$T/key"
 httpd_start "$W"
@@ -52,10 +65,10 @@ printf 'mirror: %s/old\nkeyring: %s\nwork-dir: %s/work\ncache-dir: %s/cache\n' \
 	"$HTTPD_URL" "$key" "$T" "$T" >"$T/bpo.conf"
 export BPO_CHROOT_DIR=$T/chroot DEBFULLNAME="bpo tests" DEBEMAIL="tests@example.invalid"
 bpo() { "$BPO" --config "$T/bpo.conf" "$@"; }
-recipe() { # FILE [EXTRA-YAML]
+recipe() { # FILE [EXTRA-YAML] [SOURCE]
 	cat >"$1" <<EOF
 source:
-  package: bpo-needy
+  package: ${3:-bpo-needy}
   archive: $HTTPD_URL/newer
   suite: newer
   keyring: $key
@@ -156,4 +169,28 @@ assert "dep-wait: 2 build dependencies of bpo-needy 1.0-1~bpo12+1" in r["error"]
 PY
 [ ! -e "$T/work/bpo-needy_1.0-1/result" ] || [ -z "$(ls -A "$T/work/bpo-needy_1.0-1/result")" ] ||
 	fail "(d) the build stage ran: $(ls "$T/work/bpo-needy_1.0-1/result")"
+# (e) the pins: libqux-dev (>= 2) and, for it, libfoo2 (>= 2.4) from the
+# backports-like suite; libbaz-dev and libfoo2 as relations of their own are
+# the release's (no pin for them), libnew-dev is only there (no pin needed)
+recipe "$T/r/pinny.yaml" "$xsrc" bpo-pinny
+bpo deps --target-suites bookworm --json "$T/r/pinny.yaml" >"$T/e.json" 2>"$T/e.err" ||
+	{ cat "$T/e.err"; fail "(e) not satisfiable"; }
+python3 - "$T/e.json" <<'PY' || fail "(e) JSON: $(cat "$T/e.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))["deps"]
+assert d["satisfiable"] is True, d
+pins = sorted((p["package"], p["version"], p["suite"]) for p in d["pins"])
+assert pins == [("libfoo2", "2.4-1~bpo12+1", "bookworm-backports"),
+                ("libqux-dev", "2.0-1~bpo12+1", "bookworm-backports")], pins
+rel = {p["package"]: p["relation"] for p in d["pins"]}
+assert rel["libqux-dev"].startswith("libqux-dev") and "(>= 2)" in rel["libqux-dev"], rel
+assert rel["libfoo2"].startswith("libfoo2") and "(>= 2.4)" in rel["libfoo2"], rel
+PY
+grep -q "\[deps\] libqux-dev[^ ]* (>= 2): bookworm cannot satisfy it; bookworm-backports has libqux-dev 2.0-1~bpo12+1: pinned" "$T/e.err" ||
+	fail "(e) the pin is not reported: $(cat "$T/e.err")"
+# (c): the one relation the release cannot satisfy, libfoo-dev (>= 2.4), is the one pin
+bpo deps --target-suites bookworm --json "$T/r/relaxed.yaml" >"$T/c.json" 2>/dev/null ||
+	fail "(c) --json failed"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["deps"]; assert d["pins"] == [{"package": "libfoo-dev", "version": "2.4-1~bpo12+1", "suite": "bookworm-backports", "relation": d["pins"][0]["relation"]}], d' \
+	"$T/c.json" || fail "(c) pins: $(cat "$T/c.json")"
 echo "PASS: deps verdict"

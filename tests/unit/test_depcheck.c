@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for depcheck.h: reading dose-builddebcheck's report. */
+/* Unit tests for depcheck.h: reading dose-builddebcheck's report; the view
+ * of the extra suites that the pin decision gives the solver. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -110,11 +111,48 @@ static void test_parse_deep(void **state)
 	bpo_depcheck_result_destroy(&r);
 }
 
+/* what apt takes of an extra suite: packages the base lacks, and pinned
+ * versions; not a newer version of a base package that is not pinned */
+static void test_view(void **state)
+{
+	(void)state;
+	static const char base[] = "Package: libfoo2\nVersion: 2.2-1\n\n"
+				   "Package: libbaz-dev\nVersion: 1.0-1\n\n"
+				   "Package: build-essential\nVersion: 12.9\n";
+	static const char extra[] = "Package: libfoo2\nVersion: 2.4-1\nArchitecture: all\n\n"
+				    "Package: libbaz-dev\nVersion: 1.5-1\n\n\n"
+				    "Package: libnew-dev\nVersion: 1.0-1\nDepends: libfoo2\n\n"
+				    "Package: libfoo2\nVersion: 2.3-1\n";
+	struct bpo_strv names = {0};
+	struct bpo_buf out;
+	const char *ex[] = {extra};
+
+	bpo_depcheck_names(base, &names);
+	assert_int_equal(names.n, 3);
+	assert_string_equal(names.v[0], "build-essential");
+	assert_string_equal(names.v[1], "libbaz-dev");
+	assert_string_equal(names.v[2], "libfoo2");
+
+	bpo_buf_init(&out, 1u << 20);
+	bpo_depcheck_view(ex, 1, &names, NULL, 0, &out);
+	assert_string_equal(out.data, "Package: libnew-dev\nVersion: 1.0-1\nDepends: libfoo2\n\n");
+
+	char p0[] = "libfoo2", p1[] = "2.4-1", p2[] = "bpo", p3[] = "libfoo2 (>= 2.4)";
+	struct bpo_depcheck_pin pin = {p0, p1, p2, p3};
+	out.len = 0;
+	bpo_depcheck_view(ex, 1, &names, &pin, 1, &out);
+	assert_string_equal(out.data, "Package: libfoo2\nVersion: 2.4-1\nArchitecture: all\n\n"
+				      "Package: libnew-dev\nVersion: 1.0-1\nDepends: libfoo2\n\n");
+	bpo_buf_destroy(&out);
+	bpo_strv_destroy(&names);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_direct),
 		cmocka_unit_test(test_parse_deep),
+		cmocka_unit_test(test_view),
 	};
 	return cmocka_run_group_tests_name("depcheck", tests, NULL, NULL);
 }

@@ -21,7 +21,8 @@
 # default now), ARCHIVE_VALID_UNTIL (epoch seconds; unset = no Valid-Until),
 # ARCHIVE_BY_HASH=yes (also write by-hash/SHA256 copies, say Acquire-By-Hash);
 # read by archive_source: ARCHIVE_BUILD_DEPENDS (default debhelper-compat (= 13));
-# by archive_deb: ARCHIVE_DEB_SOURCE (a Source: field).
+# by archive_deb: ARCHIVE_DEB_SOURCE (a Source: field), ARCHIVE_DEB_DEPENDS (a
+# Depends: field).
 # Needs: gpg, dpkg-source, dpkg-deb, apt-ftparchive (apt-utils), xz, gzip, python3.
 # Every gpg call uses the key directory's own GNUPGHOME: never the user's.
 
@@ -118,6 +119,7 @@ Maintainer: bpo tests <tests@example.invalid>
 Description: test binary $name
 CTRL
 	[ -n "${ARCHIVE_DEB_SOURCE:-}" ] && echo "Source: $ARCHIVE_DEB_SOURCE" >>"$work/DEBIAN/control"
+	[ -n "${ARCHIVE_DEB_DEPENDS:-}" ] && echo "Depends: $ARCHIVE_DEB_DEPENDS" >>"$work/DEBIAN/control"
 	dpkg-deb --root-owner-group -Zgzip -b "$work" "$pool/${name}_${version#*:}_$arch.deb" >/dev/null
 	rm -rf "$work"
 }
