@@ -687,6 +687,9 @@ struct qctx {
 	char *indir;               /* tmp/in: the verified build, bound at IN_ROOT */
 	char *unpacked;            /* the image */
 	char *tools;               /* the tools layer's upper dir, or NULL until made */
+	char *lists;               /* tmp/lists: apt-get update's result on the image,
+				      a lower layer of the install and upgrade roots
+				      (one update for both), or NULL until made */
 	char *changes_name;
 	char *dsc_name;            /* NULL when no .dsc came with the build */
 	bool has_tests;            /* the .dsc says Testsuite: autopkgtest */
@@ -913,6 +916,34 @@ static char *root_dir(struct qctx *c, const char *name)
 	return bpo_path_join(c->tmp, name);
 }
 
+/* The install and upgrade roots' lowers, top first: the apt lists (when
+ * made) over the image; the same for every mount of one upper. */
+static size_t root_lowers(struct qctx *c, const char **lower)
+{
+	size_t n = 0;
+	if (c->lists)
+		lower[n++] = c->lists;
+	lower[n++] = c->unpacked;
+	return n;
+}
+
+/* apt-get update once for the install and upgrade checks (c->lists). */
+static int lists_ready(struct qctx *c, struct bpo_qa_result *r, struct bpo_error *err)
+{
+	const char *lower[1] = {c->unpacked};
+	if (c->lists)
+		return 0;
+	char *dir = root_dir(c, "lists");
+	if (apt_update(c, lower, 1, dir, r, err) < 0) {
+		if (bpo_path_exists(dir))
+			bpo_ns_rm_rf(&c->ns, dir, NULL);
+		free(dir);
+		return -1;
+	}
+	c->lists = dir;
+	return 0;
+}
+
 static bool is_pkg(struct qctx *c, const char *name)
 {
 	return strv_has(&c->rep->packages, name);
@@ -947,7 +978,8 @@ static void apt_argv(struct bpo_strv *argv, const char *verb)
 /* install: apt-get install ./x.deb ... in a fresh root. */
 static void check_install(struct qctx *c, struct bpo_qa_result *r)
 {
-	const char *lower[1] = {c->unpacked};
+	const char *lower[2];
+	size_t nl = 0;
 	char *upper = root_dir(c, "install");
 	struct bpo_strv argv = {0};
 	struct bpo_buf out;
@@ -958,13 +990,14 @@ static void check_install(struct qctx *c, struct bpo_qa_result *r)
 	bpo_buf_init(&out, MAX_TOOL_OUTPUT);
 	bpo_info("[install] apt-get install of %zu package(s) in a fresh %s root", c->debs.n,
 		 c->o->release);
-	if (apt_update(c, lower, 1, upper, r, &e) < 0) {
+	if (lists_ready(c, r, &e) < 0) {
 		check_error(r, &e);
 		goto out;
 	}
+	nl = root_lowers(c, lower);
 	apt_argv(&argv, "install");
 	push_debs(c, &argv, NULL);
-	if (in_root(c, lower, 1, upper, true, false, (const char *const *)argv.v, &out,
+	if (in_root(c, lower, nl, upper, true, false, (const char *const *)argv.v, &out,
 		    APT_TIMEOUT, &st, &e) < 0) {
 		check_error(r, &e);
 		goto out;
@@ -989,12 +1022,13 @@ out:
 static int upgrade_step(struct qctx *c, const char *upper, const char *step, const char *cls,
 			struct bpo_strv *argv, struct bpo_qa_result *r, struct bpo_error *e)
 {
-	const char *lower[1] = {c->unpacked};
+	const char *lower[2];
+	size_t nl = root_lowers(c, lower);
 	struct bpo_buf out;
 	int st = 0, rc = -1;
 
 	bpo_buf_init(&out, MAX_TOOL_OUTPUT);
-	if (in_root(c, lower, 1, upper, true, false, (const char *const *)argv->v, &out,
+	if (in_root(c, lower, nl, upper, true, false, (const char *const *)argv->v, &out,
 		    APT_TIMEOUT, &st, e) < 0) {
 		check_error(r, e);
 		goto out;
@@ -1068,7 +1102,8 @@ static void protected_add(const char *out, const char *want, struct bpo_strv *se
 static int query_root(struct qctx *c, const char *upper, const char *const *args,
 		      const struct bpo_strv *names, struct bpo_buf *out, struct bpo_qa_result *r)
 {
-	const char *lower[1] = {c->unpacked};
+	const char *lower[2];
+	size_t nl = root_lowers(c, lower);
 	struct bpo_strv argv = {0};
 	struct bpo_error e;
 	int st = 0, rc;
@@ -1078,7 +1113,7 @@ static int query_root(struct qctx *c, const char *upper, const char *const *args
 	for (size_t i = 0; i < names->n; i++)
 		bpo_strv_push(&argv, names->v[i]);
 	bpo_buf_reset(out);
-	rc = in_root(c, lower, 1, upper, false, false, (const char *const *)argv.v, out, 600, &st,
+	rc = in_root(c, lower, nl, upper, false, false, (const char *const *)argv.v, out, 600, &st,
 		     &e);
 	if (rc < 0)
 		check_error(r, &e);
@@ -1099,7 +1134,8 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 	static const char *const base_args[] = {
 		"/usr/bin/dpkg-query", "-W", "-f",
 		"${Package} ${Essential}\n${Package} ${Priority}\n", NULL};
-	const char *lower[1] = {c->unpacked};
+	const char *lower[2];
+	size_t nl = 0;
 	char *upper = root_dir(c, "upgrade");
 	struct bpo_strv argv = {0}, have = {0}, left_out = {0}, names = {0}, protect = {0};
 	size_t n_down = 0;
@@ -1128,10 +1164,11 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 		goto out;
 	}
 	bpo_info("[upgrade] release version, backport, remove, purge of %zu package(s)", names.n);
-	if (apt_update(c, lower, 1, upper, r, &e) < 0) {
+	if (lists_ready(c, r, &e) < 0) {
 		check_error(r, &e);
 		goto out;
 	}
+	nl = root_lowers(c, lower);
 	if (query_root(c, upper, policy_args, &names, &out, r) < 0)
 		goto out;
 	bpo_qa_parse_policy(out.data, &have);
@@ -1202,7 +1239,7 @@ static void check_upgrade(struct qctx *c, struct bpo_qa_result *r,
 	for (size_t i = 0; i < names.n; i++)
 		bpo_strv_push(&argv, names.v[i]);
 	bpo_buf_reset(&out);
-	if (in_root(c, lower, 1, upper, false, false, (const char *const *)argv.v, &out, 600, &st,
+	if (in_root(c, lower, nl, upper, false, false, (const char *const *)argv.v, &out, 600, &st,
 		    &e) < 0) {
 		check_error(r, &e);
 		goto out;
@@ -2356,6 +2393,7 @@ out:
 	free(c.indir);
 	free(c.unpacked);
 	free(c.tools);
+	free(c.lists);
 	free(c.changes_name);
 	free(c.dsc_name);
 	free(c.binds);

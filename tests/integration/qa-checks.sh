@@ -105,6 +105,12 @@ PY
 log=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["log"])' "$tmp/good.json")
 [ -s "$log" ] || fail "no QA log at $log"
 grep -q "== bpo qa: check autopkgtest" "$log" || fail "the log lacks the autopkgtest check"
+# one apt-get update for the install and the upgrade check (a lower layer of
+# both roots), one for autopkgtest's root, one more only when the tools layer
+# was made in this run
+n_upd=$(grep -c '^== bpo qa: (root) \$ /usr/bin/apt-get -q update$' "$log" || true)
+n_tools=$(grep -c 'install lintian autopkgtest$' "$log" || true)
+[ "$n_upd" = $((2 + n_tools)) ] || fail "apt-get update ran $n_upd times (tools layer made: $n_tools), expected $((2 + n_tools))"
 if [ -n "$mirror_host" ] && grep -qF "$mirror_host" "$log"; then
 	fail "the QA log names the mirror's host"
 fi
