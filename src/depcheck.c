@@ -44,6 +44,11 @@ void bpo_depcheck_result_destroy(struct bpo_depcheck_result *res)
 		free(res->unmet[i].relation);
 		free(res->unmet[i].needed_by);
 		free(res->unmet[i].explanation);
+		for (size_t k = 0; k < 2; k++) {
+			free(res->unmet[i].hint_package[k]);
+			free(res->unmet[i].hint_version[k]);
+			free(res->unmet[i].hint_source[k]);
+		}
 	}
 	free(res->unmet);
 	for (size_t i = 0; i < res->n_pins; i++) {
@@ -53,6 +58,8 @@ void bpo_depcheck_result_destroy(struct bpo_depcheck_result *res)
 		free(res->pins[i].relation);
 	}
 	free(res->pins);
+	free(res->hint_suite[0]);
+	free(res->hint_suite[1]);
 	bpo_strv_destroy(&res->suites);
 	memset(res, 0, sizeof(*res));
 }
@@ -131,7 +138,8 @@ void bpo_depcheck_parse_dose(const char *yaml, const char *source,
 						    strncmp(pkg + strlen(source), REL_SUFFIX,
 							    strlen(REL_SUFFIX)) == 0));
 				res->unmet[res->n_unmet++] = (struct bpo_depcheck_unmet){
-					rel, pkg && !own ? bpo_xstrdup(pkg) : NULL, NULL};
+					.relation = rel,
+					.needed_by = pkg && !own ? bpo_xstrdup(pkg) : NULL};
 			}
 		}
 		free(l);
@@ -392,6 +400,11 @@ static void explain(struct bpo_depcheck_unmet *u, const struct bpo_strv *labels,
 			if (!hint_files[k])
 				continue;
 			scan_packages(hint_files[k], name, op, ver, &h);
+			if (h.sat && !u->hint_version[k]) {
+				u->hint_package[k] = bpo_xstrdup(name);
+				u->hint_version[k] = bpo_xstrdup(h.sat);
+				u->hint_source[k] = bpo_xstrdup(h.sat_source);
+			}
 			if (h.sat)
 				bpo_buf_printf(&b, NULL, "; %s has %s (source %s: %s)",
 					       o->hints[k].suite, h.sat, h.sat_source,
@@ -731,6 +744,11 @@ int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opt
 			hint_files[k] = NULL;
 		}
 		bpo_strv_destroy(&main_only);
+	}
+	for (size_t k = 0; k < o->n_hints && k < 2; k++) {
+		res->hint_suite[k] = bpo_xstrdup(o->hints[k].suite ? o->hints[k].suite : "");
+		res->hint_newer[k] = o->hints[k].newer;
+		res->n_hints = k + 1;
 	}
 	for (size_t i = 0; i < res->n_unmet; i++)
 		explain(&res->unmet[i], &res->suites, &files, o, hint_files);

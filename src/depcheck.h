@@ -50,6 +50,8 @@ struct bpo_depcheck_opts {
 	   with the advice given when it has a satisfying version */
 	struct bpo_depcheck_hint {
 		const char *url, *suite, *keyring, *advice;
+		bool newer; /* the newer release (backport from it), else a suite to
+			       enable (the target's backports) */
 	} hints[2];
 	size_t n_hints;
 	const char *tmp_base;         /* where the temporary directory goes (NULL: $TMPDIR) */
@@ -61,6 +63,10 @@ struct bpo_depcheck_unmet {
 			      whose dependency it is */
 	char *explanation; /* "debhelper (>= 13.11.6~): bookworm has 13.11.4; trixie has
 			      13.24.2 (source debhelper)" */
+	/* per hint (opts.hints): the highest satisfying version of the first
+	   alternative that hint has, with its binary and source package; NULL
+	   when the hint has none */
+	char *hint_package[2], *hint_version[2], *hint_source[2];
 };
 
 /* A version of an extra suite the build must take: the release (the base
@@ -83,6 +89,10 @@ struct bpo_depcheck_result {
 	struct bpo_depcheck_pin *pins;
 	size_t n_pins;
 	bool pins_decided; /* false: the pins could not be decided (apt's rounds do) */
+	/* the hints of the opts, in order: suite and kind (the unmet's hint_*) */
+	char *hint_suite[2];
+	bool hint_newer[2];
+	size_t n_hints;
 	struct bpo_strv suites;  /* "SUITE" of each line checked, in order */
 	double seconds;
 };

@@ -275,6 +275,10 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
 	if (!res)
 		return;
 	free(res->recipe);
+	if (res->deps) {
+		bpo_depcheck_result_destroy(res->deps);
+		free(res->deps);
+	}
 	free(res->source);
 	free(res->upstream_version);
 	free(res->version);
@@ -466,7 +470,7 @@ static char *profiles_csv(const struct bpo_recipe *r)
  * that cannot run is a warning: apt in the root decides then. */
 static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, const char *dsc,
 		      const struct bpo_strv *extra, struct bpo_pipeline_result *res,
-		      struct bpo_depcheck_result *dr_out, struct bpo_error *err)
+		      struct bpo_error *err)
 {
 	struct bpo_chroot_conf conf;
 	struct bpo_dsc d;
@@ -476,6 +480,7 @@ static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, 
 	struct bpo_buf j;
 	char *base = NULL, *arch = NULL, *profiles = NULL;
 	int rc = 0;
+	bool decided = false;
 
 	bpo_chroot_conf_init(&conf);
 	bpo_dsc_init(&d);
@@ -518,17 +523,17 @@ static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, 
 	}
 	if (!uses_bpo)
 		dop.hints[dop.n_hints++] = (struct bpo_depcheck_hint){cfg->mirror, bpo_suite,
-								      cfg->keyring, enable};
+								      cfg->keyring, enable, false};
 	if (r->newer.archive)
 		dop.hints[dop.n_hints++] = (struct bpo_depcheck_hint){
 			strcmp(r->newer.archive, "mirror") == 0 ? cfg->mirror : r->newer.archive,
 			r->newer.suite, r->newer.keyring ? r->newer.keyring : cfg->keyring,
-			"backport it first, or relax the relation"};
+			"backport it first, or relax the relation", true};
 	else if (r->source.kind == BPO_SOURCE_ARCHIVE && r->source.suite)
 		dop.hints[dop.n_hints++] = (struct bpo_depcheck_hint){
 			bpo_index_source_archive(r, cfg), r->source.suite,
 			r->source.keyring ? r->source.keyring : cfg->keyring,
-			"backport it first, or relax the relation"};
+			"backport it first, or relax the relation", true};
 	int drc = bpo_depcheck_run(cfg, &dop, &dr, &e);
 	free(bpo_suite);
 	free(enable);
@@ -542,6 +547,7 @@ static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, 
 	free(res->deps_json);
 	res->deps_json = bpo_buf_steal(&j, NULL);
 	bpo_buf_destroy(&j);
+	decided = true;
 	if (dr.satisfiable) {
 		bpo_info("[deps] %s %s: build dependencies satisfiable for %s from %zu suite(s) "
 			 "(dose-builddebcheck, %.1f s)", d.source, d.version, r->target.release,
@@ -553,9 +559,6 @@ static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, 
 		if (!dr.pins_decided && extra->n)
 			bpo_verbose("[deps] the pins of the extra suites were not decided: apt's "
 				    "simulation decides");
-		/* the caller's: the pins go on to the build */
-		*dr_out = dr;
-		bpo_depcheck_result_init(&dr);
 		goto out;
 	}
 	for (size_t i = 0; i < dr.n_unmet; i++)
@@ -566,9 +569,18 @@ static int deps_stage(const struct bpo_recipe *r, const struct bpo_config *cfg, 
 			   dr.n_unmet, dr.n_unmet == 1 ? "y" : "ies", d.source, d.version,
 			   r->target.release);
 out:
+	if (decided) {
+		/* the caller's: the pins go on to the build, the unmet to a plan */
+		if (res->deps)
+			bpo_depcheck_result_destroy(res->deps);
+		else
+			res->deps = bpo_xmalloc(sizeof(*res->deps));
+		*res->deps = dr;
+	} else {
+		bpo_depcheck_result_destroy(&dr);
+	}
 	bpo_chroot_conf_destroy(&conf);
 	bpo_dsc_destroy(&d);
-	bpo_depcheck_result_destroy(&dr);
 	bpo_strv_destroy(&lines);
 	free(base);
 	free(arch);
@@ -620,7 +632,6 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	struct bpo_resolved rv;
 	struct bpo_source_result src;
 	struct bpo_build_result br;
-	struct bpo_depcheck_result deps;
 	struct bpo_repo *repo_h = NULL;
 	char *work = NULL, *src_dir = NULL, *result_dir = NULL;
 	struct bpo_strv extra;
@@ -636,7 +647,6 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	bpo_resolved_init(&rv);
 	bpo_source_result_init(&src);
 	bpo_build_result_init(&br);
-	bpo_depcheck_result_init(&deps);
 	memset(&extra, 0, sizeof(extra));
 	res->recipe = bpo_xstrdup(r->file);
 	res->repo = repo && !o->no_publish ? bpo_xstrdup(repo) : NULL;
@@ -716,7 +726,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	progress(res, BPO_STAGE_DEPS);
 	t = now_s();
 	repo_line = extra_sources(r, cfg, res->repo ? repo : NULL, suite, comp, &extra);
-	if (deps_stage(r, cfg, src.dsc, &extra, res, &deps, &err) < 0) {
+	if (deps_stage(r, cfg, src.dsc, &extra, res, &err) < 0) {
 		fail_at(res, BPO_STAGE_DEPS, &err);
 		goto out;
 	}
@@ -744,12 +754,14 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		.extra_packages = (const char *const *)r->build.extra_packages,
 		.verbose = o->verbose,
 	};
-	struct bpo_build_pin *pins = bpo_xcalloc(deps.n_pins + 1, sizeof(*pins));
-	for (size_t i = 0; i < deps.n_pins; i++)
-		pins[i] = (struct bpo_build_pin){deps.pins[i].package, deps.pins[i].version,
-						 deps.pins[i].suite, deps.pins[i].relation};
+	size_t n_pins = res->deps ? res->deps->n_pins : 0;
+	struct bpo_build_pin *pins = bpo_xcalloc(n_pins + 1, sizeof(*pins));
+	for (size_t i = 0; i < n_pins; i++) {
+		const struct bpo_depcheck_pin *dp = &res->deps->pins[i];
+		pins[i] = (struct bpo_build_pin){dp->package, dp->version, dp->suite, dp->relation};
+	}
 	bo.pins = pins;
-	bo.n_pins = deps.n_pins;
+	bo.n_pins = n_pins;
 	int brc = bpo_build_run(cfg, &bo, &br, &err);
 	free(pins);
 	free(profiles);
@@ -834,7 +846,6 @@ out:
 	free(result_dir);
 	free(work);
 	bpo_build_result_destroy(&br);
-	bpo_depcheck_result_destroy(&deps);
 	bpo_source_result_destroy(&src);
 	bpo_resolved_destroy(&rv);
 	return res->exit_code;

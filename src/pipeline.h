@@ -28,6 +28,7 @@
 #include "bpoconf.h"
 #include "buf.h"
 #include "depends.h"
+#include "depcheck.h"
 #include "err.h"
 #include "recipe.h"
 #include "xmem.h"
@@ -101,6 +102,7 @@ struct bpo_pipeline_result {
 	char *error;             /* the error message on failure */
 	char *qa_json;           /* the QA report (qa.h) as a JSON object, or NULL */
 	char *deps_json;         /* the deps stage's verdict (depcheck.h's JSON), or NULL */
+	struct bpo_depcheck_result *deps; /* the same verdict, or NULL (not decided) */
 	const char *failure_class; /* "dep-wait" when the deps stage found the build
 				      dependencies unsatisfiable, else NULL */
 	char *valid_until_json;  /* the expired suites a Valid-Until override let

@@ -13,7 +13,9 @@
 # build takes from the NotAutomatic suite are the solver's: only for what the
 # release cannot satisfy (a relation and, transitively, the dependency of a
 # pinned package), never for what the release satisfies or what only the
-# extra suite has (apt takes that by itself).
+# extra suite has (apt takes that by itself); (f) bpo deps --plan: the
+# closure, two levels deep, in bpo run's order, the depth limit; (g) a
+# cycle; (h) a toolchain source, proposed for relaxing instead.
 set -euo pipefail
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 command -v dose-builddebcheck >/dev/null || skip "dose-builddebcheck missing"
@@ -49,6 +51,17 @@ ARCHIVE_DEB_SOURCE=libfoo archive_deb "$W/newer" libfoo-dev 2.4-1 all
 ARCHIVE_DEB_SOURCE=libbar archive_deb "$W/newer" libbar-dev 3.0-1 all
 ARCHIVE_BUILD_DEPENDS="libqux-dev (>= 2), libbaz-dev, libnew-dev, libfoo2" \
 	archive_source "$W/newer" bpo-pinny 1.0-1 quilt >/dev/null
+# for (f)-(h): libbar needs libqaz-dev (>= 5), libqaz builds on bookworm;
+# cyc-a and cyc-b need each other; bpo-tc needs dpkg-dev (>= 1.99)
+ARCHIVE_SOURCE_BINARY=libbar-dev ARCHIVE_BUILD_DEPENDS="libqaz-dev (>= 5)" archive_source "$W/newer" libbar 3.0-1 quilt >/dev/null
+ARCHIVE_SOURCE_BINARY=libqaz-dev ARCHIVE_BUILD_DEPENDS="libfoo2" archive_source "$W/newer" libqaz 5.0-1 quilt >/dev/null
+ARCHIVE_BUILD_DEPENDS="cyc-b-dev (>= 1)" archive_source "$W/newer" cyc-a 1.0-1 quilt >/dev/null
+ARCHIVE_BUILD_DEPENDS="cyc-a-dev (>= 1)" archive_source "$W/newer" cyc-b 1.0-1 quilt >/dev/null
+ARCHIVE_BUILD_DEPENDS="dpkg-dev (>= 1.99)" archive_source "$W/newer" bpo-tc 1.0-1 quilt >/dev/null
+ARCHIVE_DEB_SOURCE=libqaz archive_deb "$W/newer" libqaz-dev 5.0-1 all
+ARCHIVE_DEB_SOURCE=cyc-a archive_deb "$W/newer" cyc-a-dev 1.0-1 all
+ARCHIVE_DEB_SOURCE=cyc-b archive_deb "$W/newer" cyc-b-dev 1.0-1 all
+ARCHIVE_DEB_SOURCE=dpkg archive_deb "$W/newer" dpkg-dev 1.99 all
 archive_indices "$W/newer" newer
 archive_sign "$W/newer" newer "$T/key"
 httpd_start "$W"
@@ -193,4 +206,67 @@ bpo deps --target-suites bookworm --json "$T/r/relaxed.yaml" >"$T/c.json" 2>/dev
 	fail "(c) --json failed"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["deps"]; assert d["pins"] == [{"package": "libfoo-dev", "version": "2.4-1~bpo12+1", "suite": "bookworm-backports", "relation": d["pins"][0]["relation"]}], d' \
 	"$T/c.json" || fail "(c) pins: $(cat "$T/c.json")"
+# (f) the plan: bpo-needy with the backports-like suite still needs
+# libbar-dev (>= 3): libbar from newer, which needs libqaz-dev (>= 5): libqaz
+# from newer, which bookworm can build: two recipes, two levels deep, and
+# bpo run orders them libqaz, libbar, bpo-needy
+bpo deps --target-suites bookworm --plan "$T/plan" "$T/r/needy-bpo.yaml" >"$T/f.out" 2>"$T/f.err" ||
+	{ cat "$T/f.err"; fail "(f) the plan is not complete"; }
+[ -f "$T/plan/libbar.yaml" ] && [ -f "$T/plan/libqaz.yaml" ] || fail "(f) recipes: $(ls "$T/plan")"
+[ "$(ls "$T/plan" | wc -l)" = 2 ] || fail "(f) more recipes than needed: $(ls "$T/plan")"
+grep -q "^libbar 3.0-1~bpo12+1: for bpo-needy (libbar-dev[^ ]* (>= 3)): $T/plan/libbar.yaml$" "$T/f.out" &&
+	grep -q "^libqaz 5.0-1~bpo12+1: for libbar (libqaz-dev[^ ]* (>= 5)): $T/plan/libqaz.yaml$" "$T/f.out" &&
+	grep -q "^build the plan: bpo run $T/plan $T/r/needy-bpo.yaml --repo REPO$" "$T/f.out" ||
+	fail "(f) stdout: $(cat "$T/f.out")"
+grep -q '^  package: libbar$' "$T/plan/libbar.yaml" && grep -q '^  suite: "newer"$' "$T/plan/libbar.yaml" &&
+	grep -q '^      suite: "bookworm-backports"$' "$T/plan/libbar.yaml" || fail "(f) libbar.yaml: $(cat "$T/plan/libbar.yaml")"
+bpo deps --target-suites bookworm --plan "$T/plan-j" --json "$T/r/needy-bpo.yaml" >"$T/f.json" 2>/dev/null ||
+	fail "(f) --json: exit $?"
+python3 - "$T/f.json" <<'PY' || fail "(f) JSON: $(cat "$T/f.json")"
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["complete"] is True and p["issues"] == [], p
+got = [(n["source"], n["needed_by"], n["depth"], n["satisfiable"]) for n in p["recipes"]]
+assert got == [("bpo-needy", None, 0, False), ("libbar", "bpo-needy", 1, False),
+               ("libqaz", "libbar", 2, True)], got
+PY
+bpo run --plan --target-suites bookworm "$T/plan" "$T/r/needy-bpo.yaml" >"$T/f.order" 2>"$T/f.oerr" ||
+	{ cat "$T/f.oerr"; fail "(f) bpo run --plan failed"; }
+order=$(tr '\n' ' ' <"$T/f.order")
+case "$order" in
+"1. libqaz: "*"2. libbar: "*"after libqaz"*"3. needy-bpo: "*"after libbar"*) ;;
+*) fail "(f) bpo run --plan order: $(cat "$T/f.order")" ;;
+esac
+# the depth limit: libqaz is not planned, an issue says so, exit 1
+st=0
+bpo deps --target-suites bookworm --plan "$T/plan-d" --max-depth 1 "$T/r/needy-bpo.yaml" >"$T/f2.out" 2>&1 || st=$?
+[ "$st" = 1 ] && [ ! -e "$T/plan-d/libqaz.yaml" ] && [ -f "$T/plan-d/libbar.yaml" ] &&
+	grep -q "^depth: libbar: libqaz-dev[^ ]* (>= 5): source libqaz would be 2 levels deep (limit 1): not planned$" "$T/f2.out" ||
+	fail "(f) --max-depth 1: exit $st: $(cat "$T/f2.out")"
+
+# (g) a cycle: cyc-a needs cyc-b-dev, cyc-b needs cyc-a-dev
+recipe "$T/r/cyc.yaml" "" cyc-a
+st=0
+bpo deps --target-suites bookworm --plan "$T/plan-c" "$T/r/cyc.yaml" >"$T/g.out" 2>&1 || st=$?
+[ "$st" = 1 ] && [ -f "$T/plan-c/cyc-b.yaml" ] &&
+	grep -q "^cycle: a cycle: cyc-a -> cyc-b -> cyc-a (each needs the next to be built first)" "$T/g.out" ||
+	fail "(g) cycle: exit $st: $(cat "$T/g.out")"
+[ "$(grep -c '^cycle:' "$T/g.out")" = 1 ] || fail "(g) the cycle is reported more than once: $(cat "$T/g.out")"
+
+# (h) toolchain: dpkg-dev (>= 1.99) from source dpkg is not backported
+# automatically, the plan proposes relaxing it; --toolchain adds a pattern
+recipe "$T/r/tc.yaml" "" bpo-tc
+st=0
+bpo deps --target-suites bookworm --plan "$T/plan-t" "$T/r/tc.yaml" >"$T/h.out" 2>&1 || st=$?
+[ "$st" = 1 ] && [ -z "$(ls -A "$T/plan-t")" ] &&
+	grep -q "^toolchain: bpo-tc: dpkg-dev[^ ]* (>= 1.99): newer has 1.99 from source dpkg, which is toolchain: not backported automatically; relax the relation (build.relax: \[dpkg-dev\])$" "$T/h.out" ||
+	fail "(h) toolchain: exit $st: $(cat "$T/h.out")"
+st=0
+bpo deps --target-suites bookworm --plan "$T/plan-t2" --toolchain 'libq*' "$T/r/needy-bpo.yaml" >"$T/h2.out" 2>&1 || st=$?
+[ "$st" = 1 ] && [ ! -e "$T/plan-t2/libqaz.yaml" ] && grep -q "^toolchain: libbar: libqaz-dev" "$T/h2.out" ||
+	fail "(h) --toolchain: exit $st: $(cat "$T/h2.out")"
+st=0
+bpo deps --max-depth 2 "$T/r/tc.yaml" >/dev/null 2>"$T/h3.err" || st=$?
+[ "$st" = 2 ] && grep -q "need --plan" "$T/h3.err" || fail "(h) --max-depth without --plan: exit $st"
+
 echo "PASS: deps verdict"

@@ -20,7 +20,8 @@
 # Knobs (environment, read by archive_indices): ARCHIVE_DATE (epoch seconds,
 # default now), ARCHIVE_VALID_UNTIL (epoch seconds; unset = no Valid-Until),
 # ARCHIVE_BY_HASH=yes (also write by-hash/SHA256 copies, say Acquire-By-Hash);
-# read by archive_source: ARCHIVE_BUILD_DEPENDS (default debhelper-compat (= 13));
+# read by archive_source: ARCHIVE_BUILD_DEPENDS (default debhelper-compat (= 13)),
+# ARCHIVE_SOURCE_BINARY (its binary package, default the source's name);
 # by archive_deb: ARCHIVE_DEB_SOURCE (a Source: field), ARCHIVE_DEB_DEPENDS (a
 # Depends: field).
 # Needs: gpg, dpkg-source, dpkg-deb, apt-ftparchive (apt-utils), xz, gzip, python3.
@@ -79,7 +80,7 @@ Maintainer: bpo tests <tests@example.invalid>
 Build-Depends: ${ARCHIVE_BUILD_DEPENDS:-debhelper-compat (= 13)}
 Standards-Version: 4.6.2
 
-Package: $name
+Package: ${ARCHIVE_SOURCE_BINARY:-$name}
 Architecture: all
 Description: test package $name
  A package made by bpo's tests.
