@@ -116,6 +116,13 @@ void bpo_depcheck_parse_dose(const char *yaml, const char *source,
 void bpo_depcheck_view(const char *const *extra_data, size_t n_extra,
 		       const struct bpo_strv *base_names, const struct bpo_depcheck_pin *pins,
 		       size_t n_pins, struct bpo_buf *out);
+/* The stanzas of the Packages texts that the relations in roots can reach
+ * (by Package or Provides name, over Depends and Pre-Depends, every
+ * alternative, every version), appended to out[i] for data[i] in their
+ * order: what the solver needs to decide (what cannot be reached cannot be
+ * installed by them), a fraction of a release's index (unit-tested). */
+void bpo_depcheck_closure(const char *const *data, size_t n_files, const char *roots,
+			  struct bpo_buf *out);
 /* The sorted, unique package names of a Packages text, appended to names. */
 void bpo_depcheck_names(const char *data, struct bpo_strv *names);
 

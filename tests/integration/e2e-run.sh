@@ -26,56 +26,8 @@ bpo() { "$BPO" --config "$cfg" "$@"; }
 
 # --- the "newer" archive -------------------------------------------------
 archive_key "$T/akey"
-# src NAME VERSION BUILD-DEPENDS BINARY BINARY-DEPENDS: a source package with one
-# arch-all binary that installs /usr/share/NAME/version; its build fails unless
-# every file named in $NAME_needs exists (so B proves A's binary was installed).
-src() {
-	local name=$1 version=$2 bdeps=$3 bin=$4 bindeps=$5 needs=${6:-}
-	local upstream=${version%-*} w
-	w=$(mktemp -d "$T/src.XXXXXX")
-	local d="$w/$name-$upstream"
-	mkdir -p "$d/debian/source"
-	echo "$name $version" >"$d/VERSION"
-	tar -C "$w" -czf "$w/${name}_$upstream.orig.tar.gz" "$name-$upstream"
-	echo "3.0 (quilt)" >"$d/debian/source/format"
-	cat >"$d/debian/control" <<CTRL
-Source: $name
-Section: misc
-Priority: optional
-Maintainer: bpo tests <tests@example.invalid>
-Build-Depends: $bdeps
-Standards-Version: 4.6.2
-Rules-Requires-Root: no
-
-Package: $bin
-Architecture: all
-Depends: $bindeps
-Description: bpo end-to-end test package $bin
- Made by tests/integration/e2e-run.sh.
-CTRL
-	cat >"$d/debian/changelog" <<CL
-$name ($version) unstable; urgency=medium
-
-  * Test upload.
-
- -- bpo tests <tests@example.invalid>  Mon, 01 Jan 2024 00:00:00 +0000
-CL
-	{
-		printf '#!/usr/bin/make -f\n%%:\n\tdh $@\n\n'
-		printf 'override_dh_auto_build:\n'
-		[ -n "$needs" ] && printf '\ttest -f %s\n' "$needs"
-		printf '\ttrue\n\n'
-		printf 'override_dh_auto_install:\n'
-		printf '\tmkdir -p debian/%s/usr/share/%s\n' "$bin" "$name"
-		printf '\tcp VERSION debian/%s/usr/share/%s/version\n' "$bin" "$name"
-	} >"$d/debian/rules"
-	chmod +x "$d/debian/rules"
-	(cd "$w" && dpkg-source -b "$name-$upstream" >/dev/null)
-	local pool="$T/archive/pool/main/${name:0:1}/$name"
-	mkdir -p "$pool"
-	mv "$w/${name}_"* "$pool/"
-	rm -rf "$w"
-}
+# src NAME VERSION BUILD-DEPENDS BINARY BINARY-DEPENDS [NEEDS] (archive.sh)
+src() { archive_dh_source "$T/archive" "$@"; }
 # A's build needs /usr/bin/hello: only its recipe's build.extra-packages brings it
 src bpoe2e-a 1.0-1 "debhelper-compat (= 13)" bpoe2e-data "\${misc:Depends}" /usr/bin/hello
 src bpoe2e-b 1.0-1 "debhelper-compat (= 13), bpoe2e-data (>= 1.0)" bpoe2e-tool \

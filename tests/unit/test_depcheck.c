@@ -147,12 +147,45 @@ static void test_view(void **state)
 	bpo_strv_destroy(&names);
 }
 
+/* the closure: by name and Provides, over Depends and Pre-Depends (with
+ * continuation lines, alternatives, arch qualifiers), Essential ones always;
+ * what nothing reaches is left out */
+static void test_closure(void **state)
+{
+	(void)state;
+	static const char f0[] = "Package: libfoo-dev\nVersion: 1\nDepends: libfoo1 (= 1),\n libc6:any | libc-alt\n\n"
+				 "Package: libfoo1\nVersion: 1\nPre-Depends: dpkg\n\n"
+				 "Package: unrelated\nVersion: 1\nDepends: libfoo1\n\n"
+				 "Package: base-files\nVersion: 12\nEssential: yes\n\n"
+				 "Package: dpkg\nVersion: 1.21\n\n";
+	static const char f1[] = "Package: glibc-prov\nVersion: 2\nProvides: libc6 (= 2.36)\n\n"
+				 "Package: libfoo-dev\nVersion: 2\nDepends: libbar\n\n"
+				 "Package: libbar\nVersion: 1\n\n"
+				 "Package: other\nVersion: 1\n";
+	const char *data[] = {f0, f1};
+	struct bpo_buf out[2];
+	bpo_buf_init(&out[0], 1u << 20);
+	bpo_buf_init(&out[1], 1u << 20);
+	bpo_depcheck_closure(data, 2, " libfoo-dev (>= 1) [amd64] <!nocheck>,", out);
+	assert_string_equal(out[0].data,
+			    "Package: libfoo-dev\nVersion: 1\nDepends: libfoo1 (= 1),\n libc6:any | libc-alt\n\n"
+			    "Package: libfoo1\nVersion: 1\nPre-Depends: dpkg\n\n"
+			    "Package: base-files\nVersion: 12\nEssential: yes\n\n"
+			    "Package: dpkg\nVersion: 1.21\n\n");
+	assert_string_equal(out[1].data, "Package: glibc-prov\nVersion: 2\nProvides: libc6 (= 2.36)\n\n"
+					 "Package: libfoo-dev\nVersion: 2\nDepends: libbar\n\n"
+					 "Package: libbar\nVersion: 1\n\n");
+	bpo_buf_destroy(&out[0]);
+	bpo_buf_destroy(&out[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_direct),
 		cmocka_unit_test(test_parse_deep),
 		cmocka_unit_test(test_view),
+		cmocka_unit_test(test_closure),
 	};
 	return cmocka_run_group_tests_name("depcheck", tests, NULL, NULL);
 }

@@ -125,6 +125,58 @@ CTRL
 	rm -rf "$work"
 }
 
+# archive_dh_source ROOT NAME VERSION BUILD-DEPENDS BINARY BINARY-DEPENDS [NEEDS]:
+# a debhelper source package (3.0 quilt) in ROOT's pool with one
+# arch-all binary that installs /usr/share/NAME/version; its build fails unless
+# the file NEEDS exists (so a build proves a build dependency was installed).
+archive_dh_source() {
+	local root=$1 name=$2 version=$3 bdeps=$4 bin=$5 bindeps=$6 needs=${7:-}
+	local upstream=${version%-*} w
+	w=$(mktemp -d "${TMPDIR:-/tmp}/bpo-archive-dh.XXXXXX")
+	local d="$w/$name-$upstream"
+	mkdir -p "$d/debian/source"
+	echo "$name $version" >"$d/VERSION"
+	tar -C "$w" -czf "$w/${name}_$upstream.orig.tar.gz" "$name-$upstream"
+	echo "3.0 (quilt)" >"$d/debian/source/format"
+	cat >"$d/debian/control" <<CTRL
+Source: $name
+Section: misc
+Priority: optional
+Maintainer: bpo tests <tests@example.invalid>
+Build-Depends: $bdeps
+Standards-Version: 4.6.2
+Rules-Requires-Root: no
+
+Package: $bin
+Architecture: all
+Depends: $bindeps
+Description: bpo end-to-end test package $bin
+ Made by bpo's tests (archive_dh_source).
+CTRL
+	cat >"$d/debian/changelog" <<CL
+$name ($version) unstable; urgency=medium
+
+  * Test upload.
+
+ -- bpo tests <tests@example.invalid>  Mon, 01 Jan 2024 00:00:00 +0000
+CL
+	{
+		printf '#!/usr/bin/make -f\n%%:\n\tdh $@\n\n'
+		printf 'override_dh_auto_build:\n'
+		[ -n "$needs" ] && printf '\ttest -f %s\n' "$needs"
+		printf '\ttrue\n\n'
+		printf 'override_dh_auto_install:\n'
+		printf '\tmkdir -p debian/%s/usr/share/%s\n' "$bin" "$name"
+		printf '\tcp VERSION debian/%s/usr/share/%s/version\n' "$bin" "$name"
+	} >"$d/debian/rules"
+	chmod +x "$d/debian/rules"
+	(cd "$w" && dpkg-source -b "$name-$upstream" >/dev/null)
+	local pool="$root/pool/main/${name:0:1}/$name"
+	mkdir -p "$pool"
+	mv "$w/${name}_"* "$pool/"
+	rm -rf "$w"
+}
+
 _archive_date() { LC_ALL=C date -u -d "@$1" '+%a, %d %b %Y %H:%M:%S UTC'; }
 
 # archive_indices ROOT SUITE [CODENAME] [ARCH]: Sources, Packages (plain, .xz,
