@@ -15,7 +15,8 @@
 # pinned package), never for what the release satisfies or what only the
 # extra suite has (apt takes that by itself); (f) bpo deps --plan: the
 # closure, two levels deep, in bpo run's order, the depth limit; (g) a
-# cycle; (h) a toolchain source, proposed for relaxing instead.
+# cycle; (h) a toolchain source, proposed for relaxing instead; (i) bpo
+# recipe new.
 set -euo pipefail
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 command -v dose-builddebcheck >/dev/null || skip "dose-builddebcheck missing"
@@ -268,5 +269,32 @@ bpo deps --target-suites bookworm --plan "$T/plan-t2" --toolchain 'libq*' "$T/r/
 st=0
 bpo deps --max-depth 2 "$T/r/tc.yaml" >/dev/null 2>"$T/h3.err" || st=$?
 [ "$st" = 2 ] && grep -q "need --plan" "$T/h3.err" || fail "(h) --max-depth without --plan: exit $st"
+
+# (i) bpo recipe new: the relations the newer release has are comments
+# naming the source to backport first; a toolchain one is relaxed; the
+# verdict of the result is the last comment (exit 1: still dep-wait)
+st=0
+bpo recipe new bpo-needy --target-suites bookworm --from newer --to bookworm --archive "$HTTPD_URL/newer" --keyring "$key" \
+	>"$T/i.yaml" 2>"$T/i.err" || st=$?
+[ "$st" = 1 ] || { cat "$T/i.err"; fail "(i) recipe new: exit $st"; }
+grep -q "^#   libbar-dev[^ ]* (>= 3): backport source libbar 3.0-1 from newer first (bpo deps --plan DIR THIS.yaml)$" "$T/i.yaml" &&
+	grep -q "^  package: bpo-needy$" "$T/i.yaml" && grep -q "^  keyring: \"$key\"$" "$T/i.yaml" &&
+	[ "$(tail -n 1 "$T/i.yaml")" = "# bpo deps: still dep-wait for bookworm (bpo deps explains)" ] ||
+	fail "(i) recipe new: $(cat "$T/i.yaml")"
+bpo recipe check -q "$T/i.yaml" || fail "(i) the new recipe does not check"
+st=0
+bpo recipe new bpo-tc --target-suites bookworm --from newer --to bookworm --archive "$HTTPD_URL/newer" --keyring "$key" \
+	>"$T/i2.yaml" 2>"$T/i2.err" || st=$?
+[ "$st" = 1 ] && grep -q "^  relax:$" "$T/i2.yaml" && grep -q "^    - dpkg-dev$" "$T/i2.yaml" &&
+	grep -q "^#   dpkg-dev[^ ]* (>= 1.99): only a toolchain source has it; relaxed (check the build)$" "$T/i2.yaml" ||
+	fail "(i) recipe new, toolchain: exit $st: $(cat "$T/i2.yaml" "$T/i2.err")"
+# (bookworm here has no dpkg-dev at all: still dep-wait)
+grep -q "still dep-wait" "$T/i2.yaml" || fail "(i) the relaxed recipe's verdict: $(cat "$T/i2.yaml")"
+st=0
+bpo recipe new 'Bad_Name' --from newer --to bookworm >/dev/null 2>"$T/i3.err" || st=$?
+[ "$st" = 2 ] && grep -q "is not a source package name" "$T/i3.err" || fail "(i) a bad name: exit $st"
+st=0
+bpo recipe new bpo-needy --to bookworm >/dev/null 2>"$T/i4.err" || st=$?
+[ "$st" = 2 ] && grep -q "\-\-from SUITE and \-\-to RELEASE are required" "$T/i4.err" || fail "(i) no --from: exit $st"
 
 echo "PASS: deps verdict"
