@@ -167,18 +167,8 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 		return 0;
 	}
 	if (x->req) {
-		size_t off = 0;
-		while (off < n) {
-			ssize_t w = write(x->fd, ptr + off, n - off);
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				bpo_error_set(&x->err, BPO_E_IO, "%s: cannot write: %s", x->part,
-					      strerror(errno));
-				return 0;
-			}
-			off += (size_t)w;
-		}
+		if (bpo_write_all(x->fd, ptr, n, x->part, &x->err) < 0)
+			return 0;
 	} else if (bpo_buf_append(x->buf, ptr, n, NULL) < 0) {
 		x->too_big = true;
 		return 0;

@@ -73,6 +73,24 @@ int bpo_fsync_parent(const char *path, struct bpo_error *err)
 	return rc;
 }
 
+int bpo_write_all(int fd, const void *data, size_t len, const char *what,
+		  struct bpo_error *err)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : ENOSPC;
+			return bpo_error_set(err, BPO_E_IO, "%s: write error: %s", what, strerror(e));
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int bpo_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			  struct bpo_error *err)
 {
@@ -87,17 +105,8 @@ int bpo_file_write_atomic(const char *path, const void *data, size_t len, mode_t
 		free(tmp);
 		return -1;
 	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			bpo_error_set(err, BPO_E_IO, "%s: write error: %s", tmp, strerror(errno));
-			goto out;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+	if (bpo_write_all(fd, p, len, tmp, err) < 0)
+		goto out;
 	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
 		bpo_error_set(err, BPO_E_IO, "%s: %s", tmp, strerror(errno));
 		goto out;

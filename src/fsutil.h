@@ -16,6 +16,11 @@
 /* Read a whole regular file (not following a final symlink when nofollow)
  * into out (appending); fails when it is larger than max. */
 int bpo_file_read(const char *path, size_t max, struct bpo_buf *out, struct bpo_error *err);
+/* Write all of data to fd: short writes continued, EINTR retried; a write
+ * that writes nothing is a full disk (ENOSPC). The error names what (a
+ * path) and the cause, e.g. "X: write error: No space left on device". */
+int bpo_write_all(int fd, const void *data, size_t len, const char *what,
+		  struct bpo_error *err);
 /* Write data to path atomically: path.tmp-XXXXXX, fsync, rename, fsync dir. */
 int bpo_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			  struct bpo_error *err);

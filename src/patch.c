@@ -1636,17 +1636,9 @@ static int write_tmp(int pfd, const char *tmp, const struct vfile *f, struct bpo
 	if (fd < 0)
 		return bpo_error_set(err, BPO_E_IO, "%s: cannot create a temporary file: %s",
 				     f->path, strerror(errno));
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			bpo_error_set(err, BPO_E_IO, "%s: write error: %s", f->path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		p += n;
-		left -= (size_t)n;
+	if (bpo_write_all(fd, p, left, f->path, err) < 0) {
+		close(fd);
+		return -1;
 	}
 	if (fchmod(fd, f->mode) < 0) {
 		bpo_error_set(err, BPO_E_IO, "%s: %s", f->path, strerror(errno));

@@ -231,21 +231,12 @@ static void parse_source_field(const char *v, const char *dflt_name, const char 
 /* Write data to path (new file, fsync). */
 static int write_new(const char *path, const void *data, size_t len, struct bpo_error *err)
 {
-	const char *p = data;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return bpo_error_set(err, BPO_E_IO, "%s: cannot create: %s", path, strerror(errno));
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			bpo_error_set(err, BPO_E_IO, "%s: write error: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
+	if (bpo_write_all(fd, data, len, path, err) < 0) {
+		close(fd);
+		return -1;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0)
 		return bpo_error_set(err, BPO_E_IO, "%s: fsync: %s", path, strerror(errno));
@@ -1204,7 +1195,13 @@ static void audit(struct bpo_repo *r, const char *action, const char *source, co
 			     uploader ? uploader : "");
 	bpo_mkdir_p(dir, 0755, NULL);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line) || fsync(fd) < 0)
+	struct bpo_error we;
+	bpo_error_init(&we);
+	if (fd < 0)
+		bpo_warn("%s: cannot append to the audit log: %s", path, strerror(errno));
+	else if (bpo_write_all(fd, line, strlen(line), path, &we) < 0)
+		bpo_warn("cannot append to the audit log: %s", we.msg);
+	else if (fsync(fd) < 0)
 		bpo_warn("%s: cannot append to the audit log: %s", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
@@ -1903,12 +1900,15 @@ static int copy_to_pool(const char *src, const char *dst, struct bpo_error *err)
 	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write(out, chunk, (size_t)n) != n) {
-			bpo_error_set(err, BPO_E_IO, "%s: copy to %s: %s", src, tmp, strerror(errno));
+		if (n < 0) {
+			bpo_error_set(err, BPO_E_IO, "%s: read error: %s", src, strerror(errno));
 			goto out;
 		}
+		if (bpo_write_all(out, chunk, (size_t)n, tmp, err) < 0)
+			goto out;
 	}
-	if (fchmod(out, 0644) < 0 || close(out) < 0) {
+	/* on the disk before the indices name it */
+	if (fchmod(out, 0644) < 0 || fsync(out) < 0 || close(out) < 0) {
 		out = -1;
 		bpo_error_set(err, BPO_E_IO, "%s: %s", tmp, strerror(errno));
 		goto out;

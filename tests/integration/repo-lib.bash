@@ -21,6 +21,7 @@ repo_killagent() {
 
 # repo_mkpkg OUTDIR SOURCE VERSION [ARCH [BINARY...]]: a source package and its
 # binaries (default: one binary named SOURCE), with OUTDIR/SOURCE_VERSION_ARCH.changes.
+# REPO_MKPKG_PAYLOAD=N puts N random bytes into each binary (a big .deb).
 repo_mkpkg() {
 	local out=$1 src=$2 ver=$3 arch=${4:-amd64}
 	shift 4 2>/dev/null || shift $#
@@ -70,6 +71,8 @@ EOC
 		local root="$w/root-$b"
 		mkdir -p "$root/DEBIAN" "$root/usr/share/doc/$b"
 		echo "$b $ver" >"$root/usr/share/doc/$b/README"
+		[ -n "${REPO_MKPKG_PAYLOAD:-}" ] &&
+			head -c "$REPO_MKPKG_PAYLOAD" /dev/urandom >"$root/usr/share/doc/$b/payload"
 		cat >"$root/DEBIAN/control" <<EOC
 Package: $b
 Source: $src
