@@ -1302,6 +1302,47 @@ static void pool_gc(struct bpo_repo *r, const struct bpo_strv *cands)
 	bpo_strv_destroy(&refs);
 }
 
+/* Every file under rel (a pool directory), relative to the repository. */
+static void pool_walk(const struct bpo_repo *r, const char *rel, struct bpo_strv *out,
+		      unsigned depth)
+{
+	char *abs = bpo_path_join(r->dir, rel);
+	DIR *d = depth < 8 ? opendir(abs) : NULL;
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		struct stat st;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *crel = bpo_xasprintf("%s/%s", rel, de->d_name);
+		char *cabs = bpo_path_join(r->dir, crel);
+		if (lstat(cabs, &st) == 0 && S_ISDIR(st.st_mode))
+			pool_walk(r, crel, out, depth + 1);
+		else if (lstat(cabs, &st) == 0)
+			bpo_strv_push(out, crel);
+		free(cabs);
+		free(crel);
+	}
+	if (d)
+		closedir(d);
+	free(abs);
+}
+
+/* The pool's garbage collection, at the end of every change (we hold the
+ * lock, and every writer copies into the pool only under it: no file is in
+ * flight): each pool file that no suite names goes, the copies of a killed or
+ * failed publisher among them. */
+static void pool_gc_all(struct bpo_repo *r, const struct bpo_strv *also)
+{
+	struct bpo_strv all = {0};
+	pool_walk(r, "pool", &all, 0);
+	for (size_t i = 0; also && i < also->n; i++)
+		if (!strv_has(&all, also->v[i]))
+			bpo_strv_push(&all, also->v[i]);
+	pool_gc(r, &all);
+	bpo_strv_destroy(&all);
+}
+
 /* Drop entries e of every index for which drop() says so; their files go to removed. */
 static size_t suite_drop(struct suite *s, bool (*drop)(const struct entry *, const void *),
 			 const void *arg, struct bpo_strv *removed)
@@ -1961,7 +2002,8 @@ static int sync_repo(const struct bpo_repo *r, struct bpo_error *err)
 }
 
 /* Copy the upload's files that a stanza names into the pool (atomically, before the indices). */
-static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo_error *err)
+static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo_strv *created,
+			  struct bpo_error *err)
 {
 	char *cleaned = NULL; /* the pool directory whose stale temporary files are gone */
 	int rc = -1;
@@ -1987,6 +2029,8 @@ static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo
 			}
 			if (x == 0 && copy_to_pool(src, dst, err) < 0)
 				x = -1;
+			if (x == 0)
+				bpo_strv_push(created, rel);
 			free(src);
 			free(d);
 			free(dst);
@@ -2006,10 +2050,11 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 {
 	struct upload *ups = bpo_xcalloc(n ? n : 1, sizeof(*ups));
 	struct bpo_gpg keyring_store, *keyring = NULL;
-	struct bpo_strv removed = {0};
+	struct bpo_strv removed = {0}, created = {0};
 	struct suite s = {0};
 	unsigned k = keep < 0 ? r->cfg.keep : (unsigned)keep;
 	int rc = -1;
+	bool committed = false;
 
 	if (check_suite(r, suite, err) < 0)
 		goto out;
@@ -2034,7 +2079,7 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 	if (suite_load_checked(r, suite, &s, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (upload_to_pool(r, &ups[i], err) < 0)
+		if (upload_to_pool(r, &ups[i], &created, err) < 0)
 			goto out;
 		for (size_t j = 0; j < ups[i].ne; j++) {
 			const struct entry *e = &ups[i].e[j];
@@ -2053,6 +2098,7 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 		retain(&s, ups[i].source, k, &removed);
 	if (suite_commit(r, &s, err) < 0)
 		goto out;
+	committed = true;
 	for (size_t i = 0; i < n; i++) {
 		audit(r, "publish", ups[i].source, ups[i].version, suite, ups[i].signer);
 		/* one line per source version (a build's binary and source .changes
@@ -2065,9 +2111,17 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 			bpo_info("published %s %s to %s/%s", ups[i].source, ups[i].version, suite,
 				 component);
 	}
-	pool_gc(r, &removed);
+	pool_gc_all(r, &removed);
 	rc = 0;
 out:
+	/* nothing changes unless every upload checks out: the pool neither */
+	for (size_t i = 0; rc < 0 && !committed && i < created.n; i++) {
+		char *p = bpo_path_join(r->dir, created.v[i]);
+		if (unlink(p) == 0)
+			bpo_verbose("removed %s again (the publish failed)", created.v[i]);
+		free(p);
+	}
+	bpo_strv_destroy(&created);
 	for (size_t i = 0; i < n; i++)
 		upload_destroy(&ups[i]);
 	free(ups);
@@ -2097,7 +2151,7 @@ int bpo_repo_remove(struct bpo_repo *r, const char *source, const char *version,
 	if (suite_commit(r, &s, err) < 0)
 		goto out;
 	audit(r, "remove", source, version, suite, NULL);
-	pool_gc(r, &removed);
+	pool_gc_all(r, &removed);
 	rc = 0;
 out:
 	bpo_strv_destroy(&removed);
@@ -2143,7 +2197,7 @@ int bpo_repo_promote(struct bpo_repo *r, const char *source, const char *version
 		goto out;
 	audit(r, "promote", source, v, to, NULL);
 	bpo_info("promoted %s %s from %s to %s (%zu stanzas)", source, v, from, to, copied);
-	pool_gc(r, &removed);
+	pool_gc_all(r, &removed);
 	rc = 0;
 out:
 	bpo_strv_destroy(&removed);
@@ -2515,6 +2569,7 @@ int bpo_repo_refresh(struct bpo_repo *r, const char *suite, struct bpo_error *er
 			return -1;
 		audit(r, "refresh", NULL, NULL, r->cfg.suites.v[i], NULL);
 	}
+	pool_gc_all(r, NULL);
 	return 0;
 }
 

@@ -74,7 +74,9 @@ for i in $(seq "$trials"); do
 	"$BPO" -q publish "$(cat "$t/c$i")" --repo "$R" --suite bookworm-backports
 done
 if ls -a "$R/dists" | grep '^\.new-\|^\.old-' >/dev/null; then fail "stale temporary suite left"; fi
-"$BPO" repo verify "$R" >/dev/null
+"$BPO" repo verify "$R" >"$t/verify" 2>&1 || fail "repo verify after the clean run: $(cat "$t/verify")"
+# what the killed publishers had copied is gone with the next publishes
+if grep -q "named by no index" "$t/verify"; then fail "orphan pool files left: $(grep -c 'named by no index' "$t/verify")"; fi
 for i in $(seq "$trials"); do
 	[ $((i % 3)) = 0 ] && continue
 	grep -qx "Package: pkg$i" "$R/dists/bookworm-backports/main/binary-$arch/Packages" ||
