@@ -275,6 +275,7 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
 	if (!res)
 		return;
 	free(res->recipe);
+	bpo_strv_destroy(&res->build_warnings);
 	if (res->deps) {
 		bpo_depcheck_result_destroy(res->deps);
 		free(res->deps);
@@ -588,6 +589,41 @@ out:
 	return rc;
 }
 
+void bpo_pipeline_build_warnings(const char *log, struct bpo_strv *out)
+{
+	static const char subst[] = "substitution variable ${", subst_end[] = "} used, but is not defined";
+	static const char feat[] = " feature in ", feat_mid[] = " variable: ";
+	for (const char *l = log ? log : ""; *l;) {
+		size_t n = strcspn(l, "\n");
+		char *line = bpo_xstrndup(l, n), *w = NULL, *a, *b;
+		l += n + (l[n] == '\n');
+		if ((a = strstr(line, subst)) && (b = strstr(a, subst_end))) {
+			/* "dpkg-gencontrol: warning: package foo: substitution ..." */
+			char *pkg = strstr(line, "package ");
+			size_t pl = pkg && pkg < a ? strcspn(pkg + 8, ":") : 0;
+			w = bpo_xasprintf("undefined substitution variable ${%.*s}%s%.*s (dpkg-gencontrol: "
+					  "an empty field in the package)",
+					  (int)(b - a - (int)strlen(subst)), a + strlen(subst),
+					  pl ? " in package " : "", (int)pl, pl ? pkg + 8 : "");
+		} else if ((a = strstr(line, "unknown ")) && (b = strstr(a, feat)) &&
+			   strstr(b, feat_mid)) {
+			/* "dpkg-buildflags: warning: unknown hardening feature in
+			   DEB_BUILD_MAINT_OPTIONS variable: foo" */
+			w = bpo_xasprintf("%s (the release's dpkg-buildflags ignores it)", a);
+		}
+		if (w) {
+			bool dup = false;
+			for (size_t i = 0; i < out->n && !dup; i++)
+				dup = strcmp(out->v[i], w) == 0;
+			if (dup || out->n >= 100)
+				free(w);
+			else
+				bpo_strv_push_owned(out, w);
+		}
+		free(line);
+	}
+}
+
 /* The record of the build: which expired suites an override let through
  * (res->valid_until_json); the mirror is named "mirror". */
 static void record_valid_until(const struct bpo_config *cfg, struct bpo_pipeline_result *res)
@@ -774,6 +810,17 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		goto out;
 	}
 	res->seconds[BPO_STAGE_BUILD] = now_s() - t;
+	if (br.log_path) {
+		struct bpo_buf lb;
+		bpo_buf_init(&lb, 1u << 30);
+		if (bpo_file_read(br.log_path, 1u << 30, &lb, NULL) == 0 && lb.data)
+			bpo_pipeline_build_warnings(lb.data, &res->build_warnings);
+		bpo_buf_destroy(&lb);
+		for (size_t i = 0; i < res->build_warnings.n; i++)
+			bpo_warn("[build] %s%s", res->build_warnings.v[i],
+				 r->build.n_relax ? "; the recipe relaxes build dependencies "
+						    "(build.relax): check this one" : "");
+	}
 	for (size_t i = 0; i < br.n_artifacts; i++) {
 		char *p = bpo_path_join(br.result_dir, br.artifacts[i].name);
 		add_artifact(res, p);
@@ -946,6 +993,13 @@ int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_b
 	    bpo_json_str(b, res->failure_class, err) < 0 ||
 	    bpo_buf_puts(b, ",\"deps\":", err) < 0 ||
 	    bpo_buf_puts(b, res->deps_json ? res->deps_json : "null", err) < 0 ||
+	    bpo_buf_puts(b, ",\"build_warnings\":[", err) < 0)
+		return -1;
+	for (size_t i = 0; i < res->build_warnings.n; i++)
+		if ((i && bpo_buf_puts(b, ",", err) < 0) ||
+		    bpo_json_str(b, res->build_warnings.v[i], err) < 0)
+			return -1;
+	if (bpo_buf_puts(b, "]", err) < 0 ||
 	    bpo_buf_puts(b, ",\"valid_until_overrides\":", err) < 0 ||
 	    bpo_buf_puts(b, res->valid_until_json ? res->valid_until_json : "[]", err) < 0 ||
 	    bpo_buf_puts(b, ",\"artifacts\":[", err) < 0)

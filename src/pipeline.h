@@ -103,6 +103,11 @@ struct bpo_pipeline_result {
 	char *qa_json;           /* the QA report (qa.h) as a JSON object, or NULL */
 	char *deps_json;         /* the deps stage's verdict (depcheck.h's JSON), or NULL */
 	struct bpo_depcheck_result *deps; /* the same verdict, or NULL (not decided) */
+	/* the build log's warnings that a build against an older toolchain than
+	   the source expects gives (bpo_pipeline_build_warnings): a substitution
+	   variable used but not defined, a DEB_BUILD_MAINT_OPTIONS feature the
+	   release's dpkg-buildflags does not know; one line each */
+	struct bpo_strv build_warnings;
 	const char *failure_class; /* "dep-wait" when the deps stage found the build
 				      dependencies unsatisfiable, else NULL */
 	char *valid_until_json;  /* the expired suites a Valid-Until override let
@@ -112,6 +117,9 @@ struct bpo_pipeline_result {
 };
 
 void bpo_pipeline_result_init(struct bpo_pipeline_result *res);
+/* The warnings of a build log's text (see build_warnings), pushed to out
+ * once each (unit-tested). */
+void bpo_pipeline_build_warnings(const char *log, struct bpo_strv *out);
 void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res);
 /* Run the whole chain for r. Returns the exit code; res says how far it got. */
 int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,

@@ -8,7 +8,9 @@
 # NotAutomatic bookworm-backports, then app, whose build dependency apt takes
 # from there (its only version: no pin); stock apt
 # in a bookworm root installs bpoplan-app with -t bookworm-backports, and
-# bpoplan-lib-dev with it. Real chroot builds: slow.
+# bpoplan-lib-dev with it. The app's recipe relaxes its relation (build.relax)
+# and its Depends names an undefined substitution variable: the build names
+# it (build_warnings). Real chroot builds: slow.
 set -euo pipefail
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 . "$BPO_SRCDIR/tests/integration/chroot-lib.bash"
@@ -29,8 +31,10 @@ archive_key "$T/akey"
 # the lib's build needs nothing new; the app's build fails unless the lib's
 # file is installed
 archive_dh_source "$T/archive" bpoplan-lib 2.0-1 "debhelper-compat (= 13)" bpoplan-lib-dev "\${misc:Depends}"
+# (its Depends names a substitution variable nothing defines, as a relaxed
+# older toolchain leaves one: the build reports it)
 archive_dh_source "$T/archive" bpoplan-app 1.0-1 "debhelper-compat (= 13), bpoplan-lib-dev (>= 2.0)" \
-	bpoplan-app "\${misc:Depends}, bpoplan-lib-dev" /usr/share/bpoplan-lib/version
+	bpoplan-app "\${misc:Depends}, bpoplan-lib-dev, \${bpoplan:Missing}" /usr/share/bpoplan-lib/version
 # the newer suite's binaries (what the plan reads the source package from)
 ARCHIVE_DEB_SOURCE=bpoplan-lib archive_deb "$T/archive" bpoplan-lib-dev 2.0-1 all
 archive_indices "$T/archive" newer
@@ -55,6 +59,9 @@ target:
 publish:
   repo: $T/repo
   suite: bookworm-backports
+build:
+  relax:
+    - bpoplan-lib-dev
 Y
 # the backports' versions are checked against the mirror's bookworm (the
 # sources are not there)
@@ -62,7 +69,7 @@ Y
 # the plan: one recipe, complete
 bpo deps --plan "$T/plan" "$T/r/app.yaml" >"$T/plan.out" 2>"$T/plan.err" ||
 	{ cat "$T/plan.err"; fail "bpo deps --plan: the plan is not complete"; }
-grep -q "^bpoplan-lib 2.0-1~bpo12+1: for bpoplan-app (bpoplan-lib-dev[^ ]* (>= 2.0)): $T/plan/bpoplan-lib.yaml$" "$T/plan.out" ||
+grep -q "^bpoplan-lib 2.0-1~bpo12+1: for bpoplan-app (bpoplan-lib-dev[^ ]*): $T/plan/bpoplan-lib.yaml$" "$T/plan.out" ||
 	fail "the plan: $(cat "$T/plan.out")"
 [ "$(ls "$T/plan")" = bpoplan-lib.yaml ] || fail "the plan's recipes: $(ls "$T/plan")"
 
@@ -80,7 +87,13 @@ assert app["exit"] == 0 and app["stage"] == "done" and app["version"] == "1.0-1~
 # from the NotAutomatic suite (the solver finds no pin needed)
 pins = [(p["package"], p["version"], p["suite"]) for p in app["deps"]["pins"]]
 assert pins == [], pins
+# the relaxed build's trap, named
+assert app["build_warnings"] == ["undefined substitution variable ${bpoplan:Missing} in package "
+                                 "bpoplan-app (dpkg-gencontrol: an empty field in the package)"], app
+assert lib["build_warnings"] == [], lib
 PY
+grep -q 'warning: \[build\] undefined substitution variable ${bpoplan:Missing} in package bpoplan-app (dpkg-gencontrol: an empty field in the package); the recipe relaxes build dependencies (build.relax): check this one' "$T/run.err" ||
+	fail "the warning is not reported: $(grep -i substitution "$T/run.err")"
 [ "$(grep -n "building .*/bpoplan-lib.yaml" "$T/run.err" | cut -d: -f1)" -lt \
   "$(grep -n "building .*/app.yaml" "$T/run.err" | cut -d: -f1)" ] || fail "lib was not built before app"
 

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "depcheck.h"
+#include "pipeline.h"
 
 /* dose-builddebcheck 7.0's output for painintheapt (trixie) on bookworm */
 static const char direct[] =
@@ -179,6 +180,33 @@ static void test_closure(void **state)
 	bpo_buf_destroy(&out[1]);
 }
 
+/* the trap of relaxing: the warnings of an older toolchain, once each */
+static void test_build_warnings(void **state)
+{
+	(void)state;
+	static const char log[] =
+		"dh_gencontrol\n"
+		"dpkg-gencontrol: warning: package foo: substitution variable ${python3:Provides} used, "
+		"but is not defined\n"
+		"dpkg-gencontrol: warning: package foo: substitution variable ${python3:Provides} used, "
+		"but is not defined\n"
+		"dpkg-gencontrol: warning: substitution variable ${misc:Pre-Depends} used, but is not defined\n"
+		"dpkg-buildflags: warning: unknown hardening feature in DEB_BUILD_MAINT_OPTIONS variable: "
+		"branch\n"
+		"dpkg-gencontrol: warning: Depends field of package foo: substitution variable ${shlibs:Depends} "
+		"unused\n";
+	struct bpo_strv w = {0};
+	bpo_pipeline_build_warnings(log, &w);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.v[0], "undefined substitution variable ${python3:Provides} in package foo "
+				    "(dpkg-gencontrol: an empty field in the package)");
+	assert_string_equal(w.v[1], "undefined substitution variable ${misc:Pre-Depends} "
+				    "(dpkg-gencontrol: an empty field in the package)");
+	assert_string_equal(w.v[2], "unknown hardening feature in DEB_BUILD_MAINT_OPTIONS variable: branch "
+				    "(the release's dpkg-buildflags ignores it)");
+	bpo_strv_destroy(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_parse_deep),
 		cmocka_unit_test(test_view),
 		cmocka_unit_test(test_closure),
+		cmocka_unit_test(test_build_warnings),
 	};
 	return cmocka_run_group_tests_name("depcheck", tests, NULL, NULL);
 }
