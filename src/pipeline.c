@@ -411,6 +411,7 @@ static int run_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	qo.bind_dirs = binds;
 	qo.n_bind = bind_dir ? 1 : 0;
 	qo.verbose = o->verbose;
+	qo.relaxed = r->build.n_relax > 0;
 	for (int c = 0; c < BPO_QA_N; c++) {
 		const char *p = r->qa[c] ? r->qa[c] : cfg->qa[c];
 		qo.policy[c] = BPO_QA_POLICY_DEFAULT;

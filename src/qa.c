@@ -1758,9 +1758,28 @@ static void check_regression(struct qctx *c, struct bpo_qa_result *r)
 	r->status = n_differences(r) ? BPO_QA_FAILED : BPO_QA_PASSED;
 	if (n_differences(r))
 		r->failure_class = "regression";
-	set_summary(r, "%zu difference(s) from %s %s in %s%s", n_differences(r), c->rep->source,
+	/* the trap of relaxing: an older toolchain can lose what the newer
+	   release's binaries declare; with the default policy a loss fails */
+	size_t losses = 0;
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct bpo_qa_item *it = &r->items[i];
+		if (it->info)
+			continue;
+		if (((strcmp(it->what, "Provides") == 0 || strcmp(it->what, "Breaks") == 0 ||
+		      strcmp(it->what, "Replaces") == 0) && strncmp(it->message, "lost ", 5) == 0) ||
+		    (strcmp(it->what, "package") == 0 && strstr(it->message, "the backport does not")))
+			losses++;
+	}
+	bool elevated = losses && c->o->relaxed &&
+			c->o->policy[BPO_QA_REGRESSION] == BPO_QA_POLICY_DEFAULT;
+	if (elevated)
+		r->policy = BPO_QA_POLICY_FAIL;
+	set_summary(r, "%zu difference(s) from %s %s in %s%s%s", n_differences(r), c->rep->source,
 		    best, c->o->newer_suite,
-		    r->n_items > n_differences(r) ? " (and renames, information only)" : "");
+		    r->n_items > n_differences(r) ? " (and renames, information only)" : "",
+		    elevated ? "; the build relaxed build dependencies and lost a Provides, "
+			       "Breaks/Replaces or binary package: a failure (qa.regression: warn "
+			       "lowers it)" : "");
 out:
 	bpo_release_destroy(&rel);
 	bpo_strv_destroy(&comps);

@@ -110,6 +110,11 @@ struct bpo_qa_opts {
 	const char *newer_keyring;
 	const char *log_path;             /* NULL: next to the .changes, SOURCE_VERSION_ARCH.qa */
 	bool verbose;                     /* copy the log to stderr */
+	/* the build relaxed build dependencies (a recipe's build.relax): the
+	   regression check with the default policy then fails on a loss (a
+	   Provides, Breaks or Replaces relation, or a binary package, that the
+	   newer release has and the backport does not) */
+	bool relaxed;
 };
 
 /* "install", "upgrade", "lintian", "autopkgtest", "regression". */

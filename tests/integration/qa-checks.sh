@@ -227,6 +227,48 @@ st=0
 [ "$st" = 2 ] && grep -q "\-\-newer-keyring: required with a --newer-archive URL" "$tmp/d3.err" ||
 	fail "bpo build --newer-archive URL without a keyring: exit $st: $(cat "$tmp/d3.err")"
 
+# the trap of relaxing: a recipe with build.relax and the default regression
+# policy fails on a lost Provides (bpo-qa-virtual), exit 1; qa.regression:
+# warn lowers it again
+relaxed_recipe() { # FILE [REGRESSION-POLICY]
+	cat >"$1" <<EOR
+source:
+  dsc: $tmp/newer/pool/main/b/bpo-qa-good/bpo-qa-good_1.0.dsc
+  allow-unsigned: true
+target:
+  release: bookworm
+build:
+  relax:
+    - debhelper-compat (= 13)
+qa:
+  install: skip
+  upgrade: skip
+  lintian: skip
+  autopkgtest: skip
+${2:+  regression: $2}
+  newer-archive: $HTTPD_URL
+  newer-suite: bpo-newer
+  newer-keyring: $tmp/key/keyring.gpg
+EOR
+}
+relaxed_recipe "$tmp/recipe/relaxed.yaml"
+st=0
+"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/relaxed.yaml" --json >"$tmp/x1.json" 2>"$tmp/x1.err" || st=$?
+[ "$st" = 1 ] || { cat "$tmp/x1.err"; fail "relaxed recipe, default regression policy: exit $st, expected 1"; }
+python3 - "$tmp/x1.json" <<'PY' || fail "relaxed recipe: $(cat "$tmp/x1.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+g = r["checks"]["regression"]
+assert r["fatal"] is True and g["status"] == "failed" and g["policy"] == "fail", g
+assert "relaxed build dependencies and lost a Provides" in g["summary"], g
+PY
+relaxed_recipe "$tmp/recipe/relaxed-warn.yaml" warn
+st=0
+"$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/relaxed-warn.yaml" --json >"$tmp/x2.json" 2>"$tmp/x2.err" || st=$?
+[ "$st" = 0 ] || { cat "$tmp/x2.err"; fail "relaxed recipe, regression: warn: exit $st, expected 0"; }
+python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["checks"]["regression"]; assert g["policy"] == "warn" and g["status"] == "failed", g' \
+	"$tmp/x2.json" || fail "relaxed recipe, warn: $(cat "$tmp/x2.json")"
+
 # a wrong key for the newer archive: the regression check cannot run
 st=0
 archive_key "$tmp/other" "someone else <else@example.invalid>"
