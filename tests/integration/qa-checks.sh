@@ -173,13 +173,18 @@ st=0
 # a .dsc recipe has no suite: without qa.newer-* the regression check is
 # skipped, saying what to give; with them (or --newer-* over the recipe's) it
 # compares with that suite
-dsc_recipe() { # FILE [QA-LINES]
-	cat >"$1" <<EOR
+dsc_head() { # the source and target of the .dsc recipes
+	cat <<EOR
 source:
   dsc: $tmp/newer/pool/main/b/bpo-qa-good/bpo-qa-good_1.0.dsc
   allow-unsigned: true
 target:
   release: bookworm
+EOR
+}
+dsc_recipe() { # FILE [QA-LINES]
+	dsc_head >"$1"
+	cat >>"$1" <<EOR
 qa:
   install: skip
   upgrade: skip
@@ -231,12 +236,8 @@ st=0
 # policy fails on a lost Provides (bpo-qa-virtual), exit 1; qa.regression:
 # warn lowers it again
 relaxed_recipe() { # FILE [REGRESSION-POLICY]
-	cat >"$1" <<EOR
-source:
-  dsc: $tmp/newer/pool/main/b/bpo-qa-good/bpo-qa-good_1.0.dsc
-  allow-unsigned: true
-target:
-  release: bookworm
+	dsc_head >"$1"
+	cat >>"$1" <<EOR
 build:
   relax:
     - debhelper-compat (= 13)
