@@ -1213,7 +1213,8 @@ static void vfile_set(struct vfile *f, char *data, size_t len, bool exists, mode
 }
 
 /* Strip n leading components from a header path and normalise it; refuse
- * absolute paths and "..". */
+ * absolute paths and "..", also when the stripping leaves one ("a//etc/x"
+ * with -p1 is /etc/x, as GNU patch counts slashes). */
 static int resolve_path(const char *raw, int strip, char **out, struct bpo_error *err)
 {
 	const char *p = raw;
@@ -1228,9 +1229,10 @@ static int resolve_path(const char *raw, int strip, char **out, struct bpo_error
 			return bpo_error_set(err, BPO_E_SYNTAX,
 					     "%s: cannot strip %d leading components", raw, strip);
 		p = s + 1;
-		while (*p == '/')
-			p++;
 	}
+	if (*p == '/')
+		return bpo_error_set(err, BPO_E_SYNTAX, "%s: absolute path after -p%d refused", raw,
+				     strip);
 	bpo_buf_init(&b, 65536);
 	while (*p) {
 		const char *s = strchr(p, '/');

@@ -467,6 +467,9 @@ static void test_hostile_paths(void **state)
 		"--- /dev/null\n+++ b/link/x\n@@ -0,0 +1 @@\n+a\n",
 		"--- a/flink\n+++ b/flink\n@@ -1 +1 @@\n-a\n+b\n",
 		"--- a/dlink/f\n+++ b/dlink/f\n@@ -1 +1 @@\n-a\n+b\n",
+		/* absolute once -p1 has stripped "a/" */
+		"--- a//etc/passwd\n+++ b//etc/passwd\n@@ -0,0 +1 @@\n+a\n",
+		"--- /dev/null\n+++ b///tmp/x\n@@ -0,0 +1 @@\n+a\n",
 	};
 	char *t = tmptree(), *out = tmptree();
 	char *lk = bpo_path_join(t, "link"), *flink = bpo_path_join(t, "flink");
