@@ -1477,6 +1477,12 @@ char *bpo_chroot_unpacked(const struct bpo_ns *ns, const struct bpo_chroot_meta 
 		goto out;
 	}
 	tarball = bpo_path_join(dir, m->tarball);
+	/* the first use of the image by any command: nothing unverified is
+	   unpacked, and the copy is named by the hash it was checked against */
+	if (bpo_chroot_meta_verify(m, cache_dir, err) < 0) {
+		rmdir(tmp);
+		goto out;
+	}
 	bpo_info("unpacking the %s/%s image (once per image)", m->release, m->arch);
 	{
 		/* device nodes are left out: the root gets its own /dev (and a

@@ -194,7 +194,10 @@ char *bpo_chroot_tmp_new(const struct bpo_ns *ns, const char *cache_dir, const c
 			 struct bpo_error *err);
 
 /* <cache>/chroots/unpacked/<sha256>: unpack the image once (made aside and
- * renamed). Returns the owned path. */
+ * renamed), after verifying the tarball against the metadata's size and
+ * sha256 (BPO_E_VERIFY, saying how to recreate it): the copy is named by the
+ * hash it was checked against, so a replaced image is never used through an
+ * old copy. Returns the owned path. */
 char *bpo_chroot_unpacked(const struct bpo_ns *ns, const struct bpo_chroot_meta *m,
 			  const char *cache_dir, struct bpo_error *err);
 

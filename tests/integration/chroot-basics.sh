@@ -100,6 +100,22 @@ BPO_CHROOT_DIR="$tmp" "$BPO" chroot create no-such-release 2>"$tmp/err"; st=$?
 	fail "unknown release: exit $st: $(cat "$tmp/err")"
 set -e
 
+# a truncated image (a copy of its metadata, the first 1 MB of the tarball,
+# no unpacked copy): chroot exec and shell verify it before the first unpack
+# and refuse it, exit 3, saying how to recreate it
+arch=$(dpkg --print-architecture)
+mkdir -p "$tmp/trunc/chroots"
+cp "$BPO_CACHE_DIR/chroots/bookworm-$arch.meta" "$tmp/trunc/chroots/"
+head -c 1000000 "$BPO_CACHE_DIR/chroots/bookworm-$arch.tar.zst" >"$tmp/trunc/chroots/bookworm-$arch.tar.zst"
+for how in exec shell; do
+	st=0
+	BPO_CACHE_DIR="$tmp/trunc" "$BPO" chroot "$how" bookworm -- /bin/true 2>"$tmp/err" || st=$?
+	[ "$st" = 3 ] && grep -q "but the metadata says size .*(recreate it: bpo chroot update bookworm)" "$tmp/err" ||
+		fail "chroot $how of a truncated image: exit $st: $(cat "$tmp/err")"
+	[ -z "$(ls -A "$tmp/trunc/chroots/unpacked" 2>/dev/null)" ] ||
+		fail "chroot $how unpacked a truncated image: $(ls -A "$tmp/trunc/chroots/unpacked")"
+done
+
 # remove: on a copy of the image's metadata (the tarball linked)
 arch=$(dpkg --print-architecture)
 mkdir -p "$tmp/cache/chroots"
