@@ -103,7 +103,13 @@ static void usage(FILE *f)
 
 int bpo_cmd_fail(const struct bpo_error *err)
 {
-	bpo_error("%s", err->msg[0] ? err->msg : "failed");
+	/* one line each (a recipe's several mistakes) */
+	const char *m = err->msg[0] ? err->msg : "failed";
+	do {
+		size_t n = strcspn(m, "\n");
+		bpo_error("%.*s", (int)n, m);
+		m += n + (m[n] == '\n');
+	} while (*m);
 	return bpo_error_exit_code(err);
 }
 

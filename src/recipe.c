@@ -1060,16 +1060,45 @@ int bpo_recipe_parse(struct bpo_recipe *r, const char *data, size_t len, const c
 		goto out;
 	if (!require(&p, root, "source", "the recipe") || !require(&p, root, "target", "the recipe"))
 		goto out;
-	if (parse_source(&p, bpo_yaml_get(&p.y, root, "source")) < 0 ||
-	    parse_target(&p, bpo_yaml_get(&p.y, root, "target")) < 0 ||
-	    parse_changelog(&p, bpo_yaml_get(&p.y, root, "changelog")) < 0 ||
-	    parse_patches(&p, bpo_yaml_get(&p.y, root, "patches")) < 0 ||
-	    bpo_yaml_uint(&p.y, bpo_yaml_get(&p.y, root, "fuzz"), "fuzz", MAX_FUZZ, &r->fuzz,
-			  err) < 0 ||
-	    parse_build(&p, bpo_yaml_get(&p.y, root, "build")) < 0 ||
-	    parse_publish(&p, bpo_yaml_get(&p.y, root, "publish")) < 0 ||
-	    parse_qa(&p, bpo_yaml_get(&p.y, root, "qa")) < 0)
-		goto out;
+	/* every section, so that a mistake in each is reported in one run (one
+	   line each, as compilers do); within a section, the first */
+	{
+		struct bpo_error one, all;
+		size_t n_bad = 0;
+		bpo_error_init(&all);
+		p.err = &one;
+		for (int k = 0; k < 7; k++) {
+			int x = 0;
+			bpo_error_init(&one);
+			switch (k) {
+			case 0: x = parse_source(&p, bpo_yaml_get(&p.y, root, "source")); break;
+			case 1: x = parse_target(&p, bpo_yaml_get(&p.y, root, "target")); break;
+			case 2: x = parse_changelog(&p, bpo_yaml_get(&p.y, root, "changelog")); break;
+			case 3: x = parse_patches(&p, bpo_yaml_get(&p.y, root, "patches")); break;
+			case 4:
+				x = bpo_yaml_uint(&p.y, bpo_yaml_get(&p.y, root, "fuzz"), "fuzz",
+						  MAX_FUZZ, &r->fuzz, &one);
+				break;
+			case 5: x = parse_build(&p, bpo_yaml_get(&p.y, root, "build")); break;
+			default: x = parse_publish(&p, bpo_yaml_get(&p.y, root, "publish")) < 0 ||
+				     parse_qa(&p, bpo_yaml_get(&p.y, root, "qa")) < 0
+					     ? -1 : 0;
+			}
+			if (x < 0 && n_bad++ == 0) {
+				all = one;
+			} else if (x < 0) {
+				char prev[BPO_ERROR_MSG_MAX];
+				memcpy(prev, all.msg, sizeof(prev));
+				bpo_error_set(&all, all.kind, "%s\n%s", prev, one.msg);
+			}
+		}
+		p.err = err;
+		if (n_bad) {
+			if (err)
+				*err = all;
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	bpo_yaml_destroy(&p.y);

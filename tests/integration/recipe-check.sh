@@ -109,3 +109,22 @@ echo "ok: usage errors exit 2"
 run 0 recipe check "$BPO_SRCDIR/recipes/hello.yaml" --json
 grep -q '"package"' "$T/out" || fail "--json after the file was not taken as an option"
 echo "ok: options after the files"
+
+# several mistakes, one run: each section's first mistake is its own line
+# FILE:LINE:COL (as compilers report), exit 2
+cat >"$T/three.yaml" <<'Y'
+source:
+  package: Hello_World
+  suite: trixie
+target:
+  release: bookworm
+  policy: nonsense
+build:
+  timeout: forever
+Y
+run 2 recipe check "$T/three.yaml"
+[ "$(grep -c "^bpo: error: $T/three.yaml:[0-9]*:[0-9]*: " "$T/err")" = 3 ] &&
+	grep -q "three.yaml:2:12: source.package: " "$T/err" &&
+	grep -q "three.yaml:6:11: target.policy: " "$T/err" &&
+	grep -q "three.yaml:8:12: build.timeout: " "$T/err" || fail "three mistakes: $(cat "$T/err")"
+echo "ok: three mistakes in one run"
