@@ -3,11 +3,13 @@
 #include "pipeline.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -657,6 +659,44 @@ static void record_valid_until(const struct bpo_config *cfg, struct bpo_pipeline
 	bpo_buf_destroy(&b);
 }
 
+/* A recipe's work directory: --work-dir, else WORKDIR/RECIPE/SOURCE_VERSION
+ * (two recipes of one source version never share one). */
+static char *recipe_work_dir(const struct bpo_recipe *r, const struct bpo_config *cfg,
+			     const struct bpo_pipeline_opts *o, const char *source,
+			     const char *version)
+{
+	if (o->work_dir)
+		return bpo_xstrdup(o->work_dir);
+	return bpo_xasprintf("%s/%s/%s_%s", cfg->work_dir, r->name, source, version);
+}
+
+/* Lock WORK/.lock for this run (flock, held until the fd closes): a second
+ * bpo on the same recipe and version waits, so `run --jobs` and `make -j`
+ * never work in one directory at once. -1 on error. */
+static int lock_work(const char *work, struct bpo_error *err)
+{
+	char *path = bpo_path_join(work, ".lock");
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		bpo_info("waiting for %s: another bpo works in %s", path, work);
+		while (flock(fd, LOCK_EX) < 0) {
+			if (errno == EINTR && !bpo_chroot_interrupted())
+				continue;
+			bpo_error_set(err, BPO_E_IO, "%s: flock: %s", path, strerror(errno));
+			close(fd);
+			free(path);
+			return -1;
+		}
+	}
+	free(path);
+	return fd;
+}
+
 int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		       const struct bpo_pipeline_opts *o, struct bpo_pipeline_result *res)
 {
@@ -677,7 +717,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	const char *repo = repo_abs;
 	const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
 	const char *comp = r->publish.component ? r->publish.component : "main";
-	int log_fd = -1;
+	int log_fd = -1, work_lock = -1;
 	bool repo_line = false;
 
 	bpo_error_init(&err);
@@ -699,10 +739,9 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	res->seconds[BPO_STAGE_RESOLVE] = now_s() - t;
 	res->source = bpo_xstrdup(rv.source);
 	res->upstream_version = bpo_xstrdup(rv.version);
-	work = o->work_dir ? bpo_xstrdup(o->work_dir)
-			   : bpo_xasprintf("%s/%s_%s", cfg->work_dir, rv.source, rv.version);
+	work = recipe_work_dir(r, cfg, o, rv.source, rv.version);
 	res->work_dir = bpo_xstrdup(work);
-	if (bpo_mkdir_p(work, 0755, &err) < 0) {
+	if (bpo_mkdir_p(work, 0755, &err) < 0 || (work_lock = lock_work(work, &err)) < 0) {
 		fail_at(res, BPO_STAGE_RESOLVE, &err);
 		goto out;
 	}
@@ -887,6 +926,8 @@ out:
 	bpo_log_set_copy_fd(-1);
 	if (log_fd >= 0)
 		close(log_fd);
+	if (work_lock >= 0)
+		close(work_lock);
 	bpo_repo_close(repo_h);
 	bpo_strv_destroy(&extra);
 	free(repo_abs);
@@ -926,8 +967,7 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	}
 	res->source = bpo_xstrdup(rv.source);
 	res->upstream_version = bpo_xstrdup(rv.version);
-	work = o->work_dir ? bpo_xstrdup(o->work_dir)
-			   : bpo_xasprintf("%s/%s_%s", cfg->work_dir, rv.source, rv.version);
+	work = recipe_work_dir(r, cfg, o, rv.source, rv.version);
 	res->work_dir = bpo_xstrdup(work);
 	result = bpo_path_join(work, "result");
 	DIR *d = opendir(result);

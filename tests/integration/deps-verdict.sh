@@ -181,8 +181,28 @@ assert r["stage"] == "deps" and r["class"] == "dep-wait" and r["build_log"] is N
 assert r["seconds"]["build"] == 0 and r["seconds"]["deps"] > 0, r
 assert "dep-wait: 2 build dependencies of bpo-needy 1.0-1~bpo12+1" in r["error"], r
 PY
-[ ! -e "$T/work/bpo-needy_1.0-1/result" ] || [ -z "$(ls -A "$T/work/bpo-needy_1.0-1/result")" ] ||
-	fail "(d) the build stage ran: $(ls "$T/work/bpo-needy_1.0-1/result")"
+# WORKDIR/RECIPE/SOURCE_VERSION
+[ -f "$T/work/needy/bpo-needy_1.0-1/bpo.log" ] || fail "(d) no work directory $T/work/needy/bpo-needy_1.0-1"
+[ ! -e "$T/work/needy/bpo-needy_1.0-1/result" ] || [ -z "$(ls -A "$T/work/needy/bpo-needy_1.0-1/result")" ] ||
+	fail "(d) the build stage ran: $(ls "$T/work/needy/bpo-needy_1.0-1/result")"
+# two recipes of one source version have work directories of their own; one
+# bpo on a recipe's directory waits for another (WORK/.lock)
+bpo deps --target-suites bookworm --json "$T/r/needy-bpo.yaml" >"$T/d2.json" 2>/dev/null || true
+python3 - "$T/d.json" "$T/d2.json" "$T/work" <<'PY' || fail "(d) work directories: $(cat "$T/d.json" "$T/d2.json")"
+import json, sys
+a, b = (json.load(open(f))["work_dir"] for f in sys.argv[1:3])
+assert a == sys.argv[3] + "/needy/bpo-needy_1.0-1" and b == sys.argv[3] + "/needy-bpo/bpo-needy_1.0-1", (a, b)
+PY
+flock "$T/work/needy/bpo-needy_1.0-1/.lock" sleep 3 &
+lockpid=$!
+sleep 0.5
+t0=$(date +%s.%N)
+bpo deps --target-suites bookworm "$T/r/needy.yaml" >/dev/null 2>"$T/d3.err" || true
+t1=$(date +%s.%N)
+wait "$lockpid"
+grep -q "waiting for $T/work/needy/bpo-needy_1.0-1/.lock: another bpo works in" "$T/d3.err" &&
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 2) }' ||
+	fail "(d) the second bpo did not wait for the work directory's lock: $(cat "$T/d3.err")"
 # (e) the pins: libqux-dev (>= 2) and, for it, libfoo2 (>= 2.4) from the
 # backports-like suite; libbaz-dev and libfoo2 as relations of their own are
 # the release's (no pin for them), libnew-dev is only there (no pin needed)

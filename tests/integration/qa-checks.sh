@@ -125,9 +125,15 @@ grep -q "bpo-qa-good Provides: lost bpo-qa-virtual" "$tmp/reg.out" ||
 	fail "the lost Provides is not reported: $(cat "$tmp/reg.out")"
 grep -q "SKIP install" "$tmp/reg.out" || fail "install not shown as skipped"
 
-# bpo qa RECIPE: the recipe's existing build (WORK/result), regression against
-# its source suite, the option's policy over the recipe's
-mkdir -p "$tmp/work/bpo-qa-good_1.0/result" "$tmp/recipe"
+# bpo qa RECIPE: the recipe's existing build (WORK/result, WORK being
+# WORKDIR/RECIPE/SOURCE_VERSION), regression against its source suite, the
+# option's policy over the recipe's
+mkdir -p "$tmp/recipe"
+# stage_build RECIPE-NAME: the build, as bpo build RECIPE leaves it
+stage_build() {
+	mkdir -p "$tmp/work/$1/bpo-qa-good_1.0/result"
+	cp "$tmp/good/"* "$tmp/work/$1/bpo-qa-good_1.0/result/"
+}
 cat >"$tmp/recipe/bpo-qa-good.yaml" <<EOR
 source:
   package: bpo-qa-good
@@ -148,7 +154,8 @@ st=0
 "$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/bpo-qa-good.yaml" 2>"$tmp/r0.err" || st=$?
 [ "$st" = 1 ] && grep -q "no build of bpo-qa-good 1.0" "$tmp/r0.err" ||
 	fail "bpo qa RECIPE without a build: exit $st: $(cat "$tmp/r0.err")"
-cp "$tmp/good/"* "$tmp/work/bpo-qa-good_1.0/result/"
+stage_build bpo-qa-good
+for n in dsc-plain dsc-newer relaxed relaxed-warn; do stage_build "$n"; done
 st=0
 "$BPO" --config "$tmp/bpo.conf" qa "$tmp/recipe/bpo-qa-good.yaml" --json >"$tmp/r1.json" \
 	2>"$tmp/r1.err" || st=$?
