@@ -317,6 +317,35 @@ struct ctx {
 	struct bpo_strv env;
 };
 
+void bpo_build_options(const char *caller, const char *profiles, struct bpo_buf *out)
+{
+	struct bpo_strv seen = {0};
+	char *all = bpo_xasprintf("%s %s%s", caller ? caller : "",
+				  profiles && strstr(profiles, "nocheck") ? "nocheck " : "",
+				  profiles && strstr(profiles, "nodoc") ? "nodoc" : "");
+	char *save = NULL;
+	for (char *w = strtok_r(all, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+		bool ok = *w != '\0' && *w != '=';
+		for (const char *q = w; *q && ok; q++)
+			ok = (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			     (*q >= '0' && *q <= '9') || strchr("=_.,+-:", *q);
+		size_t kl = strcspn(w, "=");
+		bool dup = false;
+		for (size_t i = 0; i < seen.n && !dup; i++)
+			dup = strlen(seen.v[i]) == kl && strncmp(seen.v[i], w, kl) == 0;
+		if (!ok) {
+			bpo_warn("DEB_BUILD_OPTIONS: '%s' is not an option; left out", w);
+			continue;
+		}
+		if (dup)
+			continue;
+		bpo_strv_push_owned(&seen, bpo_xstrndup(w, kl));
+		bpo_buf_printf(out, NULL, "%s%s", out->len ? " " : "", w);
+	}
+	bpo_strv_destroy(&seen);
+	free(all);
+}
+
 static void env_build(struct ctx *c, bool as_build, const char *sde)
 {
 	bpo_strv_destroy(&c->env);
@@ -336,12 +365,13 @@ static void env_build(struct ctx *c, bool as_build, const char *sde)
 			if (*q == ',')
 				*q = ' ';
 		bpo_strv_push_owned(&c->env, p);
+	}
+	/* DEB_BUILD_OPTIONS: the caller's (parallel=N, nocheck, noopt ...), as
+	   sbuild passes it on, and the profiles' nocheck and nodoc */
+	{
 		struct bpo_buf opts;
 		bpo_buf_init(&opts, 4096);
-		if (strstr(c->o->profiles, "nocheck"))
-			bpo_buf_puts(&opts, "nocheck", NULL);
-		if (strstr(c->o->profiles, "nodoc"))
-			bpo_buf_printf(&opts, NULL, "%snodoc", opts.len ? " " : "");
+		bpo_build_options(getenv("DEB_BUILD_OPTIONS"), c->o->profiles, &opts);
 		if (opts.len)
 			bpo_strv_push_owned(&c->env, bpo_xasprintf("DEB_BUILD_OPTIONS=%s", opts.data));
 		bpo_buf_destroy(&opts);

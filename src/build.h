@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 #include "xmem.h"
 
@@ -110,6 +111,10 @@ void bpo_build_cache_key(const char *image_sha256, const char *arch, enum bpo_bu
  * (owned, or NULL) and check the line's shape. */
 int bpo_build_extra_source_parse(const char *line, char **keyfile, struct bpo_error *err);
 
+/* The build's DEB_BUILD_OPTIONS: the caller's options (each kept once, the
+ * first of a name wins; what is not an option is left out with a warning),
+ * then nocheck and nodoc when the profiles have them (unit-tested). */
+void bpo_build_options(const char *caller, const char *profiles, struct bpo_buf *out);
 /* From apt's output, the unmet build dependencies ("pkg (>= 1)") one a line, or NULL. */
 char *bpo_build_unmet_deps(const char *apt_output);
 /* From one line of bpo_build_unmet_deps, the package name and its version

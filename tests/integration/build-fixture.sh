@@ -40,6 +40,9 @@ marker=$!
 
 dsc=$(make_dsc "$tmp" "probe-port=$port")
 before=$(mounts)
+# the caller's DEB_BUILD_OPTIONS reach the build (as sbuild passes them on);
+# what is not an option is left out
+DEB_BUILD_OPTIONS='parallel=2 noopt $(x)' \
 "$BPO" build "$dsc" --release bookworm --result "$tmp/out" >"$tmp/stdout" 2>"$tmp/stderr" ||
 	{ cat "$tmp/stderr"; fail "bpo build failed"; }
 arch=$(dpkg --print-architecture)
@@ -68,6 +71,8 @@ grep -q "^BPO-PROBE host-connect=unreachable port $port" "$log" || fail "the hos
 procs=$(sed -n 's/^BPO-PROBE processes=//p' "$log")
 case " $procs " in *" sleep "* | *python3*) fail "the build sees host processes: $procs" ;; esac
 grep -q '^BPO-PROBE sde=1772539200$' "$log" || fail "SOURCE_DATE_EPOCH is not the changelog's date"
+grep -q '^BPO-PROBE dbo=parallel=2 noopt$' "$log" || fail "DEB_BUILD_OPTIONS: $(grep dbo= "$log")"
+grep -q "DEB_BUILD_OPTIONS: '\$(x)' is not an option; left out" "$tmp/stderr" || fail "no warning for a bad option"
 grep -q 'Build-Path: /build/bpo-hello-1.0' "$tmp/out/bpo-hello_1.0_$arch.buildinfo" ||
 	fail "unexpected Build-Path"
 

@@ -358,6 +358,23 @@ static void test_unmet(void **state)
 	assert_string_equal(bpo_build_phase_name(BPO_BUILD_COLLECT), "collect");
 }
 
+/* DEB_BUILD_OPTIONS: the caller's, once each, then the profiles' */
+static void test_build_options(void **state)
+{
+	(void)state;
+	struct bpo_buf b;
+	bpo_buf_init(&b, 4096);
+	bpo_build_options("parallel=3  noopt\tparallel=9", "nocheck,nodoc", &b);
+	assert_string_equal(b.data, "parallel=3 noopt nocheck nodoc");
+	b.len = 0;
+	bpo_build_options("nocheck $(rm) nostrip", "nocheck", &b);
+	assert_string_equal(b.data, "nocheck nostrip");
+	b.len = 0;
+	bpo_build_options(NULL, NULL, &b);
+	assert_int_equal(b.len, 0);
+	bpo_buf_destroy(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_extra_source),
 		cmocka_unit_test(test_unmet),
 		cmocka_unit_test(test_relation_policy),
+		cmocka_unit_test(test_build_options),
 	};
 	return cmocka_run_group_tests_name("chroot", tests, NULL, NULL);
 }
