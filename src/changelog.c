@@ -154,6 +154,56 @@ static bool maintainer_ok(const char *m)
 	return at && at > lt + 1 && at < m + len - 2 && !memchr(lt + 1, '<', (size_t)(m + len - lt - 1));
 }
 
+/* NAME's value in the devscripts configuration files, as dch reads them
+ * (/etc/devscripts.conf, then ~/.devscripts, the last assignment winning):
+ * NAME=value, NAME="value" or NAME='value', optionally after "export"; a
+ * value that needs the shell ($, `) is not taken. NULL when unset. */
+char *bpo_changelog_devscripts_var(const char *name)
+{
+	const char *home = getenv("HOME");
+	char *files[2] = {bpo_xstrdup("/etc/devscripts.conf"),
+			  home && *home ? bpo_path_join(home, ".devscripts") : NULL};
+	char *val = NULL;
+	size_t nl = strlen(name);
+
+	for (size_t f = 0; f < 2; f++) {
+		struct bpo_buf b;
+		bpo_buf_init(&b, 1u << 20);
+		if (files[f] && bpo_file_read(files[f], 1u << 20, &b, NULL) == 0 && b.data) {
+			for (const char *l = b.data; *l;) {
+				size_t n = strcspn(l, "\n");
+				const char *p = l + strspn(l, " \t"), *end = l + n;
+				l += n + (l[n] == '\n');
+				if (strncmp(p, "export ", 7) == 0)
+					p += 7 + strspn(p + 7, " \t");
+				if ((size_t)(end - p) <= nl || strncmp(p, name, nl) != 0 || p[nl] != '=')
+					continue;
+				p += nl + 1;
+				size_t vl;
+				if (*p == '"' || *p == '\'') {
+					const char *q = memchr(p + 1, *p, (size_t)(end - p - 1));
+					if (!q)
+						continue;
+					vl = (size_t)(q - p - 1);
+					p++;
+				} else {
+					vl = strcspn(p, " \t#\n");
+				}
+				char *v = bpo_xstrndup(p, vl);
+				if (strpbrk(v, "$`\\")) {
+					free(v);
+					continue;
+				}
+				free(val);
+				val = v;
+			}
+		}
+		bpo_buf_destroy(&b);
+		free(files[f]);
+	}
+	return val;
+}
+
 /* The maintainer line from recipe, config or environment (see changelog.h). */
 int bpo_changelog_maintainer(const char *recipe_maintainer, const char *conf_name,
 			     const char *conf_email, char **out, struct bpo_error *err)
@@ -161,6 +211,12 @@ int bpo_changelog_maintainer(const char *recipe_maintainer, const char *conf_nam
 	char *m = NULL;
 	const char *from = NULL;
 	const char *env_name = getenv("DEBFULLNAME"), *env_email = getenv("DEBEMAIL");
+	/* the environment first, then the devscripts files dch reads */
+	char *ds_name = NULL, *ds_email = NULL;
+	if (!env_name || !*env_name)
+		env_name = ds_name = bpo_changelog_devscripts_var("DEBFULLNAME");
+	if (!env_email || !*env_email)
+		env_email = ds_email = bpo_changelog_devscripts_var("DEBEMAIL");
 
 	*out = NULL;
 	if (recipe_maintainer && *recipe_maintainer) {
@@ -176,11 +232,16 @@ int bpo_changelog_maintainer(const char *recipe_maintainer, const char *conf_nam
 		m = bpo_xasprintf("%s <%s>", env_name, env_email);
 		from = "DEBFULLNAME/DEBEMAIL";
 	} else {
+		free(ds_name);
+		free(ds_email);
 		return bpo_error_set(err, BPO_E_USAGE,
 				     "no maintainer for the changelog entry: set "
 				     "changelog.maintainer in the recipe, maintainer in "
-				     "bpo.conf, or DEBFULLNAME and DEBEMAIL");
+				     "bpo.conf, or DEBFULLNAME and DEBEMAIL (environment or "
+				     "~/.devscripts)");
 	}
+	free(ds_name);
+	free(ds_email);
 	if (!maintainer_ok(m)) {
 		bpo_error_set(err, BPO_E_SYNTAX, "maintainer '%s' from %s: expected 'Name <email>'",
 			      m, from);

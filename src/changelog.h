@@ -71,6 +71,9 @@ int bpo_changelog_date_parse(const char *s, time_t *out);
  * BPO_E_USAGE otherwise), else now. */
 int bpo_changelog_now(time_t *out, struct bpo_error *err);
 
+/* NAME's value in /etc/devscripts.conf and ~/.devscripts (the last
+ * assignment wins), as dch reads them; NULL when unset (unit-tested). */
+char *bpo_changelog_devscripts_var(const char *name);
 /*
  * The maintainer line, first found of: recipe_maintainer ("Name <email>"),
  * conf_name + conf_email, $DEBFULLNAME + $DEBEMAIL (DEBEMAIL may itself be

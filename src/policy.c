@@ -215,6 +215,7 @@ int bpo_policy_check(const char *version, const struct bpo_policy_ref *older, si
 {
 	char first[1024] = "", msg[1024];
 	size_t bad = 0;
+	bool first_older = false;
 
 	if (check_version("new version", version, err) < 0)
 		return -1;
@@ -229,13 +230,22 @@ int bpo_policy_check(const char *version, const struct bpo_policy_ref *older, si
 		describe(msg, sizeof(msg), version, is_older ? "higher" : "lower", r);
 		if (force)
 			bpo_warn("%s (ignored: --force-version)", msg);
-		else if (bad++ == 0)
+		else if (bad++ == 0) {
 			memcpy(first, msg, sizeof(first));
+			first_older = is_older;
+		}
 	}
+	/* not above the old release's own version: a local rebuild of it is
+	   what policy local is for; forcing gives a version apt may never
+	   upgrade from */
+	const char *hint = first_older ? "; for a rebuild of the release's own version use "
+					 "target.policy: local (a +SUFFIX version); "
+					 "--force-version overrides (risky: apt may keep the "
+					 "release's version or never upgrade from this one)"
+				       : "; --force-version overrides";
 	if (bad == 1)
-		return bpo_error_set(err, BPO_E_FAIL, "%s; --force-version overrides", first);
+		return bpo_error_set(err, BPO_E_FAIL, "%s%s", first, hint);
 	if (bad > 1)
-		return bpo_error_set(err, BPO_E_FAIL, "%s (and %zu more); --force-version overrides",
-				     first, bad - 1);
+		return bpo_error_set(err, BPO_E_FAIL, "%s (and %zu more)%s", first, bad - 1, hint);
 	return 0;
 }

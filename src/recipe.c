@@ -539,6 +539,17 @@ static int parse_target(struct parse *p, const yaml_node_t *m)
 			       "target: missing required key 'local-suffix' (policy: local)");
 		goto out;
 	}
+	if (r->target.local_suffix && strncmp(r->target.local_suffix, "+deb", 4) == 0 &&
+	    r->target.local_suffix[4] >= '0' && r->target.local_suffix[4] <= '9') {
+		/* +debNNuM is Debian's own: a later stable or security update of
+		   the release would take the same or a lower version */
+		bpo_yaml_error(y, bpo_yaml_get(&p->y, m, "local-suffix"), p->err,
+			       "target.local-suffix: '%s' collides with Debian's stable-update "
+			       "versions (+debNNuM, as in 2.10-3+deb12u1): a stable update of the "
+			       "release would sort with it; choose your own, like +acme1",
+			       r->target.local_suffix);
+		goto out;
+	}
 	if (r->target.policy == BPO_POLICY_BPO && r->target.local_suffix) {
 		bpo_yaml_error(y, bpo_yaml_get(&p->y, m, "local-suffix"), p->err,
 			       "target.local-suffix: only with 'policy: local'");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "buf.h"
@@ -224,6 +225,39 @@ static void test_maintainer(void **state)
 	unsetenv("DEBEMAIL");
 }
 
+/* ~/.devscripts, as dch reads it, when the environment says nothing */
+static void test_maintainer_devscripts(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/bpo-devscripts.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *f = bpo_path_join(dir, ".devscripts"), *old_home = getenv("HOME") ? bpo_xstrdup(getenv("HOME")) : NULL;
+	static const char conf[] = "# devscripts\nDEBFULLNAME=\"Dev Scripts\"\n"
+				   "  export DEBEMAIL='ds@x.org'\nDEBEMAIL=$USER@host\nDEBSIGN_KEYID=AB\n";
+	struct bpo_error err;
+	char *m = NULL;
+	bpo_error_init(&err);
+	assert_int_equal(bpo_file_write_atomic(f, conf, strlen(conf), 0644, &err), 0);
+	setenv("HOME", dir, 1);
+	unsetenv("DEBFULLNAME");
+	unsetenv("DEBEMAIL");
+	assert_int_equal(bpo_changelog_maintainer(NULL, NULL, NULL, &m, &err), 0);
+	assert_string_equal(m, "Dev Scripts <ds@x.org>");
+	free(m);
+	/* the environment wins */
+	setenv("DEBFULLNAME", "Env Name", 1);
+	assert_int_equal(bpo_changelog_maintainer(NULL, NULL, NULL, &m, &err), 0);
+	assert_string_equal(m, "Env Name <ds@x.org>");
+	free(m);
+	unsetenv("DEBFULLNAME");
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	unlink(f);
+	rmdir(dir);
+	free(f);
+	free(old_home);
+}
+
 static const char old_changelog[] =
 	"hello (2.10-3) unstable; urgency=low\n"
 	"\n"
@@ -352,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_now),
 		cmocka_unit_test(test_maintainer),
+		cmocka_unit_test(test_maintainer_devscripts),
 		cmocka_unit_test(test_parse_top),
 		cmocka_unit_test(test_parse_top_errors),
 		cmocka_unit_test(test_prepend_roundtrip),

@@ -377,6 +377,11 @@ static const struct {
 	{"source: {package: hello, suite: sid}\ntarget: {release: trixie, local-suffix: +x1}\n",
 	 "2:41: target.local-suffix: only with 'policy: local'"},
 	{"source: {package: hello, suite: sid}\n"
+	 "target: {release: trixie, policy: local, local-suffix: +deb13u1}\n",
+	 "2:56: target.local-suffix: '+deb13u1' collides with Debian's stable-update versions "
+	 "(+debNNuM, as in 2.10-3+deb12u1): a stable update of the release would sort with it; "
+	 "choose your own, like +acme1"},
+	{"source: {package: hello, suite: sid}\n"
 	 "target: {release: trixie, policy: local, local-suffix: ~x1}\n",
 	 "2:56: target.local-suffix: expected '+' and letters, digits, '.', '+' or '~' (like "
 	 "+acme1), found '~x1'"},
