@@ -34,10 +34,10 @@ static const struct bpo_cmd cmd_patch = {
 		"       bpo patch --apply [--fuzz N] [-p N] --tree DIR PATCH...\n"
 		"       bpo patch --check|--apply [--json] [--fuzz N] --tree DIR --quilt\n"
 		"       bpo patch --edit [--fuzz N] [-p N] --tree DIR --dest DEST PATCH...\n"
-		"       bpo patch --refresh --dest DEST\n"
+		"       bpo patch --refresh --dest DEST [--add FILE]...\n"
 		"       bpo patch --check [--json] RECIPE\n"
 		"       bpo patch --edit RECIPE [--dest DEST]\n"
-		"       bpo patch --refresh RECIPE [--dest DEST]\n"
+		"       bpo patch --refresh RECIPE [--dest DEST] [--add FILE]...\n"
 		"\n"
 		"Apply a patch series to a source tree, all or nothing: every hunk of every\n"
 		"patch is applied in memory first and nothing is written unless all apply;\n"
@@ -57,7 +57,9 @@ static const struct bpo_cmd cmd_patch = {
 		"               DEST/.bpo-edit/ for --refresh\n"
 		"  --refresh    diff DEST against its pristine copy and write the failing\n"
 		"               patch again (its DEP-3 header kept), checked to apply at\n"
-		"               fuzz 0; the file is replaced atomically\n"
+		"               fuzz 0; the file is replaced atomically. Only the files the\n"
+		"               patch touches are taken, and each --add FILE (a path in the\n"
+		"               tree: a new file, as quilt add), not an editor's backup\n"
 		"\n"
 		"With RECIPE, the recipe's source is fetched and verified (bpo fetch), unpacked\n"
 		"to a scratch tree (bpo unpack) and the recipe's patches are the series, with\n"
@@ -68,6 +70,7 @@ static const struct bpo_cmd cmd_patch = {
 		"  --tree DIR   the tree to work on (instead of a recipe)\n"
 		"  --quilt      the series is DIR/debian/patches/series (quilt's -pN per line)\n"
 		"  --dest DEST  the work tree of --edit/--refresh\n"
+		"  --add FILE   with --refresh: take FILE too (repeatable)\n"
 		"  --fuzz N     allow up to N lines of fuzz (default 0 with --tree, the\n"
 		"               recipe's fuzz with RECIPE)\n"
 		"  -p N         strip N leading path components (default: -p1, or -p0 when\n"
@@ -93,6 +96,8 @@ struct args {
 	int strip;
 	char **patches;
 	int n_patches;
+	const char *add[64];   /* --add FILE: new files for --refresh (quilt add) */
+	size_t n_add;
 };
 
 static int print_report(const struct bpo_patch_report *rep, bool json)
@@ -317,7 +322,7 @@ out:
  * DEST against DEST/.bpo-edit/pristine, keeping its header; when target is
  * not NULL write there instead. */
 static int refresh_tree(const char *dest, const char *target, char **written,
-			struct bpo_error *err)
+			const char *const *add, size_t n_add, struct bpo_error *err)
 {
 	char *state = bpo_path_join(dest, ".bpo-edit");
 	char *pristine = bpo_path_join(state, "pristine");
@@ -326,6 +331,7 @@ static int refresh_tree(const char *dest, const char *target, char **written,
 	struct bpo_buf sb, diff;
 	struct bpo_patch old, fresh;
 	const char *skip[] = {".bpo-edit", ".pc", NULL};
+	struct bpo_strv only = {0};
 	int strip = 1, rc = -1;
 
 	memset(&old, 0, sizeof(old));
@@ -347,8 +353,22 @@ static int refresh_tree(const char *dest, const char *target, char **written,
 	}
 	if (bpo_patch_load(ppath, &old, err) < 0)
 		goto out;
+	/* what the patch touches, and the files --add names (as quilt add): an
+	   editor's backup or any other stray file in the tree is not taken */
+	if (bpo_patch_touched(&old, strip >= 0 ? strip : old.strip, &only, err) < 0)
+		goto out;
+	for (size_t i = 0; i < n_add; i++) {
+		if (!bpo_path_relative_ok(add[i])) {
+			bpo_error_set(err, BPO_E_USAGE, "--add %s: expected a path inside the tree",
+				      add[i]);
+			goto out;
+		}
+		bpo_strv_push(&only, add[i]);
+	}
+	bpo_strv_push_owned(&only, NULL);
+	only.n--;
 	if (bpo_buf_puts(&diff, old.header ? old.header : "", err) < 0 ||
-	    bpo_patch_diff_trees(pristine, dest, skip, &diff, err) < 0)
+	    bpo_patch_diff_trees(pristine, dest, skip, (const char *const *)only.v, &diff, err) < 0)
 		goto out;
 	/* it must apply to the pristine tree at fuzz 0 */
 	if (bpo_patch_parse(diff.data, diff.len, old.name, &fresh, err) < 0) {
@@ -363,7 +383,6 @@ static int refresh_tree(const char *dest, const char *target, char **written,
 			goto out;
 		}
 	}
-	(void)strip;
 	if (bpo_file_write_atomic(target ? target : ppath, diff.data, diff.len, 0644, err) < 0)
 		goto out;
 	bpo_info("refreshed %s", target ? target : ppath);
@@ -371,6 +390,7 @@ static int refresh_tree(const char *dest, const char *target, char **written,
 		*written = bpo_xstrdup(target ? target : ppath);
 	rc = 0;
 out:
+	bpo_strv_destroy(&only);
 	bpo_patch_destroy(&old);
 	bpo_patch_destroy(&fresh);
 	bpo_buf_destroy(&sb);
@@ -384,7 +404,8 @@ out:
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	enum { O_CHECK = 256, O_APPLY, O_EDIT, O_REFRESH, O_TREE, O_DEST, O_FUZZ, O_JSON, O_QUILT };
+	enum { O_CHECK = 256, O_APPLY, O_EDIT, O_REFRESH, O_TREE, O_DEST, O_FUZZ, O_JSON, O_QUILT,
+	       O_ADD };
 	static const struct option opts[] = {
 		{"check", no_argument, NULL, O_CHECK},
 		{"apply", no_argument, NULL, O_APPLY},
@@ -395,6 +416,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{"fuzz", required_argument, NULL, O_FUZZ},
 		{"json", no_argument, NULL, O_JSON},
 		{"quilt", no_argument, NULL, O_QUILT},
+		{"add", required_argument, NULL, O_ADD},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -428,6 +450,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case O_QUILT:
 			a->quilt = true;
+			break;
+		case O_ADD:
+			if (a->n_add >= sizeof(a->add) / sizeof(a->add[0]))
+				return bpo_cmd_usage_error(&cmd_patch, "--add: at most 64 files");
+			a->add[a->n_add++] = optarg;
 			break;
 		case O_FUZZ:
 		case 'p':
@@ -496,7 +523,7 @@ static int recipe_mode(struct bpo_ctx *ctx, const struct args *a, struct bpo_err
 	dest = a->dest ? bpo_xstrdup(a->dest) : bpo_xasprintf("%s-edit", r.name);
 	if (a->mode == M_REFRESH) {
 		char *written = NULL;
-		rc = refresh_tree(dest, NULL, &written, err);
+		rc = refresh_tree(dest, NULL, &written, a->add, a->n_add, err);
 		/* a pinned sha256 no longer matches: say so, with the new one */
 		for (size_t i = 0; rc == 0 && i < r.n_patches; i++) {
 			char hex[BPO_HASH_HEX_MAX];
@@ -588,7 +615,7 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		if (!a.dest || a.tree || a.n_patches)
 			return bpo_cmd_usage_error(&cmd_patch, "--refresh needs --dest DEST (made by "
 						   "--edit) or a RECIPE");
-		return refresh_tree(a.dest, NULL, NULL, &err) < 0 ? bpo_cmd_fail(&err)
+		return refresh_tree(a.dest, NULL, NULL, a.add, a.n_add, &err) < 0 ? bpo_cmd_fail(&err)
 								      : BPO_EXIT_OK;
 	}
 	if (!a.tree)

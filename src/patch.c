@@ -2311,8 +2311,50 @@ static int list_files(int dirfd, const char *prefix, const char *const *skip, un
  * per changed regular file, in path order. Paths in skip (relative, exact) and
  * files ending in .rej or .orig are left out; symlinks are not followed.
  */
+int bpo_patch_touched(const struct bpo_patch *p, int strip, struct bpo_strv *out,
+		      struct bpo_error *err)
+{
+	for (size_t i = 0; i < p->n_files; i++) {
+		const struct bpo_patch_file *f = &p->files[i];
+		const char *paths[2] = {f->old_path, f->new_path};
+		for (size_t k = 0; k < 2; k++) {
+			char *rel = NULL;
+			if (!paths[k])
+				continue;
+			if (resolve_path(paths[k], f->git ? 1 : strip, &rel, err) < 0)
+				return -1;
+			bool dup = false;
+			for (size_t j = 0; j < out->n && !dup; j++)
+				dup = strcmp(out->v[j], rel) == 0;
+			if (dup)
+				free(rel);
+			else
+				bpo_strv_push_owned(out, rel);
+		}
+	}
+	return 0;
+}
+
+/* Keep the sorted list's entries that only (NULL: all) names. */
+static void keep_only(struct bpo_strv *l, const char *const *only)
+{
+	size_t w = 0;
+	if (!only)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		bool in = false;
+		for (const char *const *o = only; *o && !in; o++)
+			in = strcmp(*o, l->v[i]) == 0;
+		if (in)
+			l->v[w++] = l->v[i];
+		else
+			free(l->v[i]);
+	}
+	l->n = w;
+}
+
 int bpo_patch_diff_trees(const char *old_tree, const char *new_tree, const char *const *skip,
-			 struct bpo_buf *out, struct bpo_error *err)
+			 const char *const *only, struct bpo_buf *out, struct bpo_error *err)
 {
 	struct bpo_strv a = {0}, b = {0};
 	struct vtree ta = {.fd = -1}, tb = {.fd = -1};
@@ -2328,6 +2370,8 @@ int bpo_patch_diff_trees(const char *old_tree, const char *new_tree, const char 
 	}
 	if (list_files(ta.fd, "", skip, 0, &a, err) < 0 || list_files(tb.fd, "", skip, 0, &b, err) < 0)
 		goto out;
+	keep_only(&a, only);
+	keep_only(&b, only);
 	if (a.n)
 		qsort(a.v, a.n, sizeof(char *), cmp_str);
 	if (b.n)

@@ -36,6 +36,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "xmem.h"
 
 /* Largest file in a tree that a patch may change. */
 #define BPO_MAX_PATCHED_FILE (256u << 20)
@@ -249,9 +250,13 @@ int bpo_patch_diff(const char *path, const char *old, size_t old_len, const char
  * (as bpo_patch_diff) per changed regular file, in path order. Relative paths
  * listed in skip (NULL-terminated, may be NULL; a directory skips all below
  * it), and files ending in .rej or .orig, are left out; symlinks are neither
- * followed nor diffed. This is `quilt refresh` for `bpo patch --refresh`.
+ * followed nor diffed; with only (NULL-terminated), just those paths. This is `quilt refresh` for `bpo patch --refresh`.
  */
 int bpo_patch_diff_trees(const char *old_tree, const char *new_tree, const char *const *skip,
-			 struct bpo_buf *out, struct bpo_error *err);
+			 const char *const *only, struct bpo_buf *out, struct bpo_error *err);
+/* The tree-relative paths a patch touches (either side, -p strip, git
+ * patches -p1), pushed to out once each. */
+int bpo_patch_touched(const struct bpo_patch *p, int strip, struct bpo_strv *out,
+		      struct bpo_error *err);
 
 #endif

@@ -62,6 +62,19 @@ set +e; "$BPO" patch --edit --tree t --dest t/sub/ed 0001-fix.patch 2>err; rc=$?
 # fix it by hand, refresh: header kept, applies at fuzz 0 and offset 0 to the tree
 sed -i 's/^local 50$/fifty/' edit/src/f.c
 rm edit/src/f.c.rej
+# an editor's backup and a new file: only what the patch touches is taken,
+# and the new file only when asked (--add, as quilt add)
+cp edit/src/f.c edit/src/f.c~
+echo "new helper" >edit/src/new.c
+"$BPO" patch --refresh --dest edit 2>err
+if grep -q 'f\.c~\|new\.c' 0001-fix.patch; then fail "--refresh took a stray file: $(grep '^+++' 0001-fix.patch)"; fi
+"$BPO" patch --refresh --dest edit --add src/new.c 2>err
+grep -q '^+++ b/src/new.c' 0001-fix.patch && grep -q '^+new helper$' 0001-fix.patch ||
+	fail "--add src/new.c not taken: $(grep '^+++' 0001-fix.patch)"
+if grep -q 'f\.c~' 0001-fix.patch; then fail "--refresh --add took the backup"; fi
+set +e; "$BPO" patch --refresh --dest edit --add ../x 2>err; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q "expected a path inside the tree" err || fail "--add ../x: exit $rc"
+rm edit/src/new.c edit/src/f.c~
 "$BPO" patch --refresh --dest edit 2>err
 head -5 0001-fix.patch | grep '^Last-Update: 2024-01-01$' >/dev/null || fail "DEP-3 header lost"
 grep -q '^-local 50$' 0001-fix.patch || fail "refreshed patch does not remove the local line"
