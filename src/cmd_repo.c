@@ -21,7 +21,7 @@ static const struct bpo_cmd cmd_repo = {
 	.usage =
 		"Usage: bpo repo init DIR --origin O --label L --suite S[,S2...]\n"
 		"                [--component C[,C2...]] --arch A[,A2...] --key FPR\n"
-		"                [--gnupghome DIR | --key-file FILE] [--valid-days N] [--by-hash]\n"
+		"                [--gnupghome DIR | --key-file FILE] [--valid-days N] [--no-by-hash]\n"
 		"                [--require-signed-uploads KEYRING] [--keep N]\n"
 		"                [--description TEXT] [--not-automatic yes|no]\n"
 		"                [--compress gz,xz|gz|xz|none]\n"
@@ -42,7 +42,8 @@ static const struct bpo_cmd cmd_repo = {
 		"         home for each signing). --component defaults to main. Suites named\n"
 		"         *-backports get 'NotAutomatic: yes' and 'ButAutomaticUpgrades: yes'\n"
 		"         unless --not-automatic says otherwise. --valid-days adds Valid-Until,\n"
-		"         --by-hash publishes indices under by-hash/SHA256 too. --keep N keeps\n"
+		"         Indices are published under by-hash/SHA256 too (Acquire-By-Hash, as\n"
+		"         Debian's archive) unless --no-by-hash. --keep N keeps\n"
 		"         the N newest versions of each source per suite (default 1, 0: all).\n"
 		"         --require-signed-uploads: publish only .changes signed by a key in\n"
 		"         KEYRING. --compress names the compressed indices written besides\n"
@@ -79,7 +80,7 @@ BPO_REGISTER_COMMAND(cmd_repo)
 enum {
 	O_ORIGIN = 1000, O_LABEL, O_SUITE, O_COMPONENT, O_ARCH, O_KEY, O_GNUPGHOME, O_KEYFILE,
 	O_VALID, O_BYHASH, O_REQSIGNED, O_KEEP, O_DESC, O_NOTAUTO, O_JSON, O_FROM, O_TO,
-	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS,
+	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS, O_NOBYHASH,
 };
 
 static const struct option opts[] = {
@@ -93,6 +94,7 @@ static const struct option opts[] = {
 	{"key-file", required_argument, NULL, O_KEYFILE},
 	{"valid-days", required_argument, NULL, O_VALID},
 	{"by-hash", no_argument, NULL, O_BYHASH},
+	{"no-by-hash", no_argument, NULL, O_NOBYHASH},
 	{"require-signed-uploads", required_argument, NULL, O_REQSIGNED},
 	{"keep", required_argument, NULL, O_KEEP},
 	{"description", required_argument, NULL, O_DESC},
@@ -152,6 +154,7 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 	memset(a, 0, sizeof(*a));
 	a->cfg.keep = 1;
 	a->cfg.compress = BPO_REPO_GZ | BPO_REPO_XZ;
+	a->cfg.by_hash = true; /* as Debian's archive: apt never reads a half-swapped index */
 	a->keep = -1;
 	a->lock_timeout = BPO_REPO_LOCK_TIMEOUT;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -175,6 +178,7 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 				return BPO_EXIT_USAGE;
 			break;
 		case O_BYHASH: a->cfg.by_hash = true; break;
+		case O_NOBYHASH: a->cfg.by_hash = false; break;
 		case O_REQSIGNED: a->cfg.upload_keyring = bpo_xstrdup(optarg); break;
 		case O_KEEP:
 			if (number("--keep", optarg, 10000, &n) < 0)
@@ -241,8 +245,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	} subs[] = {
 		/* a origin b label c suite d component e arch f key g gnupghome h key-file
 		 * i valid-days j by-hash k require-signed l keep m description n not-automatic
-		 * o json p from q to r lock-timeout s keyring t compress */
-		{"init", "abcdefghijklmnt", true},
+		 * o json p from q to r lock-timeout s keyring t compress u no-by-hash */
+		{"init", "abcdefghijklmntu", true},
 		{"list", "co", false},
 		{"remove", "cr", true},
 		{"promote", "lpqr", true},

@@ -54,6 +54,12 @@ rel=$R/dists/bookworm-backports/Release
 grep -qx "NotAutomatic: yes" "$rel" || fail "backports suite lacks NotAutomatic"
 grep -qx "ButAutomaticUpgrades: yes" "$rel" || fail "backports suite lacks ButAutomaticUpgrades"
 grep -qx "Acquire-By-Hash: yes" "$rel" || fail "no Acquire-By-Hash"
+# by-hash is the default of a new repository; --no-by-hash turns it off
+expect 0 "$BPO" repo init "$t/r4" --origin o --label l --suite s --arch amd64 --key "$fpr" --gnupghome "$t/gh"
+grep -qx "Acquire-By-Hash: yes" "$t/r4/dists/s/Release" || fail "by-hash is not the default"
+[ -d "$t/r4/dists/s/main/binary-amd64/by-hash/SHA256" ] || fail "no by-hash directory by default"
+expect 0 "$BPO" repo init "$t/r5" --origin o --label l --suite s --arch amd64 --key "$fpr" --gnupghome "$t/gh" --no-by-hash
+if grep -q "Acquire-By-Hash" "$t/r5/dists/s/Release"; then fail "--no-by-hash: Acquire-By-Hash still there"; fi
 grep -q "^Valid-Until: " "$rel" || fail "no Valid-Until"
 grep -q "^NotAutomatic" "$R/dists/staging/Release" && fail "staging must not be NotAutomatic"
 
