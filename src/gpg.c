@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "deb822.h"
 #include "fsutil.h"
@@ -98,6 +101,72 @@ out:
 }
 
 /* bpo_gpg_close: release gpgme and remove the private home. */
+/* The process's shared handles (bpo_gpg_shared): importing a keyring such as
+ * Debian's archive keyring into a fresh GNUPGHOME takes seconds, and one run
+ * verifies several suites' InRelease files with it. */
+#define SHARED_MAX 8
+static struct shared {
+	struct bpo_gpg g;
+	char *keyring;
+	off_t size;
+	time_t mtime;
+	long mtime_ns;
+	pid_t pid; /* the process that made it (a forked child does not remove it) */
+} shared[SHARED_MAX];
+static size_t n_shared;
+
+static void shared_close_all(void)
+{
+	for (size_t i = 0; i < n_shared; i++) {
+		if (shared[i].pid == getpid())
+			bpo_gpg_close(&shared[i].g);
+		free(shared[i].keyring);
+	}
+	n_shared = 0;
+}
+
+int bpo_gpg_shared(const char *keyring, struct bpo_gpg **out, struct bpo_error *err)
+{
+	struct stat st;
+	*out = NULL;
+	if (keyring && stat(keyring, &st) == 0) {
+		for (size_t i = 0; i < n_shared; i++)
+			if (shared[i].pid == getpid() && strcmp(shared[i].keyring, keyring) == 0 &&
+			    shared[i].size == st.st_size && shared[i].mtime == st.st_mtim.tv_sec &&
+			    shared[i].mtime_ns == st.st_mtim.tv_nsec) {
+				*out = &shared[i].g;
+				return 0;
+			}
+	} else {
+		memset(&st, 0, sizeof(st));
+	}
+	if (n_shared == SHARED_MAX) {
+		/* full: the oldest goes */
+		if (shared[0].pid == getpid())
+			bpo_gpg_close(&shared[0].g);
+		free(shared[0].keyring);
+		memmove(&shared[0], &shared[1], sizeof(shared[0]) * (SHARED_MAX - 1));
+		n_shared--;
+	}
+	struct shared *x = &shared[n_shared];
+	memset(x, 0, sizeof(*x));
+	if (bpo_gpg_open(&x->g, keyring, err) < 0)
+		return -1;
+	static bool registered;
+	if (!registered) {
+		atexit(shared_close_all);
+		registered = true;
+	}
+	x->keyring = bpo_xstrdup(keyring);
+	x->size = st.st_size;
+	x->mtime = st.st_mtim.tv_sec;
+	x->mtime_ns = st.st_mtim.tv_nsec;
+	x->pid = getpid();
+	n_shared++;
+	*out = &x->g;
+	return 0;
+}
+
 void bpo_gpg_close(struct bpo_gpg *g)
 {
 	if (!g)

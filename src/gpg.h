@@ -30,6 +30,11 @@ struct bpo_gpg {
 /* Make a private GNUPGHOME (under tmpdir, or $TMPDIR when NULL) holding only
  * the keys of keyring. Fails (BPO_E_VERIFY) when the file holds no key. */
 int bpo_gpg_open(struct bpo_gpg *g, const char *keyring, struct bpo_error *err);
+/* A handle for keyring shared by the whole process (opened once per keyring
+ * file, its size and mtime; closed at exit by the process that opened it):
+ * the import of a large keyring is paid once per run, not once per suite.
+ * Never bpo_gpg_close it. */
+int bpo_gpg_shared(const char *keyring, struct bpo_gpg **out, struct bpo_error *err);
 /* Remove the private home; g may be zeroed or already closed. */
 void bpo_gpg_close(struct bpo_gpg *g);
 

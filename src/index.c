@@ -303,19 +303,76 @@ static char *strip_slashes(const char *url)
 	return bpo_xstrndup(url, n);
 }
 
+/* Signatures this process verified: the same InRelease bytes with the same
+ * keyring file verify the same way, so the stages of one run (resolve,
+ * source, deps, qa) verify each suite's InRelease once. Keyed by the bytes'
+ * sha256 and the keyring's path, size and mtime. */
+#define VERIFIED_MAX 32
+static struct verified {
+	char sha[BPO_HASH_HEX_MAX];
+	char *keyring;
+	off_t size;
+	time_t mtime;
+	long mtime_ns;
+	char *plain;
+	size_t plain_len;
+	char *fpr;
+} verified[VERIFIED_MAX];
+static size_t n_verified;
+
+static struct verified *verified_find(const char *sha, const char *keyring, const struct stat *st)
+{
+	for (size_t i = 0; i < n_verified; i++)
+		if (strcmp(verified[i].sha, sha) == 0 && strcmp(verified[i].keyring, keyring) == 0 &&
+		    verified[i].size == st->st_size && verified[i].mtime == st->st_mtim.tv_sec &&
+		    verified[i].mtime_ns == st->st_mtim.tv_nsec)
+			return &verified[i];
+	return NULL;
+}
+
+static void verified_free_all(void)
+{
+	for (size_t i = 0; i < n_verified; i++) {
+		free(verified[i].keyring);
+		free(verified[i].plain);
+		free(verified[i].fpr);
+	}
+	n_verified = 0;
+}
+
+static void verified_add(const char *sha, const char *keyring, const struct stat *st,
+			 const char *plain, size_t plain_len, const char *fpr)
+{
+	static bool registered;
+	if (n_verified == VERIFIED_MAX)
+		return;
+	if (!registered) {
+		atexit(verified_free_all);
+		registered = true;
+	}
+	struct verified *v = &verified[n_verified++];
+	memcpy(v->sha, sha, sizeof(v->sha));
+	v->keyring = bpo_xstrdup(keyring);
+	v->size = st->st_size;
+	v->mtime = st->st_mtim.tv_sec;
+	v->mtime_ns = st->st_mtim.tv_nsec;
+	v->plain = bpo_xstrndup(plain, plain_len);
+	v->plain_len = plain_len;
+	v->fpr = bpo_xstrdup(fpr ? fpr : "");
+}
+
 /* bpo_index_fetch_release: InRelease (or Release + Release.gpg), verified and checked. */
 int bpo_index_fetch_release(const char *archive_url, const char *suite, const char *keyring,
 			    const struct bpo_config *cfg, struct bpo_release *rel,
 			    struct bpo_error *err)
 {
 	struct bpo_fetcher f;
-	struct bpo_gpg g;
+	struct bpo_gpg *g = NULL;
 	struct bpo_buf raw, sig, plain;
 	char *base = NULL, *url = NULL, *name = NULL, *sigurl = NULL, *fpr = NULL;
 	int rc = -1, r;
 
 	bpo_release_init(rel);
-	memset(&g, 0, sizeof(g));
 	bpo_fetcher_init(&f, cfg->cache_dir);
 	bpo_buf_init(&raw, BPO_MAX_CONTROL);
 	bpo_buf_init(&sig, BPO_MAX_SIGNATURE);
@@ -330,12 +387,29 @@ int bpo_index_fetch_release(const char *archive_url, const char *suite, const ch
 	r = bpo_fetch_buf(&f, url, name, BPO_MAX_CONTROL, true, &raw, err);
 	if (r < 0)
 		goto out;
-	if (bpo_gpg_open(&g, keyring, err) < 0)
-		goto out;
 	if (r == 0) {
-		if (bpo_gpg_verify_inline(&g, raw.data, raw.len, name, &plain, &fpr, err) < 0)
-			goto out;
+		char sha[BPO_HASH_HEX_MAX];
+		struct stat kst;
+		const struct verified *v = NULL;
+		bool memo = keyring && stat(keyring, &kst) == 0;
+		bpo_sha256_hex_buf(raw.data ? raw.data : "", raw.len, sha);
+		if (memo)
+			v = verified_find(sha, keyring, &kst);
+		if (v) {
+			if (bpo_buf_append(&plain, v->plain, v->plain_len, err) < 0)
+				goto out;
+			fpr = bpo_xstrdup(v->fpr);
+		} else {
+			if (bpo_gpg_shared(keyring, &g, err) < 0 ||
+			    bpo_gpg_verify_inline(g, raw.data, raw.len, name, &plain, &fpr, err) < 0)
+				goto out;
+			if (memo)
+				verified_add(sha, keyring, &kst, plain.data ? plain.data : "",
+					     plain.len, fpr);
+		}
 	} else {
+		if (bpo_gpg_shared(keyring, &g, err) < 0)
+			goto out;
 		free(url);
 		free(name);
 		name = bpo_xasprintf("%s/dists/%s/Release", base, suite);
@@ -354,7 +428,7 @@ int bpo_index_fetch_release(const char *archive_url, const char *suite, const ch
 				      "Release.gpg", name);
 			goto out;
 		}
-		if (bpo_gpg_verify_detached(&g, raw.data, raw.len, sig.data, sig.len, name, &fpr,
+		if (bpo_gpg_verify_detached(g, raw.data, raw.len, sig.data, sig.len, name, &fpr,
 					    err) < 0)
 			goto out;
 		if (bpo_buf_append(&plain, raw.data, raw.len, err) < 0)
@@ -377,7 +451,6 @@ int bpo_index_fetch_release(const char *archive_url, const char *suite, const ch
 out:
 	if (rc < 0)
 		bpo_release_destroy(rel);
-	bpo_gpg_close(&g);
 	bpo_fetcher_destroy(&f);
 	bpo_buf_destroy(&raw);
 	bpo_buf_destroy(&sig);
