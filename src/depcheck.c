@@ -296,13 +296,16 @@ static void scan_packages(const char *path, const char *name, const char *op, co
 	const char *p = b.data, *end = b.data + b.len;
 	while (p < end) {
 		/* one stanza */
-		const char *stop = strstr(p, "\n\n");
+		/* bounded searches: an index is tens of MB (and a sanitizer's strstr
+		   measures the whole rest of it each call) */
+		const char *stop = memmem(p, (size_t)(end - p), "\n\n", 2);
 		if (!stop)
 			stop = end;
 		bool match = strncmp(p, "Package: ", 9) == 0 && strncmp(p + 9, name, nl) == 0 &&
 			     (p[9 + nl] == '\n');
 		if (match) {
-			const char *v = strstr(p, "\nVersion: "), *s = strstr(p, "\nSource: ");
+			const char *v = memmem(p, (size_t)(stop - p), "\nVersion: ", 10);
+			const char *s = memmem(p, (size_t)(stop - p), "\nSource: ", 9);
 			if (v && v < stop) {
 				char *version = bpo_xstrndup(v + 10, strcspn(v + 10, "\n"));
 				bool ok = true, r = false;
