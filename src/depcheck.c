@@ -266,6 +266,23 @@ static void field_line(struct bpo_buf *b, const char *name, const char *prefix, 
 	bpo_buf_puts(b, "\n", NULL);
 }
 
+/* The end of the stanza at p: its blank line, or end. memchr from line to
+ * line, so the work is the stanza's length: a memmem or strstr over the rest
+ * of a tens-of-MB index is linear per call, and a sanitizer checks the whole
+ * range it is given each time (quadratic over the index). */
+static const char *stanza_end(const char *p, const char *end)
+{
+	for (const char *q = p; q < end;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		if (!nl || nl + 1 >= end)
+			return end;
+		if (nl[1] == '\n')
+			return nl;
+		q = nl + 1;
+	}
+	return end;
+}
+
 /* What one suite has of a package: the highest version, the highest one
  * satisfying the relation, and its source. */
 struct have {
@@ -296,11 +313,7 @@ static void scan_packages(const char *path, const char *name, const char *op, co
 	const char *p = b.data, *end = b.data + b.len;
 	while (p < end) {
 		/* one stanza */
-		/* bounded searches: an index is tens of MB (and a sanitizer's strstr
-		   measures the whole rest of it each call) */
-		const char *stop = memmem(p, (size_t)(end - p), "\n\n", 2);
-		if (!stop)
-			stop = end;
+		const char *stop = stanza_end(p, end);
 		bool match = strncmp(p, "Package: ", 9) == 0 && strncmp(p + 9, name, nl) == 0 &&
 			     (p[9 + nl] == '\n');
 		if (match) {
@@ -432,9 +445,7 @@ static void explain(struct bpo_depcheck_unmet *u, const struct bpo_strv *labels,
 static const char *stanza(const char *p, const char *end, const char **name, size_t *nl,
 			  const char **ver, size_t *vl)
 {
-	const char *stop = memmem(p, (size_t)(end - p), "\n\n", 2);
-	if (!stop)
-		stop = end;
+	const char *stop = stanza_end(p, end);
 	*name = *ver = NULL;
 	*nl = *vl = 0;
 	if ((size_t)(stop - p) > 9 && strncmp(p, "Package: ", 9) == 0) {
