@@ -214,16 +214,17 @@ static void line_destroy(struct line *l)
 	bpo_strv_destroy(&l->comps);
 }
 
-/* Fetch and verify the Packages of each component of one suite, appended to
- * the file path. */
+/* Fetch and verify the Packages of each component of one suite; the text
+ * (owned) in *text. */
 static int fetch_packages(const struct bpo_config *cfg, const char *url, const char *suite,
 			  const char *keyring, const struct bpo_strv *comps, const char *arch,
-			  const char *path, struct bpo_error *err)
+			  char **text, struct bpo_error *err)
 {
 	struct bpo_release rel;
 	struct bpo_buf all;
 	int rc = -1;
 
+	*text = NULL;
 	bpo_buf_init(&all, MAX_INDEX);
 	if (bpo_index_fetch_release(url, suite, keyring, cfg, &rel, err) < 0)
 		goto out_nor;
@@ -246,7 +247,8 @@ static int fetch_packages(const struct bpo_config *cfg, const char *url, const c
 		free(base);
 		free(shown);
 	}
-	rc = bpo_file_write_atomic(path, all.data ? all.data : "", all.len, 0644, err);
+	*text = all.data ? bpo_buf_steal(&all, NULL) : bpo_xstrdup("");
+	rc = 0;
 out:
 	bpo_release_destroy(&rel);
 out_nor:
@@ -296,55 +298,57 @@ static void have_free(struct have *h)
 	free(h->sat_source);
 }
 
-/* Scan a Packages file for name (real packages; Provides too when none). */
-static void scan_packages(const char *path, const char *name, const char *op, const char *ver,
-			  struct have *h)
+static const char *stanza(const char *p, const char *end, const char **name, size_t *nl,
+			  const char **ver, size_t *vl);
+static const char *stanza_field(const char *p, const char *stop, const char *name, size_t *len);
+
+/* The next stanza of a Packages text at *p (before end): its Package and
+ * Version as stanza() gives them, [*start, returned stop); *p moves past it.
+ * NULL at the end. */
+static const char *next_stanza(const char **p, const char *end, const char **start,
+			       const char **name, size_t *nl, const char **ver, size_t *vl)
 {
-	struct bpo_buf b;
-	struct bpo_error e;
-	bpo_error_init(&e);
+	if (*p >= end)
+		return NULL;
+	*start = *p;
+	const char *stop = stanza(*p, end, name, nl, ver, vl);
+	*p = stop + (stop < end ? 2 : 0);
+	*p += strspn(*p, "\n");
+	return stop;
+}
+
+/* What a Packages text (in memory) has of package name. */
+static void scan_text(const char *text, const char *name, const char *op, const char *ver,
+		      struct have *h)
+{
+	const char *p = text ? text : "", *end = p + strlen(p), *start, *pn, *pv, *stop;
+	size_t nl = strlen(name), pnl, pvl;
 	memset(h, 0, sizeof(*h));
-	bpo_buf_init(&b, MAX_INDEX);
-	if (bpo_file_read(path, MAX_INDEX, &b, &e) < 0 || !b.data) {
-		bpo_buf_destroy(&b);
-		return;
-	}
-	size_t nl = strlen(name);
-	const char *p = b.data, *end = b.data + b.len;
-	while (p < end) {
-		/* one stanza */
-		const char *stop = stanza_end(p, end);
-		bool match = strncmp(p, "Package: ", 9) == 0 && strncmp(p + 9, name, nl) == 0 &&
-			     (p[9 + nl] == '\n');
-		if (match) {
-			const char *v = memmem(p, (size_t)(stop - p), "\nVersion: ", 10);
-			const char *s = memmem(p, (size_t)(stop - p), "\nSource: ", 9);
-			if (v && v < stop) {
-				char *version = bpo_xstrndup(v + 10, strcspn(v + 10, "\n"));
-				bool ok = true, r = false;
-				if (op && ver) {
-					struct bpo_error e2;
-					bpo_error_init(&e2);
-					ok = bpo_version_relation(version, op, ver, &r, &e2) == 0 && r;
-				}
-				if (!h->best || bpo_version_compare_str(version, h->best) > 0) {
-					free(h->best);
-					h->best = bpo_xstrdup(version);
-				}
-				if (ok && (!h->sat || bpo_version_compare_str(version, h->sat) > 0)) {
-					free(h->sat);
-					free(h->sat_source);
-					h->sat = bpo_xstrdup(version);
-					h->sat_source = s && s < stop
-								? bpo_xstrndup(s + 9, strcspn(s + 9, " \n"))
-								: bpo_xstrdup(name);
-				}
-				free(version);
-			}
+	while ((stop = next_stanza(&p, end, &start, &pn, &pnl, &pv, &pvl))) {
+		if (!pn || pnl != nl || strncmp(pn, name, nl) != 0 || !pv)
+			continue;
+		char *version = bpo_xstrndup(pv, pvl);
+		bool ok = true, r = false;
+		if (op && ver) {
+			struct bpo_error e2;
+			bpo_error_init(&e2);
+			ok = bpo_version_relation(version, op, ver, &r, &e2) == 0 && r;
 		}
-		p = stop + (stop < end ? 2 : 0);
+		if (!h->best || bpo_version_compare_str(version, h->best) > 0) {
+			free(h->best);
+			h->best = bpo_xstrdup(version);
+		}
+		if (ok && (!h->sat || bpo_version_compare_str(version, h->sat) > 0)) {
+			size_t sl = 0;
+			const char *sv = stanza_field(start, stop, "Source", &sl);
+			sv = sv ? sv + strspn(sv, " ") : NULL;
+			free(h->sat);
+			free(h->sat_source);
+			h->sat = bpo_xstrdup(version);
+			h->sat_source = sv ? bpo_xstrndup(sv, strcspn(sv, " \n")) : bpo_xstrdup(name);
+		}
+		free(version);
 	}
-	bpo_buf_destroy(&b);
 }
 
 /* "name:arch (op ver)" of one alternative */
@@ -369,8 +373,8 @@ static void parse_alt(const char *alt, char **name, char **op, char **ver)
 
 /* One line per unmet relation: what every suite (and the newer release) has. */
 static void explain(struct bpo_depcheck_unmet *u, const struct bpo_strv *labels,
-		    const struct bpo_strv *files, const struct bpo_depcheck_opts *o,
-		    char *const *hint_files)
+		    const struct bpo_strv *texts, const struct bpo_depcheck_opts *o,
+		    char *const *hint_texts)
 {
 	struct bpo_buf b;
 	const char *rel = u->relation;
@@ -398,7 +402,7 @@ static void explain(struct bpo_depcheck_unmet *u, const struct bpo_strv *labels,
 		first_alt = false;
 		if (strchr(rel, '|'))
 			bpo_buf_printf(&b, NULL, "%s: ", name);
-		for (size_t i = 0; i < files->n; i++) {
+		for (size_t i = 0; i < texts->n; i++) {
 			struct have h;
 			bool dup = false;
 			/* a suite named twice (several components) once */
@@ -406,16 +410,16 @@ static void explain(struct bpo_depcheck_unmet *u, const struct bpo_strv *labels,
 				dup = strcmp(labels->v[j], labels->v[i]) == 0;
 			if (dup)
 				continue;
-			scan_packages(files->v[i], name, op, ver, &h);
+			scan_text(texts->v[i], name, op, ver, &h);
 			bpo_buf_printf(&b, NULL, "%s%s has %s", i ? "; " : "", labels->v[i],
 				       h.best ? h.best : "none");
 			have_free(&h);
 		}
 		for (size_t k = 0; k < o->n_hints; k++) {
 			struct have h;
-			if (!hint_files[k])
+			if (!hint_texts[k])
 				continue;
-			scan_packages(hint_files[k], name, op, ver, &h);
+			scan_text(hint_texts[k], name, op, ver, &h);
 			if (h.sat && !u->hint_version[k]) {
 				u->hint_package[k] = bpo_xstrdup(name);
 				u->hint_version[k] = bpo_xstrdup(h.sat);
@@ -467,16 +471,11 @@ static int cmp_str(const void *a, const void *b)
 
 void bpo_depcheck_names(const char *data, struct bpo_strv *names)
 {
-	const char *p = data ? data : "", *end = p + strlen(p);
-	while (p < end) {
-		const char *name, *ver;
-		size_t nl, vl;
-		const char *stop = stanza(p, end, &name, &nl, &ver, &vl);
+	const char *p = data ? data : "", *end = p + strlen(p), *start, *name, *ver;
+	size_t nl, vl;
+	while (next_stanza(&p, end, &start, &name, &nl, &ver, &vl))
 		if (name && nl)
 			bpo_strv_push_owned(names, bpo_xstrndup(name, nl));
-		p = stop + (stop < end ? 2 : 0);
-		p += strspn(p, "\n");
-	}
 	if (names->n > 1)
 		qsort(names->v, names->n, sizeof(char *), cmp_str);
 }
@@ -492,25 +491,22 @@ void bpo_depcheck_view(const char *const *extra_data, size_t n_extra,
 {
 	for (size_t f = 0; f < n_extra; f++) {
 		const char *p = extra_data[f] ? extra_data[f] : "", *end = p + strlen(p);
-		while (p < end) {
-			const char *name, *ver;
-			size_t nl, vl;
-			const char *stop = stanza(p, end, &name, &nl, &ver, &vl);
-			if (name && nl) {
-				char *n = bpo_xstrndup(name, nl);
-				bool take = !have_name(base_names, n);
-				for (size_t i = 0; i < n_pins && !take; i++)
-					take = strcmp(pins[i].package, n) == 0 && ver &&
-					       strlen(pins[i].version) == vl &&
-					       strncmp(pins[i].version, ver, vl) == 0;
-				if (take) {
-					bpo_buf_append(out, p, (size_t)(stop - p), NULL);
-					bpo_buf_puts(out, "\n\n", NULL);
-				}
-				free(n);
+		const char *start, *name, *ver, *stop;
+		size_t nl, vl;
+		while ((stop = next_stanza(&p, end, &start, &name, &nl, &ver, &vl))) {
+			if (!name || !nl)
+				continue;
+			char *n = bpo_xstrndup(name, nl);
+			bool take = !have_name(base_names, n);
+			for (size_t i = 0; i < n_pins && !take; i++)
+				take = strcmp(pins[i].package, n) == 0 && ver &&
+				       strlen(pins[i].version) == vl &&
+				       strncmp(pins[i].version, ver, vl) == 0;
+			if (take) {
+				bpo_buf_append(out, start, (size_t)(stop - start), NULL);
+				bpo_buf_puts(out, "\n\n", NULL);
 			}
-			p = stop + (stop < end ? 2 : 0);
-			p += strspn(p, "\n");
+			free(n);
 		}
 	}
 }
@@ -596,38 +592,34 @@ void bpo_depcheck_closure(const char *const *data, size_t n_files, const char *r
 	   Essential ones are roots too (dose installs them with everything) */
 	struct bpo_strv queue = {0};
 	for (size_t f = 0; f < n_files; f++) {
-		const char *p = data[f] ? data[f] : "", *end = p + strlen(p);
-		while (p < end) {
-			const char *name, *ver;
-			size_t nl, vl;
-			const char *stop = stanza(p, end, &name, &nl, &ver, &vl);
-			if (name && nl) {
-				BPO_GROW(st, cap_st, n_st + 1);
-				st[n_st] = (struct stz){p, stop, f, false};
-				BPO_GROW(ent, cap_ent, n_ent + 1);
-				ent[n_ent++] = (struct cl_entry){name, nl, n_st};
-				size_t pl, el;
-				const char *ess = stanza_field(p, stop, "Essential", &el);
-				if (ess && el >= 4 && memmem(ess, el, "yes", 3))
-					bpo_strv_push_owned(&queue, bpo_xstrndup(name, nl));
-				const char *pv = stanza_field(p, stop, "Provides", &pl);
-				if (pv) {
-					struct bpo_strv prov = {0};
-					relation_names(pv, pl, &prov);
-					for (size_t i = 0; i < prov.n; i++) {
-						/* point into the text: find the name there */
-						const char *at = memmem(pv, pl, prov.v[i], strlen(prov.v[i]));
-						if (!at)
-							continue;
-						BPO_GROW(ent, cap_ent, n_ent + 1);
-						ent[n_ent++] = (struct cl_entry){at, strlen(prov.v[i]), n_st};
-					}
-					bpo_strv_destroy(&prov);
+		const char *p = data[f] ? data[f] : "", *end = p + strlen(p), *q, *name, *ver, *stop;
+		size_t nl, vl;
+		while ((stop = next_stanza(&p, end, &q, &name, &nl, &ver, &vl))) {
+			if (!name || !nl)
+				continue;
+			BPO_GROW(st, cap_st, n_st + 1);
+			st[n_st] = (struct stz){q, stop, f, false};
+			BPO_GROW(ent, cap_ent, n_ent + 1);
+			ent[n_ent++] = (struct cl_entry){name, nl, n_st};
+			size_t pl, el;
+			const char *ess = stanza_field(q, stop, "Essential", &el);
+			if (ess && el >= 4 && memmem(ess, el, "yes", 3))
+				bpo_strv_push_owned(&queue, bpo_xstrndup(name, nl));
+			const char *pv = stanza_field(q, stop, "Provides", &pl);
+			if (pv) {
+				struct bpo_strv prov = {0};
+				relation_names(pv, pl, &prov);
+				for (size_t i = 0; i < prov.n; i++) {
+					/* point into the text: find the name there */
+					const char *at = memmem(pv, pl, prov.v[i], strlen(prov.v[i]));
+					if (!at)
+						continue;
+					BPO_GROW(ent, cap_ent, n_ent + 1);
+					ent[n_ent++] = (struct cl_entry){at, strlen(prov.v[i]), n_st};
 				}
-				n_st++;
+				bpo_strv_destroy(&prov);
 			}
-			p = stop + (stop < end ? 2 : 0);
-			p += strspn(p, "\n");
+			n_st++;
 		}
 	}
 	if (n_ent > 1)
@@ -673,16 +665,15 @@ void bpo_depcheck_closure(const char *const *data, size_t n_files, const char *r
 	free(st);
 }
 
-/* Cut each Packages file down to what the source's relations can reach
- * (depcheck.h: the solver's verdict is the same, in a fraction of the time);
- * the files are rewritten in place. */
-static int cut_to_closure(const struct bpo_strv *files, const char *source_text,
-			  struct bpo_error *err)
+/* Cut each Packages text down to what the source's relations can reach
+ * (depcheck.h: the solver's verdict is the same, in a fraction of the time):
+ * texts->v[i] is replaced by its cut and written to files->v[i] for dose. */
+static int cut_to_closure(struct bpo_strv *texts, const struct bpo_strv *files,
+			  const char *source_text, struct bpo_error *err)
 {
-	char **data = bpo_xcalloc(files->n + 1, sizeof(char *));
-	struct bpo_buf *out = bpo_xcalloc(files->n + 1, sizeof(*out));
+	struct bpo_buf *out = bpo_xcalloc(texts->n + 1, sizeof(*out));
 	struct bpo_buf roots;
-	int rc = -1;
+	int rc = 0;
 
 	bpo_buf_init(&roots, 1u << 20);
 	for (const char *l = source_text; l && *l;) {
@@ -696,30 +687,19 @@ static int cut_to_closure(const struct bpo_strv *files, const char *source_text,
 		}
 		l += n + (l[n] == '\n');
 	}
-	for (size_t i = 0; i < files->n; i++) {
-		struct bpo_buf b;
-		bpo_buf_init(&b, MAX_INDEX);
-		if (bpo_file_read(files->v[i], MAX_INDEX, &b, err) < 0) {
-			bpo_buf_destroy(&b);
-			goto out;
-		}
-		data[i] = b.data ? bpo_buf_steal(&b, NULL) : bpo_xstrdup("");
-		bpo_buf_destroy(&b);
+	for (size_t i = 0; i < texts->n; i++)
 		bpo_buf_init(&out[i], MAX_INDEX);
+	bpo_depcheck_closure((const char *const *)texts->v, texts->n, roots.data ? roots.data : "",
+			     out);
+	for (size_t i = 0; i < texts->n; i++) {
+		free(texts->v[i]);
+		texts->v[i] = out[i].data ? bpo_buf_steal(&out[i], NULL) : bpo_xstrdup("");
+		if (rc == 0 && bpo_file_write_atomic(files->v[i], texts->v[i], strlen(texts->v[i]),
+						     0644, err) < 0)
+			rc = -1;
 	}
-	bpo_depcheck_closure((const char *const *)data, files->n, roots.data ? roots.data : "", out);
-	for (size_t i = 0; i < files->n; i++)
-		if (bpo_file_write_atomic(files->v[i], out[i].data ? out[i].data : "", out[i].len,
-					  0644, err) < 0)
-			goto out;
-	rc = 0;
-out:
-	for (size_t i = 0; i < files->n; i++) {
-		free(data[i]);
-		if (out[i].cap || out[i].data)
-			bpo_buf_destroy(&out[i]);
-	}
-	free(data);
+	for (size_t i = 0; i < texts->n; i++)
+		bpo_buf_destroy(&out[i]);
 	free(out);
 	bpo_buf_destroy(&roots);
 	return rc;
@@ -760,31 +740,21 @@ static int run_dose(const struct bpo_depcheck_opts *o, const char *const *files,
  * each relation the solver finds unmet gets the highest version of an
  * extra suite that satisfies it (its first alternative that one has). */
 static void decide_pins(const struct bpo_depcheck_opts *o, const struct bpo_strv *files,
-			const char *tmp, const char *sources, struct bpo_depcheck_result *res)
+			const struct bpo_strv *texts, const char *tmp, const char *sources,
+			struct bpo_depcheck_result *res)
 {
 	size_t nb = o->n_base_lines, ne = files->n - nb;
 	struct bpo_strv names = {0};
-	char **extra = bpo_xcalloc(ne, sizeof(char *));
+	const char *const *extra = (const char *const *)texts->v + nb;
 	char *view = bpo_xasprintf("%s/Packages-view", tmp);
 	const char **argf = bpo_xcalloc(nb + 1, sizeof(char *));
 	size_t cap = 0;
 
 	for (size_t i = 0; i < nb; i++) {
-		struct bpo_buf b;
-		bpo_buf_init(&b, MAX_INDEX);
-		if (bpo_file_read(files->v[i], MAX_INDEX, &b, NULL) == 0 && b.data)
-			bpo_depcheck_names(b.data, &names);
-		bpo_buf_destroy(&b);
+		bpo_depcheck_names(texts->v[i], &names);
 		argf[i] = files->v[i];
 	}
 	argf[nb] = view;
-	for (size_t i = 0; i < ne; i++) {
-		struct bpo_buf b;
-		bpo_buf_init(&b, MAX_INDEX);
-		if (bpo_file_read(files->v[nb + i], MAX_INDEX, &b, NULL) == 0 && b.data)
-			extra[i] = bpo_buf_steal(&b, NULL);
-		bpo_buf_destroy(&b);
-	}
 	for (int round = 0; round < MAX_PIN_ROUNDS; round++) {
 		struct bpo_buf v, out;
 		struct bpo_depcheck_result r;
@@ -796,7 +766,7 @@ static void decide_pins(const struct bpo_depcheck_opts *o, const struct bpo_strv
 		bpo_depcheck_result_init(&r);
 		bpo_buf_init(&v, MAX_INDEX);
 		bpo_buf_init(&out, MAX_DOSE_OUTPUT);
-		bpo_depcheck_view((const char *const *)extra, ne, &names, res->pins, res->n_pins, &v);
+		bpo_depcheck_view(extra, ne, &names, res->pins, res->n_pins, &v);
 		int wr = bpo_file_write_atomic(view, v.data ? v.data : "", v.len, 0644, &e);
 		bpo_buf_destroy(&v);
 		if (wr < 0 || run_dose(o, argf, nb + 1, sources, &out, &st, &e) < 0) {
@@ -823,7 +793,7 @@ static void decide_pins(const struct bpo_depcheck_opts *o, const struct bpo_strv
 				parse_alt(alt, &name, &op, &ver);
 				for (size_t i = 0; i < ne; i++) {
 					struct have h;
-					scan_packages(files->v[nb + i], name, op, ver, &h);
+					scan_text(texts->v[nb + i], name, op, ver, &h);
 					if (h.sat && (!best || bpo_version_compare_str(h.sat, best) > 0)) {
 						free(best);
 						best = bpo_xstrdup(h.sat);
@@ -860,9 +830,6 @@ static void decide_pins(const struct bpo_depcheck_opts *o, const struct bpo_strv
 			break;
 		}
 	}
-	for (size_t i = 0; i < ne; i++)
-		free(extra[i]);
-	free(extra);
 	free(argf);
 	free(view);
 	bpo_strv_destroy(&names);
@@ -872,8 +839,8 @@ int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opt
 		     struct bpo_depcheck_result *res, struct bpo_error *err)
 {
 	double t0 = now_s();
-	char *tmp = NULL, *sources = NULL, *hint_files[2] = {NULL, NULL};
-	struct bpo_strv files = {0};
+	char *tmp = NULL, *sources = NULL, *hint_texts[2] = {NULL, NULL};
+	struct bpo_strv files = {0}, texts = {0}; /* the Packages of each line: file, text */
 	struct bpo_buf src, out;
 	int rc = -1, st = 0;
 	const struct bpo_dsc *d = o->dsc;
@@ -893,15 +860,14 @@ int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opt
 			line_destroy(&l);
 			goto out;
 		}
-		char *path = bpo_xasprintf("%s/Packages-%zu", tmp, i);
-		int r = fetch_packages(cfg, l.uri, l.suite, l.keyring, &l.comps, o->arch, path, err);
+		char *text = NULL;
+		int r = fetch_packages(cfg, l.uri, l.suite, l.keyring, &l.comps, o->arch, &text, err);
 		bpo_strv_push(&res->suites, l.suite);
 		line_destroy(&l);
-		if (r < 0) {
-			free(path);
+		if (r < 0)
 			goto out;
-		}
-		bpo_strv_push_owned(&files, path);
+		bpo_strv_push_owned(&texts, text);
+		bpo_strv_push_owned(&files, bpo_xasprintf("%s/Packages-%zu", tmp, i));
 	}
 	/* the informational suites: fetched only when something is unmet */
 	/* the source as one Sources stanza, with what every build root has */
@@ -943,7 +909,7 @@ int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opt
 	sources = bpo_xasprintf("%s/Sources", tmp);
 	if (bpo_file_write_atomic(sources, src.data, src.len, 0644, err) < 0)
 		goto out;
-	if (cut_to_closure(&files, src.data, err) < 0)
+	if (cut_to_closure(&texts, &files, src.data, err) < 0)
 		goto out;
 	if (run_dose(o, (const char *const *)files.v, files.n, sources, &out, &st, err) < 0)
 		goto out;
@@ -962,13 +928,9 @@ int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opt
 			continue;
 		bpo_error_init(&e);
 		bpo_strv_push(&main_only, "main");
-		hint_files[k] = bpo_xasprintf("%s/Packages-hint-%zu", tmp, k);
 		if (fetch_packages(cfg, h->url, h->suite, h->keyring, &main_only, o->arch,
-				   hint_files[k], &e) < 0) {
+				   &hint_texts[k], &e) < 0)
 			bpo_verbose("%s's Packages (for the explanation): %s", h->suite, e.msg);
-			free(hint_files[k]);
-			hint_files[k] = NULL;
-		}
 		bpo_strv_destroy(&main_only);
 	}
 	for (size_t k = 0; k < o->n_hints && k < 2; k++) {
@@ -977,9 +939,9 @@ int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opt
 		res->n_hints = k + 1;
 	}
 	for (size_t i = 0; i < res->n_unmet; i++)
-		explain(&res->unmet[i], &res->suites, &files, o, hint_files);
+		explain(&res->unmet[i], &res->suites, &texts, o, hint_texts);
 	if (res->satisfiable && o->n_base_lines > 0 && o->n_base_lines < files.n)
-		decide_pins(o, &files, tmp, sources, res);
+		decide_pins(o, &files, &texts, tmp, sources, res);
 	rc = 0;
 out:
 	res->seconds = now_s() - t0;
@@ -987,9 +949,10 @@ out:
 		bpo_rm_rf(tmp, NULL);
 	free(tmp);
 	free(sources);
-	free(hint_files[0]);
-	free(hint_files[1]);
+	free(hint_texts[0]);
+	free(hint_texts[1]);
 	bpo_strv_destroy(&files);
+	bpo_strv_destroy(&texts);
 	bpo_buf_destroy(&src);
 	bpo_buf_destroy(&out);
 	return rc;
