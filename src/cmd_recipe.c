@@ -19,6 +19,7 @@
 #include "log.h"
 #include "pipeline.h"
 #include "recipe.h"
+#include "yamldoc.h"
 
 static int run(struct bpo_ctx *ctx, int argc, char **argv);
 
@@ -230,11 +231,15 @@ static int new_recipe(struct bpo_ctx *ctx, int argc, char **argv)
 	}
 	bpo_buf_printf(&base, NULL, "# bpo recipe new %s --from %s --to %s\nsource:\n  package: %s\n",
 		       pkg, from, to, pkg);
-	if (archive)
-		bpo_buf_printf(&base, NULL, "  archive: \"%s\"\n", archive);
-	bpo_buf_printf(&base, NULL, "  suite: %s\n", from);
-	if (abs_keyring)
-		bpo_buf_printf(&base, NULL, "  keyring: \"%s\"\n", abs_keyring);
+	const char *keys[] = {"archive", "suite", "keyring"};
+	const char *vals[] = {archive, from, abs_keyring};
+	for (size_t k = 0; k < 3; k++) {
+		if (!vals[k])
+			continue;
+		bpo_buf_printf(&base, NULL, "  %s: ", keys[k]);
+		bpo_yaml_quoted(&base, vals[k]);
+		bpo_buf_puts(&base, "\n", NULL);
+	}
 	bpo_buf_printf(&base, NULL, "target:\n  release: %s\n", to);
 	if (no_check) {
 		fwrite(base.data, 1, base.len, stdout);

@@ -13,6 +13,7 @@
 #include "fsutil.h"
 #include "json.h"
 #include "log.h"
+#include "yamldoc.h"
 
 /* the sources never proposed for an automatic backport */
 static const char *const default_toolchain[] = {"dpkg", "gcc-*", "gcc-defaults", "glibc",
@@ -83,15 +84,6 @@ static void edge(struct plan *p, size_t from, size_t to)
 	p->n_edges++;
 }
 
-/* A YAML scalar, double-quoted. */
-static void yaml_str(struct bpo_buf *b, const char *s)
-{
-	bpo_buf_puts(b, "\"", NULL);
-	for (const char *c = s; *c; c++)
-		bpo_buf_printf(b, NULL, "%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
-	bpo_buf_puts(b, "\"", NULL);
-}
-
 /* The recipe of a source to backport first: from the root's newer archive
  * and suite, for its release, with its extra sources. */
 static int write_recipe(const struct bpo_recipe *root, const char *path, const char *source,
@@ -116,15 +108,15 @@ static int write_recipe(const struct bpo_recipe *root, const char *path, const c
 	bpo_buf_printf(&b, NULL, "source:\n  package: %s\n", source);
 	if (archive) {
 		bpo_buf_puts(&b, "  archive: ", NULL);
-		yaml_str(&b, archive);
+		bpo_yaml_quoted(&b, archive);
 		bpo_buf_puts(&b, "\n", NULL);
 	}
 	bpo_buf_puts(&b, "  suite: ", NULL);
-	yaml_str(&b, suite);
+	bpo_yaml_quoted(&b, suite);
 	bpo_buf_puts(&b, "\n", NULL);
 	if (keyring) {
 		bpo_buf_puts(&b, "  keyring: ", NULL);
-		yaml_str(&b, keyring);
+		bpo_yaml_quoted(&b, keyring);
 		bpo_buf_puts(&b, "\n", NULL);
 	}
 	if (own_archive && !root->source.check_valid_until)
@@ -137,22 +129,22 @@ static int write_recipe(const struct bpo_recipe *root, const char *path, const c
 	for (size_t i = 0; i < root->build.n_extra_sources; i++) {
 		const struct bpo_recipe_apt_source *x = &root->build.extra_sources[i];
 		bpo_buf_puts(&b, "    - uri: ", NULL);
-		yaml_str(&b, x->uri);
+		bpo_yaml_quoted(&b, x->uri);
 		bpo_buf_puts(&b, "\n      suite: ", NULL);
-		yaml_str(&b, x->suite);
+		bpo_yaml_quoted(&b, x->suite);
 		bpo_buf_puts(&b, "\n", NULL);
 		if (x->components && x->components[0]) {
 			bpo_buf_puts(&b, "      components: [", NULL);
 			for (size_t k = 0; x->components[k]; k++) {
 				if (k)
 					bpo_buf_puts(&b, ", ", NULL);
-				yaml_str(&b, x->components[k]);
+				bpo_yaml_quoted(&b, x->components[k]);
 			}
 			bpo_buf_puts(&b, "]\n", NULL);
 		}
 		if (x->keyring) {
 			bpo_buf_puts(&b, "      keyring: ", NULL);
-			yaml_str(&b, x->keyring);
+			bpo_yaml_quoted(&b, x->keyring);
 			bpo_buf_puts(&b, "\n", NULL);
 		}
 	}

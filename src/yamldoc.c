@@ -223,6 +223,14 @@ bool bpo_yaml_is_null(const yaml_node_t *node)
 }
 
 /* The scalar's text or NULL. */
+void bpo_yaml_quoted(struct bpo_buf *b, const char *s)
+{
+	bpo_buf_puts(b, "\"", NULL);
+	for (const char *c = s; *c; c++)
+		bpo_buf_printf(b, NULL, "%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
+	bpo_buf_puts(b, "\"", NULL);
+}
+
 const char *bpo_yaml_scalar(const yaml_node_t *node)
 {
 	if (!node || node->type != YAML_SCALAR_NODE)

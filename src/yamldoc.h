@@ -76,6 +76,9 @@ int bpo_yaml_strlist(const struct bpo_yaml *y, const yaml_node_t *node, const ch
 		     size_t max, char ***out, struct bpo_error *err);
 /* A scalar node's text (NUL-terminated by libyaml), or NULL if not a scalar. */
 const char *bpo_yaml_scalar(const yaml_node_t *node);
+/* s as a double-quoted YAML scalar ('"' and '\\' escaped), appended to b: for
+ * the few hand-written YAML lines (generated recipes) that carry comments. */
+void bpo_yaml_quoted(struct bpo_buf *b, const char *s);
 
 /* ---- writing ---- */
 enum bpo_ywriter_format { BPO_YW_YAML, BPO_YW_JSON };

@@ -638,6 +638,26 @@ static void test_durations(void **state)
 }
 
 /* JSON output escapes what it must; YAML output quotes what would read back differently. */
+/* the hand-written lines of generated recipes: quotes and backslashes
+ * escaped, read back by the recipe parser as they were */
+static void test_yaml_quoted(void **state)
+{
+	(void)state;
+	struct bpo_buf b;
+	struct bpo_recipe r;
+	struct bpo_error err;
+	bpo_buf_init(&b, 4096);
+	bpo_buf_puts(&b, "source:\n  package: hello\n  suite: ", NULL);
+	bpo_yaml_quoted(&b, "we\"ird\\suite");
+	bpo_buf_puts(&b, "\ntarget: {release: trixie}\n", NULL);
+	assert_non_null(strstr(b.data, "suite: \"we\\\"ird\\\\suite\""));
+	bpo_error_init(&err);
+	/* a suite with a quote is not valid, but it must reach the validator intact */
+	assert_int_equal(bpo_recipe_parse(&r, b.data, b.len, "q.yaml", &err), -1);
+	assert_non_null(strstr(err.msg, "we\"ird\\suite"));
+	bpo_buf_destroy(&b);
+}
+
 static void test_output_escaping(void **state)
 {
 	const char *y = "source: {package: hello, suite: sid}\ntarget: {release: trixie}\n"
@@ -668,6 +688,7 @@ int main(void)
 		cmocka_unit_test(test_cases),	       cmocka_unit_test(test_patch_names),
 		cmocka_unit_test(test_caps),	       cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_release_numbers), cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_yaml_quoted),
 		cmocka_unit_test(test_output_escaping),
 	};
 	return cmocka_run_group_tests_name("recipe", tests, NULL, NULL);
