@@ -693,6 +693,17 @@ static bool root_policy(struct ctx *c, const char *const *lower, const char *upp
 		       NULL) == 0 && st == 0;
 }
 
+/* The pins so far into the root's /etc/apt/preferences.d/bpo-extra. */
+static int write_prefs(struct ctx *c, const char *const *lower, const char *upper,
+		       const struct bpo_buf *prefs, struct bpo_error *err)
+{
+	const struct bpo_chroot_file f = {"/etc/apt/preferences.d/bpo-extra", prefs->data,
+					  prefs->len, 0644};
+	const char *t[] = {"/bin/true", NULL};
+	int st = 0;
+	return in_root(c, lower, 1, upper, false, false, NULL, t, &f, 1, NULL, 60, &st, err);
+}
+
 /* Extra suites that apt does not choose by itself (NotAutomatic, like a
  * backports suite: priority 1 or 100 against the release's 500): for each
  * build dependency apt's simulation says the release cannot satisfy, pin the
@@ -720,14 +731,8 @@ static int pin_extra_suites(struct ctx *c, const char *const *lower, const char 
 			  pn->relation);
 		bpo_strv_push(&pinned, pn->package);
 	}
-	if (prefs.len) {
-		const struct bpo_chroot_file f = {"/etc/apt/preferences.d/bpo-extra", prefs.data,
-						  prefs.len, 0644};
-		const char *t[] = {"/bin/true", NULL};
-		int st = 0;
-		if (in_root(c, lower, 1, upper, false, false, NULL, t, &f, 1, NULL, 60, &st, err) < 0)
-			goto out;
-	}
+	if (prefs.len && write_prefs(c, lower, upper, &prefs, err) < 0)
+		goto out;
 	for (int round = 0; round < MAX_PIN_ROUNDS; round++) {
 		struct bpo_buf sim;
 		struct bpo_strv argv = {0};
@@ -798,10 +803,7 @@ static int pin_extra_suites(struct ctx *c, const char *const *lower, const char 
 		free(unmet);
 		if (!added)
 			break;
-		const struct bpo_chroot_file f = {"/etc/apt/preferences.d/bpo-extra", prefs.data,
-						  prefs.len, 0644};
-		const char *t[] = {"/bin/true", NULL};
-		if (in_root(c, lower, 1, upper, false, false, NULL, t, &f, 1, NULL, 60, &st, err) < 0)
+		if (write_prefs(c, lower, upper, &prefs, err) < 0)
 			goto out;
 	}
 	rc = 0;
