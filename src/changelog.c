@@ -314,6 +314,56 @@ static bool token_ok(const char *s, const char *extra)
 	return true;
 }
 
+/* The fixes' bullets: one per patch ("Fix ID, ID (NAME)."), then one per
+ * version the others came with ("Carry the fixes of V for ID, ID."). */
+static int put_fixes(struct bpo_buf *out, const struct bpo_fixes *fx, struct bpo_error *err)
+{
+	bool *done = bpo_xcalloc(fx->n + 1, sizeof(*done));
+	int rc = -1;
+
+	for (size_t i = 0; i < fx->n; i++) {
+		struct bpo_buf ids;
+		const struct bpo_fix *a = &fx->v[i];
+		char *line;
+		int x;
+		if (done[i])
+			continue;
+		bpo_buf_init(&ids, 1u << 16);
+		for (size_t k = i; k < fx->n; k++) {
+			const struct bpo_fix *b = &fx->v[k];
+			bool same = a->via == BPO_FIX_PATCH
+					    ? b->via == BPO_FIX_PATCH && strcmp(a->patch, b->patch) == 0
+					    : b->via != BPO_FIX_PATCH && b->version && a->version &&
+						      strcmp(a->version, b->version) == 0;
+			if (k != i && !same)
+				continue;
+			if (!bpo_fix_id_ok(b->id) || has_newline(b->id)) {
+				bpo_error_set(err, BPO_E_SYNTAX, "changelog: '%s' is not an advisory id",
+					      b->id);
+				bpo_buf_destroy(&ids);
+				goto out;
+			}
+			bpo_buf_printf(&ids, NULL, "%s%s", ids.len ? ", " : "", b->id);
+			done[k] = true;
+		}
+		if (a->via == BPO_FIX_PATCH)
+			line = bpo_xasprintf("Fix %s (%s).", ids.data, a->patch);
+		else if (a->version)
+			line = bpo_xasprintf("Carry the fixes of %s for %s.", a->version, ids.data);
+		else
+			line = bpo_xasprintf("Carry the fixes for %s.", ids.data);
+		x = put_bullet(out, line, err);
+		free(line);
+		bpo_buf_destroy(&ids);
+		if (x < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(done);
+	return rc;
+}
+
 /* Format a new entry (see changelog.h). */
 int bpo_changelog_format(const struct bpo_changelog_entry *e, struct bpo_buf *out,
 			 struct bpo_error *err)
@@ -408,6 +458,8 @@ int bpo_changelog_format(const struct bpo_changelog_entry *e, struct bpo_buf *ou
 		if (put_bullet(out, line, err) < 0)
 			goto out;
 	}
+	if (e->fixes && put_fixes(out, e->fixes, err) < 0)
+		goto out;
 	bpo_changelog_date_format(e->date, date, sizeof(date));
 	if (bpo_buf_printf(out, err, "\n -- %s  %s\n", e->maintainer, date) < 0)
 		goto out;

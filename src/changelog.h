@@ -8,6 +8,8 @@
  *     * Rebuild for bookworm-backports.
  *     * Add fix-crash.patch: Fix a crash on empty input.
  *     * Fix CVE-2024-1234.
+ *     * Fix CVE-2026-1111 (fix-overflow.patch).
+ *     * Carry the fixes of 1.4-1 for CVE-2026-2222, CVE-2026-3333.
  *
  *    -- Name <email>  Thu, 01 Jan 2026 00:00:00 +0000
  *
@@ -27,6 +29,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "fixes.h"
 
 /* Wrap column of bullets. */
 #define BPO_CHANGELOG_WIDTH 80
@@ -48,6 +51,7 @@ struct bpo_changelog_entry {
 	const struct bpo_changelog_patch *patches;
 	size_t n_patches;
 	const char *const *cves;  /* NULL-terminated CVE ids, or NULL */
+	const struct bpo_fixes *fixes; /* the security fixes it carries, or NULL */
 	const char *maintainer;   /* "Name <email>" */
 	time_t date;
 };

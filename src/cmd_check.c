@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "log.h"
+#include "osv.h"
 #include "pipeline.h"
 #include "recipe.h"
 
@@ -20,16 +21,21 @@ static const struct bpo_cmd cmd_check = {
 	.name = "check",
 	.summary = "report recipes whose source has a newer version",
 	.usage =
-		"Usage: bpo check [--json] [--repo DIR] DIR|RECIPE...\n"
+		"Usage: bpo check [--json] [--repo DIR] [--osv PATH...] DIR|RECIPE...\n"
 		"\n"
 		"For each recipe (a directory means its *.yaml files), read the version its\n"
 		"source suite offers now (from the verified indices) and the version the\n"
 		"recipe's target repository has published, and say which recipes are out of\n"
-		"date: nothing published yet, or a backport of an older version.\n"
+		"date: nothing published yet, or a backport of an older version. With --osv,\n"
+		"also the vulnerabilities that OSV data (a local copy of the distribution's\n"
+		"records) marks as fixed in the version the suite offers but not in the\n"
+		"version the published backport was made from, and that the published\n"
+		"backport does not claim to fix (its Bpo-Fixes): 'missing fixes', exit 10.\n"
 		"\n"
 		"Options:\n"
 		"  --json       one JSON object per recipe, in an array\n"
 		"  --repo DIR   the target repository instead of each recipe's publish.repo\n"
+		"  --osv PATH   OSV records (a file or directory of *.json; repeatable)\n"
 		"  -h, --help   show this help\n"
 		"\n"
 		"Exit status: 0 everything is up to date, 10 something is out of date,\n"
@@ -48,17 +54,52 @@ static int worse(int a, int b)
 	return ra >= rb ? a : b;
 }
 
+/*
+ * The vulnerabilities a distribution's record (not bpo's) marks as fixed in
+ * the version the suite offers and as affecting the version the newest
+ * published backport was made from, in the same ecosystem, that the
+ * published backport does not claim (Bpo-Fixes).
+ */
+static void missing_fixes(const struct bpo_osv_db *db, const struct bpo_resolved *rv,
+			  struct bpo_strv *out)
+{
+	if (!rv->published.n || !rv->published_base || !rv->version)
+		return;
+	for (size_t i = 0; i < db->n_rec; i++) {
+		const struct bpo_osv_record *r = &db->rec[i];
+		bool hit = false;
+		if (r->bpo)
+			continue;
+		for (size_t k = 0; k < r->n_aff && !hit; k++) {
+			const char *eco = r->aff[k].ecosystem;
+			if (strcmp(r->aff[k].name, rv->source) != 0)
+				continue;
+			hit = bpo_osv_eval(r, eco, rv->source, rv->version, NULL) == BPO_OSV_FIXED &&
+			      bpo_osv_eval(r, eco, rv->source, rv->published_base, NULL) ==
+				      BPO_OSV_AFFECTED;
+		}
+		for (size_t k = 0; hit && k < rv->published_fixes.n; k++)
+			hit = strcmp(rv->published_fixes.v[k], r->vuln) != 0;
+		for (size_t k = 0; hit && k < out->n; k++)
+			hit = strcmp(out->v[k], r->vuln) != 0;
+		if (hit)
+			bpo_strv_push(out, r->vuln);
+	}
+}
+
 static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"repo", required_argument, NULL, 'r'},
+		{"osv", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct bpo_config cfg;
 	struct bpo_error err;
-	struct bpo_strv files;
+	struct bpo_strv files, osv = {0};
+	struct bpo_osv_db db = {0};
 	const char *repo = NULL;
 	bool json = false;
 	int c, rc = BPO_EXIT_OK;
@@ -69,6 +110,7 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'j': json = true; break;
 		case 'r': repo = optarg; break;
+		case 'o': bpo_strv_push(&osv, optarg); break;
 		case 'h': fputs(cmd_check.usage, stdout); return BPO_EXIT_OK;
 		default:
 			return bpo_cmd_usage_error(&cmd_check, "unknown option or missing value: '%s'",
@@ -85,11 +127,17 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 		rc = bpo_cmd_fail(&err);
 		goto out;
 	}
+	for (size_t i = 0; i < osv.n; i++)
+		if (bpo_osv_db_load(&db, osv.v[i], &err) < 0) {
+			rc = bpo_cmd_fail(&err);
+			goto out;
+		}
 	if (json)
 		fputc('[', stdout);
 	for (size_t i = 0; i < files.n; i++) {
 		struct bpo_recipe r;
 		struct bpo_resolved rv;
+		struct bpo_strv missing = {0};
 		const char *status;
 		int code;
 
@@ -108,6 +156,11 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 			code = BPO_EXIT_OUTDATED;
 			status = rv.published.n ? "outdated" : "not-published";
 		}
+		if (code == BPO_EXIT_OK || code == BPO_EXIT_OUTDATED) {
+			missing_fixes(&db, &rv, &missing);
+			if (missing.n)
+				code = BPO_EXIT_OUTDATED;
+		}
 		rc = worse(rc, code);
 		if (json) {
 			printf("%s{\"recipe\":", i ? "," : "");
@@ -120,23 +173,33 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 			bpo_json_fputs(stdout, rv.published.n ? rv.published.v[0] : NULL);
 			fputs(",\"published_from\":", stdout);
 			bpo_json_fputs(stdout, rv.published_base);
-			fputs(",\"error\":", stdout);
+			fputs(",\"missing_fixes\":[", stdout);
+			for (size_t k = 0; k < missing.n; k++) {
+				fputs(k ? "," : "", stdout);
+				bpo_json_fputs(stdout, missing.v[k]);
+			}
+			fputs("],\"error\":", stdout);
 			bpo_json_fputs(stdout, code != 0 && code != BPO_EXIT_OUTDATED ? err.msg : NULL);
 			fputc('}', stdout);
 		} else if (code == 0 || code == BPO_EXIT_OUTDATED) {
 			printf("%-14s %s: %s %s", status, files.v[i], rv.source, rv.version);
 			if (rv.published.n)
 				printf(" (published: %s, from %s)", rv.published.v[0], rv.published_base);
+			for (size_t k = 0; k < missing.n; k++)
+				printf("%s%s", k ? ", " : "; missing fixes: ", missing.v[k]);
 			fputc('\n', stdout);
 		} else {
 			printf("%-14s %s\n", status, files.v[i]);
 		}
+		bpo_strv_destroy(&missing);
 		bpo_resolved_destroy(&rv);
 		bpo_recipe_destroy(&r);
 	}
 	if (json)
 		fputs("]\n", stdout);
 out:
+	bpo_osv_db_destroy(&db);
+	bpo_strv_destroy(&osv);
 	bpo_strv_destroy(&files);
 	bpo_config_destroy(&cfg);
 	return rc;

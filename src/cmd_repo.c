@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cmd_repo: `bpo repo init|list|remove|promote|verify`. */
+/* cmd_repo: `bpo repo init|list|show|remove|promote|verify|refresh`. */
 #include "config.h"
 
 #include <getopt.h>
@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "log.h"
+#include "osv.h"
 #include "repo.h"
 #include "xmem.h"
 
@@ -25,7 +27,8 @@ static const struct bpo_cmd cmd_repo = {
 		"                [--require-signed-uploads KEYRING] [--keep N]\n"
 		"                [--description TEXT] [--not-automatic yes|no]\n"
 		"                [--compress gz,xz|gz|xz|none]\n"
-		"       bpo repo list DIR [--suite S] [--json]\n"
+		"       bpo repo list DIR [--suite S] [--fixes] [--json]\n"
+		"       bpo repo show DIR SOURCE [--suite S] [--json]\n"
 		"       bpo repo remove DIR SOURCE [VERSION] --suite S [--lock-timeout SEC]\n"
 		"       bpo repo promote DIR SOURCE [VERSION] --from S1 --to S2 [--keep N]\n"
 		"                [--lock-timeout SEC]\n"
@@ -50,7 +53,11 @@ static const struct bpo_cmd cmd_repo = {
 		"         the plain Packages/Sources (default gz,xz; xz at level 1).\n"
 		"list     print one line per package: suite, component, package, version,\n"
 		"         architecture ('source' for source packages) and its source; --json\n"
-		"         prints a JSON array of objects instead.\n"
+		"         prints a JSON array of objects instead. --fixes prints the source\n"
+		"         versions only, each with the security fixes it carries (its\n"
+		"         Bpo-Fixes, published as OSV records under dists/SUITE/osv/).\n"
+		"show     print each version of SOURCE per suite with the fixes it carries\n"
+		"         and the OSV record of each.\n"
 		"remove   drop SOURCE (all versions, or VERSION) with its binaries from suite\n"
 		"         S; pool files no suite names any more are deleted.\n"
 		"promote  copy SOURCE (VERSION, default the newest) with its binaries from\n"
@@ -80,7 +87,7 @@ BPO_REGISTER_COMMAND(cmd_repo)
 enum {
 	O_ORIGIN = 1000, O_LABEL, O_SUITE, O_COMPONENT, O_ARCH, O_KEY, O_GNUPGHOME, O_KEYFILE,
 	O_VALID, O_BYHASH, O_REQSIGNED, O_KEEP, O_DESC, O_NOTAUTO, O_JSON, O_FROM, O_TO,
-	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS, O_NOBYHASH,
+	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS, O_NOBYHASH, O_FIXES,
 };
 
 static const struct option opts[] = {
@@ -105,13 +112,14 @@ static const struct option opts[] = {
 	{"lock-timeout", required_argument, NULL, O_LOCKTIMEOUT},
 	{"keyring", required_argument, NULL, O_KEYRING},
 	{"compress", required_argument, NULL, O_COMPRESS},
+	{"fixes", no_argument, NULL, O_FIXES},
 	{NULL, 0, NULL, 0},
 };
 
 struct args {
 	struct bpo_repo_config cfg;
 	const char *suite, *from, *to, *keyring;
-	bool json, have_keep;
+	bool json, have_keep, fixes;
 	unsigned lock_timeout;
 	int keep;
 	const char *pos[4];
@@ -145,6 +153,14 @@ static int number(const char *opt, const char *s, unsigned max, unsigned *out)
 	return 0;
 }
 
+static const char *opt_name(int val)
+{
+	for (size_t i = 0; opts[i].name; i++)
+		if (opts[i].val == val)
+			return opts[i].name;
+	return "?";
+}
+
 /* Parse the options of every subcommand; which ones a subcommand accepts is checked after. */
 static int parse(int argc, char **argv, const char *allowed, struct args *a)
 {
@@ -160,7 +176,7 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt >= O_ORIGIN && !strchr(allowed, 'a' + (opt - O_ORIGIN)))
 			return bpo_cmd_usage_error(&cmd_repo, "%s: option --%s does not apply",
-						   argv[0], opts[opt - O_ORIGIN].name);
+						   argv[0], opt_name(opt));
 		switch (opt) {
 		case O_ORIGIN: a->cfg.origin = bpo_xstrdup(optarg); break;
 		case O_LABEL: a->cfg.label = bpo_xstrdup(optarg); break;
@@ -193,6 +209,7 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 			a->cfg.not_automatic = bpo_xstrdup(optarg);
 			break;
 		case O_JSON: a->json = true; break;
+		case O_FIXES: a->fixes = true; break;
 		case O_FROM: a->from = optarg; break;
 		case O_TO: a->to = optarg; break;
 		case O_LOCKTIMEOUT:
@@ -237,6 +254,45 @@ static int do_init(struct args *a)
 	return BPO_EXIT_OK;
 }
 
+static size_t n_shown;
+
+/* list --fixes and show: source versions with their fixes (and, for show, the records). */
+static int print_sources(struct bpo_repo *r, const char *suite, const char *source, bool json,
+			 struct bpo_error *err)
+{
+	struct bpo_repo_source *v;
+	size_t n;
+	if (bpo_repo_sources(r, suite, source, &v, &n, err) < 0)
+		return -1;
+	n_shown = n;
+	if (json)
+		fputc('[', stdout);
+	for (size_t i = 0; i < n; i++) {
+		const struct bpo_repo_source *x = &v[i];
+		if (json) {
+			bpo_json_fput(stdout, i ? ",\n  {\"suite\": " : "\n  {\"suite\": ", x->suite);
+			bpo_json_fput(stdout, ", \"component\": ", x->component);
+			bpo_json_fput(stdout, ", \"source\": ", x->source);
+			bpo_json_fput(stdout, ", \"version\": ", x->version);
+			fputs(", \"fixes\": ", stdout);
+			bpo_json_fstrv(stdout, x->fixes.v, x->fixes.n, ", ");
+			fputs("}", stdout);
+			continue;
+		}
+		printf("%s %s %s %s fixes:", x->suite, x->component, x->source, x->version);
+		for (size_t k = 0; k < x->fixes.n; k++)
+			printf("%s %s", k ? "," : "", x->fixes.v[k]);
+		fputs(x->fixes.n ? "\n" : " none\n", stdout);
+		for (size_t k = 0; source && k < x->fixes.n; k++)
+			printf("  %s: dists/%s/osv/%s%s-%s.json\n", x->fixes.v[k], x->suite,
+			       BPO_OSV_ID_PREFIX, x->source, x->fixes.v[k]);
+	}
+	if (json)
+		fputs(n ? "\n]\n" : "]\n", stdout);
+	bpo_repo_sources_free(v, n);
+	return 0;
+}
+
 static int run(struct bpo_ctx *ctx, int argc, char **argv)
 {
 	static const struct {
@@ -245,13 +301,15 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	} subs[] = {
 		/* a origin b label c suite d component e arch f key g gnupghome h key-file
 		 * i valid-days j by-hash k require-signed l keep m description n not-automatic
-		 * o json p from q to r lock-timeout s keyring t compress u no-by-hash */
+		 * o json p from q to r lock-timeout s keyring t compress u no-by-hash
+		 * v fixes */
 		{"init", "abcdefghijklmntu", true},
-		{"list", "co", false},
+		{"list", "cov", false},
 		{"remove", "cr", true},
 		{"promote", "lpqr", true},
 		{"verify", "rs", true},
 		{"refresh", "cr", true},
+		{"show", "co", false},
 	};
 	struct args a;
 	struct bpo_repo *r = NULL;
@@ -268,7 +326,7 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 			which = (int)i;
 	if (which < 0)
 		return bpo_cmd_usage_error(&cmd_repo,
-					   "unknown subcommand '%s'; expected init, list, remove, "
+					   "unknown subcommand '%s'; expected init, list, show, remove, "
 					   "promote, verify or refresh",
 					   argv[1]);
 	optind = 0;
@@ -282,7 +340,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	bpo_error_init(&err);
 	if ((which == 2 && (!a.suite || a.npos < 2 || a.npos > 3)) ||
 	    (which == 3 && (!a.from || !a.to || a.npos < 2 || a.npos > 3)) ||
-	    ((which == 1 || which >= 4) && a.npos != 1)) {
+	    (which == 6 && a.npos != 2) ||
+	    ((which == 1 || (which >= 4 && which <= 5)) && a.npos != 1)) {
 		rc = bpo_cmd_usage_error(&cmd_repo, "%s: wrong arguments", subs[which].name);
 		goto out;
 	}
@@ -292,7 +351,15 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 	}
 	switch (which) {
 	case 1:
-		rc = bpo_repo_list(r, a.suite, a.json, stdout, &err);
+		rc = a.fixes ? print_sources(r, a.suite, NULL, a.json, &err)
+			     : bpo_repo_list(r, a.suite, a.json, stdout, &err);
+		break;
+	case 6:
+		rc = print_sources(r, a.suite, a.pos[1], a.json, &err);
+		if (rc == 0 && !n_shown) {
+			rc = bpo_error_set(&err, BPO_E_NOTFOUND, "%s: no source %s%s%s", a.pos[0],
+					   a.pos[1], a.suite ? " in " : "", a.suite ? a.suite : "");
+		}
 		break;
 	case 2:
 		rc = bpo_repo_remove(r, a.pos[1], a.npos > 2 ? a.pos[2] : NULL, a.suite, &err);

@@ -135,3 +135,35 @@ void bpo_json_fputs(FILE *f, const char *s)
 	}
 	escape(s, emit_file, f);
 }
+
+int bpo_json_lit_str(struct bpo_buf *out, const char *lit, const char *s, struct bpo_error *err)
+{
+	if (bpo_buf_puts(out, lit, err) < 0)
+		return -1;
+	return bpo_json_str(out, s, err);
+}
+
+int bpo_json_strv(struct bpo_buf *out, char *const *v, size_t n, const char *sep,
+		  struct bpo_error *err)
+{
+	if (bpo_buf_puts(out, "[", err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (bpo_json_lit_str(out, i ? sep : "", v[i], err) < 0)
+			return -1;
+	return bpo_buf_puts(out, "]", err);
+}
+
+void bpo_json_fput(FILE *f, const char *lit, const char *s)
+{
+	fputs(lit, f);
+	bpo_json_fputs(f, s);
+}
+
+void bpo_json_fstrv(FILE *f, char *const *v, size_t n, const char *sep)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++)
+		bpo_json_fput(f, i ? sep : "", v[i]);
+	fputc(']', f);
+}

@@ -21,7 +21,16 @@ int bpo_json_str(struct bpo_buf *out, const char *s, struct bpo_error *err);
  * does: one member of an object. */
 int bpo_json_member(struct bpo_buf *out, bool first, const char *key, const char *s,
 		    struct bpo_error *err);
+/* Append lit (JSON text, as it is) and then s as bpo_json_str does:
+ * bpo_json_lit_str(b, ",\"name\":", name). */
+int bpo_json_lit_str(struct bpo_buf *out, const char *lit, const char *s, struct bpo_error *err);
+/* Append the n strings as a JSON array, sep (e.g. ", ") between the items. */
+int bpo_json_strv(struct bpo_buf *out, char *const *v, size_t n, const char *sep,
+		  struct bpo_error *err);
 /* The same as bpo_json_str to a stdio stream. */
 void bpo_json_fputs(FILE *f, const char *s);
+/* The same as bpo_json_lit_str and bpo_json_strv to a stdio stream. */
+void bpo_json_fput(FILE *f, const char *lit, const char *s);
+void bpo_json_fstrv(FILE *f, char *const *v, size_t n, const char *sep);
 
 #endif

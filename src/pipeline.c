@@ -18,6 +18,7 @@
 #include "deb822.h"
 #include "depcheck.h"
 #include "dsc.h"
+#include "fixes.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "index.h"
@@ -54,6 +55,7 @@ void bpo_resolved_destroy(struct bpo_resolved *res)
 	free(res->source);
 	free(res->version);
 	free(res->published_base);
+	bpo_strv_destroy(&res->published_fixes);
 	bpo_strv_destroy(&res->binaries);
 	bpo_strv_destroy(&res->published);
 	bpo_deps_destroy(&res->build_deps);
@@ -134,8 +136,11 @@ char *bpo_pipeline_base_version(const struct bpo_recipe *r, const char *v)
 
 /* Versions of source in the repository's suite/component (its Sources index). */
 static int repo_published(const char *repo, const char *suite, const char *component,
-			  const char *source, struct bpo_strv *out, struct bpo_error *err)
+			  const char *source, struct bpo_strv *out, struct bpo_strv *fixes,
+			  struct bpo_error *err)
 {
+	const char *best = NULL;
+	char *best_fixes = NULL;
 	char *path = bpo_xasprintf("%s/dists/%s/%s/source/Sources", repo, suite, component);
 	struct bpo_buf b;
 	struct bpo_deb822_parser p;
@@ -153,8 +158,16 @@ static int repo_published(const char *repo, const char *suite, const char *compo
 	while ((got = bpo_deb822_next(&p, &para, err)) > 0) {
 		const char *pkg = bpo_deb822_get(&para, "Package");
 		const char *ver = bpo_deb822_get(&para, "Version");
-		if (pkg && ver && strcmp(pkg, source) == 0)
+		if (pkg && ver && strcmp(pkg, source) == 0) {
 			bpo_strv_push(out, ver);
+			if (!best || bpo_version_compare_str(ver, best) > 0) {
+				/* the fixes the newest one carries */
+				const char *fx = bpo_deb822_get(&para, BPO_FIXES_FIELD);
+				free(best_fixes);
+				best_fixes = fx ? bpo_xstrdup(fx) : NULL;
+				best = out->v[out->n - 1];
+			}
+		}
 		bpo_deb822_para_destroy(&para);
 	}
 	if (got < 0)
@@ -166,8 +179,10 @@ static int repo_published(const char *repo, const char *suite, const char *compo
 			out->v[j] = out->v[j - 1];
 			out->v[j - 1] = t;
 		}
+	bpo_fixes_parse_field(best_fixes, fixes);
 	rc = 0;
 out:
+	free(best_fixes);
 	bpo_buf_destroy(&b);
 	free(path);
 	return rc;
@@ -253,7 +268,8 @@ int bpo_pipeline_resolve(const struct bpo_recipe *r, const struct bpo_config *cf
 	if (repo) {
 		const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
 		const char *comp = r->publish.component ? r->publish.component : "main";
-		if (repo_published(repo, suite, comp, res->source, &res->published, err) < 0)
+		if (repo_published(repo, suite, comp, res->source, &res->published,
+				   &res->published_fixes, err) < 0)
 			goto fail;
 	}
 	res->outdated = true;
@@ -294,6 +310,7 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
 	free(res->qa_json);
 	free(res->valid_until_json);
 	free(res->deps_json);
+	free(res->fixes_json);
 	for (size_t i = 0; i < res->n_artifacts; i++)
 		free(res->artifacts[i].path);
 	free(res->artifacts);
@@ -795,6 +812,13 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	res->seconds[BPO_STAGE_SOURCE] = now_s() - t;
 	res->version = bpo_xstrdup(src.version);
 	add_artifact(res, src.dsc);
+	{
+		struct bpo_buf fb;
+		bpo_buf_init(&fb, 1u << 24);
+		if (bpo_fixes_json(&src.fixes, &fb, NULL) == 0)
+			res->fixes_json = bpo_buf_steal(&fb, NULL);
+		bpo_buf_destroy(&fb);
+	}
 
 	/* deps: can the build dependencies be satisfied, from the suites the
 	   build will use? (the target repository, when there is one, is an
@@ -1034,6 +1058,8 @@ int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_b
 	    bpo_json_str(b, res->failure_class, err) < 0 ||
 	    bpo_buf_puts(b, ",\"deps\":", err) < 0 ||
 	    bpo_buf_puts(b, res->deps_json ? res->deps_json : "null", err) < 0 ||
+	    bpo_buf_puts(b, ",\"fixes\":", err) < 0 ||
+	    bpo_buf_puts(b, res->fixes_json ? res->fixes_json : "null", err) < 0 ||
 	    bpo_buf_puts(b, ",\"build_warnings\":[", err) < 0)
 		return -1;
 	for (size_t i = 0; i < res->build_warnings.n; i++)

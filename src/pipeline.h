@@ -51,6 +51,7 @@ struct bpo_resolved {
 	struct bpo_deps build_deps; /* Build-Depends, -Arch and -Indep merged */
 	struct bpo_strv published;  /* versions the target repository has, highest first */
 	char *published_base;    /* upstream version the newest published one is a backport of */
+	struct bpo_strv published_fixes; /* the advisory ids the newest published one carries */
 	bool outdated;           /* nothing published, or a backport of an older version */
 };
 
@@ -102,6 +103,8 @@ struct bpo_pipeline_result {
 	char *error;             /* the error message on failure */
 	char *qa_json;           /* the QA report (qa.h) as a JSON object, or NULL */
 	char *deps_json;         /* the deps stage's verdict (depcheck.h's JSON), or NULL */
+	char *fixes_json;        /* the security fixes the backport carries (a JSON
+				    array, fixes.h), or NULL before the source stage */
 	struct bpo_depcheck_result *deps; /* the same verdict, or NULL (not decided) */
 	/* the build log's warnings that a build against an older toolchain than
 	   the source expects gives (bpo_pipeline_build_warnings): a substitution

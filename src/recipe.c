@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixes.h"
 #include "fsutil.h"
 #include "version.h"
 #include "xmem.h"
@@ -36,8 +37,8 @@ static const struct {
 	{"buster", 10}, {"bullseye", 11}, {"bookworm", 12}, {"trixie", 13}, {"forky", 14},
 };
 
-static const char *const top_keys[] = {"source", "target", "changelog", "patches", "fuzz",
-				       "build", "publish", "qa", NULL};
+static const char *const top_keys[] = {"source", "target", "changelog", "patches", "fixes",
+				       "fuzz", "build", "publish", "qa", NULL};
 /* source.max-valid-time: at most 20 years */
 #define MAX_VALID_TIME (20ul * 366 * 86400)
 
@@ -48,6 +49,8 @@ static const char *const target_keys[] = {"release", "policy", "local-suffix", "
 					  NULL};
 static const char *const changelog_keys[] = {"text", "cves", "maintainer", NULL};
 static const char *const patch_keys[] = {"path", "url", "sha256", NULL};
+static const char *const fix_keys[] = {"id", "patch", "upstream", NULL};
+#define MAX_FIXES 512
 static const char *const build_keys[] = {"profiles", "extra-packages", "timeout", "arch",
 					 "extra-sources", "relax", NULL};
 static const char *const relax_keys[] = {"drop", NULL};
@@ -110,6 +113,11 @@ void bpo_recipe_destroy(struct bpo_recipe *r)
 		free(r->patches[i].name);
 	}
 	free(r->patches);
+	for (size_t i = 0; i < r->n_fixes; i++) {
+		free(r->fixes[i].id);
+		free(r->fixes[i].patch);
+	}
+	free(r->fixes);
 	strv_free(r->build.profiles);
 	strv_free(r->build.extra_packages);
 	free(r->build.arch);
@@ -738,6 +746,97 @@ static int parse_patches(struct parse *p, const yaml_node_t *list)
 	return 0;
 }
 
+static bool valid_fix_id(const char *s)
+{
+	return bpo_fix_id_ok(s);
+}
+
+/* One item of fixes: {id, patch: NAME} or {id, upstream: true}. */
+static int parse_fix(struct parse *p, const yaml_node_t *item, size_t idx, struct bpo_recipe_fix *fx)
+{
+	struct bpo_recipe *r = p->r;
+	const struct bpo_yaml *y = &p->y;
+	char where[32];
+	yaml_node_t *pv, *uv;
+
+	snprintf(where, sizeof(where), "fixes[%zu]", idx);
+	fx->line = (unsigned)item->start_mark.line + 1;
+	fx->column = (unsigned)item->start_mark.column + 1;
+	if (bpo_yaml_expect_mapping(y, item, where, p->err) < 0 ||
+	    bpo_yaml_check_keys(&p->y, item, fix_keys, where, p->err) < 0 ||
+	    !require(p, item, "id", where))
+		return -1;
+	if (field(p, item, "id", where, valid_fix_id,
+		  "an advisory id (CVE-2026-1234, DSA-5555-1, DLA-3333-1, GHSA-..., OSV-...)",
+		  &fx->id) < 0 ||
+	    field(p, item, "patch", where, NULL, NULL, &fx->patch) < 0)
+		return -1;
+	pv = bpo_yaml_get(&p->y, item, "patch");
+	uv = bpo_yaml_get(&p->y, item, "upstream");
+	if (uv && bpo_yaml_bool(y, uv, "fixes.upstream", &fx->upstream, p->err) < 0)
+		return -1;
+	if (fx->patch && fx->upstream)
+		return bpo_yaml_error(y, item, p->err,
+				      "%s: give either 'patch' or 'upstream: true', not both", where);
+	if (!fx->patch && !fx->upstream)
+		return bpo_yaml_error(y, item, p->err,
+				      "%s: %s is claimed without 'patch: NAME' (the series patch that "
+				      "fixes it) or 'upstream: true' (the backported version "
+				      "includes it)", where, fx->id);
+	for (size_t i = 0; i < idx; i++)
+		if (strcmp(r->fixes[i].id, fx->id) == 0)
+			return bpo_yaml_error(y, item, p->err, "%s: %s is listed twice (first at "
+					      "line %u)", where, fx->id, r->fixes[i].line);
+	if (fx->patch) {
+		/* the patch's name, or the path or URL as the series gives it */
+		const char *base = strrchr(fx->patch, '/');
+		base = base ? base + 1 : fx->patch;
+		for (size_t i = 0; i < r->n_patches; i++)
+			if (strcmp(r->patches[i].name, base) == 0) {
+				free(fx->patch);
+				fx->patch = bpo_xstrdup(r->patches[i].name);
+				return 0;
+			}
+		struct bpo_buf names;
+		bpo_buf_init(&names, 1u << 16);
+		for (size_t i = 0; i < r->n_patches; i++)
+			bpo_buf_printf(&names, NULL, "%s%s", i ? ", " : "", r->patches[i].name);
+		int rc = bpo_yaml_error(y, pv, p->err,
+					"%s.patch: %s claims the patch '%.80s', which is not in the "
+					"recipe's series (%s)", where, fx->id, fx->patch,
+					names.len ? names.data : "it has no patches");
+		bpo_buf_destroy(&names);
+		return rc;
+	}
+	return 0;
+}
+
+static int parse_fixes(struct parse *p, const yaml_node_t *list)
+{
+	struct bpo_recipe *r = p->r;
+	const struct bpo_yaml *y = &p->y;
+	size_t n;
+
+	if (!list || bpo_yaml_is_null(list))
+		return 0;
+	if (list->type != YAML_SEQUENCE_NODE)
+		return bpo_yaml_error(y, list, p->err, "fixes: expected a list, found %s",
+				      bpo_yaml_node_kind(list));
+	n = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+	if (n > MAX_FIXES)
+		return bpo_yaml_error(y, list, p->err, "fixes: more than %d fixes", MAX_FIXES);
+	r->fixes = bpo_xcalloc(n ? n : 1, sizeof(*r->fixes));
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *item = yaml_document_get_node(&p->y.doc,
+							   list->data.sequence.items.start[i]);
+		int rc = parse_fix(p, item, i, &r->fixes[i]);
+		r->n_fixes++; /* counted even on failure so destroy frees it */
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static bool valid_arch(const char *s)
 {
 	return strlen(s) <= 64 && all_in(s, "-", true);
@@ -1085,7 +1184,12 @@ int bpo_recipe_parse(struct bpo_recipe *r, const char *data, size_t len, const c
 			case 0: x = parse_source(&p, bpo_yaml_get(&p.y, root, "source")); break;
 			case 1: x = parse_target(&p, bpo_yaml_get(&p.y, root, "target")); break;
 			case 2: x = parse_changelog(&p, bpo_yaml_get(&p.y, root, "changelog")); break;
-			case 3: x = parse_patches(&p, bpo_yaml_get(&p.y, root, "patches")); break;
+			case 3:
+				/* the fixes name patches of the series: checked once it parsed */
+				x = parse_patches(&p, bpo_yaml_get(&p.y, root, "patches"));
+				if (x == 0)
+					x = parse_fixes(&p, bpo_yaml_get(&p.y, root, "fixes"));
+				break;
 			case 4:
 				x = bpo_yaml_uint(&p.y, bpo_yaml_get(&p.y, root, "fuzz"), "fuzz",
 						  MAX_FUZZ, &r->fuzz, &one);
@@ -1203,6 +1307,22 @@ static void write_recipe(struct bpo_ywriter *w, const struct bpo_recipe *r, bool
 		bpo_ywriter_kv(w, "sha256", pt->sha256);
 		if (extra)
 			bpo_ywriter_kv(w, "name", pt->name);
+		bpo_ywriter_map_end(w);
+	}
+	bpo_ywriter_seq_end(w);
+
+	bpo_ywriter_key(w, "fixes");
+	bpo_ywriter_seq_begin(w, r->n_fixes == 0);
+	for (size_t i = 0; i < r->n_fixes; i++) {
+		const struct bpo_recipe_fix *fx = &r->fixes[i];
+		bpo_ywriter_map_begin(w);
+		bpo_ywriter_kv(w, "id", fx->id);
+		if (fx->patch) {
+			bpo_ywriter_kv(w, "patch", fx->patch);
+		} else {
+			bpo_ywriter_key(w, "upstream");
+			bpo_ywriter_bool(w, true);
+		}
 		bpo_ywriter_map_end(w);
 	}
 	bpo_ywriter_seq_end(w);

@@ -36,6 +36,14 @@ struct bpo_recipe_patch {
 	unsigned line, column; /* of the item in the recipe, for messages */
 };
 
+/* fixes: one security fix the backport carries (see fixes.h). */
+struct bpo_recipe_fix {
+	char *id;       /* advisory id (bpo_fix_id_ok) */
+	char *patch;    /* the name of the recipe patch that fixes it, or NULL ... */
+	bool upstream;  /* ... or: the backported version includes it */
+	unsigned line, column;
+};
+
 struct bpo_recipe_apt_source {
 	char *uri;         /* http(s) base URL */
 	char *suite;
@@ -99,6 +107,8 @@ struct bpo_recipe {
 
 	struct bpo_recipe_patch *patches;
 	size_t n_patches;
+	struct bpo_recipe_fix *fixes; /* each with exactly one of patch/upstream */
+	size_t n_fixes;
 	unsigned fuzz; /* max fuzz, 0..3, default 2 */
 
 	struct {

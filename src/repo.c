@@ -23,11 +23,13 @@
 #include "buf.h"
 #include "deb822.h"
 #include "debfile.h"
+#include "fixes.h"
 #include "fsutil.h"
 #include "gpg.h"
 #include "hash.h"
 #include "json.h"
 #include "log.h"
+#include "osv.h"
 #include "sign.h"
 #include "version.h"
 
@@ -1079,6 +1081,76 @@ static int make_release(struct bpo_repo *r, const struct suite *s, struct relfil
 	return rc;
 }
 
+/* The value of field name in a stanza's text (continuation lines joined), or NULL. */
+static char *stanza_field(const char *text, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *p = text; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		if (n > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			struct bpo_buf b;
+			bpo_buf_init(&b, BPO_MAX_INDEX);
+			bpo_buf_append(&b, p + nl + 1, n - nl - 1, NULL);
+			for (p = eol ? eol + 1 : p + n; *p == ' ' || *p == '\t';) {
+				eol = strchr(p, '\n');
+				n = eol ? (size_t)(eol - p) : strlen(p);
+				bpo_buf_append(&b, p, n, NULL);
+				p = eol ? eol + 1 : p + n;
+			}
+			return bpo_buf_steal(&b, NULL);
+		}
+		p = eol ? eol + 1 : p + n;
+	}
+	return NULL;
+}
+
+struct osv_put {
+	const char *ndir;
+	struct relfiles *rf;
+};
+
+static int osv_put(void *ud, const char *rel, const void *data, size_t len, struct bpo_error *err)
+{
+	const struct osv_put *o = ud;
+	char *path = bpo_path_join(o->ndir, rel), *dir = bpo_path_dirname(path);
+	int rc = bpo_mkdir_p(dir, 0755, err);
+	if (rc == 0)
+		rc = put_file(o->ndir, rel, data, len, o->rf, err);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+/* The suite's OSV data (osv.h) from the Bpo-Fixes fields of its Sources. */
+static int write_osv(const struct suite *s, const char *odir, const char *ndir,
+		     struct relfiles *rf, struct bpo_error *err)
+{
+	struct bpo_osv_pkg *pkgs = NULL;
+	struct bpo_strv values = {0};
+	size_t n = 0, cap = 0;
+	struct osv_put o = {ndir, rf};
+	int rc;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct index *ix = &s->idx[i];
+		if (strcmp(ix->arch, "source") != 0)
+			continue;
+		for (size_t k = 0; k < ix->n; k++) {
+			char *v = stanza_field(ix->e[k].text, BPO_FIXES_FIELD);
+			BPO_GROW(pkgs, cap, n + 1);
+			pkgs[n++] = (struct bpo_osv_pkg){ix->e[k].package, ix->e[k].version, v};
+			if (v)
+				bpo_strv_push_owned(&values, v);
+		}
+	}
+	rc = bpo_osv_suite_write(s->name, pkgs, n, bpo_path_exists(odir) ? odir : NULL, time(NULL),
+				 osv_put, &o, err);
+	free(pkgs);
+	bpo_strv_destroy(&values);
+	return rc;
+}
+
 /*
  * Write suite s anew beside the old one and swap it in (see repo.h). Only the
  * indices marked dirty are regenerated; the others are hard-linked.
@@ -1112,6 +1184,8 @@ static int suite_commit(struct bpo_repo *r, struct suite *s, struct bpo_error *e
 	for (size_t i = 0; i < s->n; i++)
 		if (write_index(r, s, &s->idx[i], odir, ndir, &rf, err) < 0)
 			goto out;
+	if (write_osv(s, odir, ndir, &rf, err) < 0)
+		goto out;
 	for (size_t c = 0; c < r->cfg.components.n; c++) {
 		char *d = bpo_path_join(ndir, r->cfg.components.v[c]);
 		int x = fsync_dir(d, err);
@@ -2209,6 +2283,65 @@ out:
 
 /* ------------------------------------------------------------------ list */
 
+/* The source versions of one suite or all (see repo.h). */
+int bpo_repo_sources(struct bpo_repo *r, const char *suite, const char *source,
+		     struct bpo_repo_source **out, size_t *n, struct bpo_error *err)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (suite && check_suite(r, suite, err) < 0)
+		return -1;
+	for (size_t i = 0; i < r->cfg.suites.n; i++) {
+		struct suite s;
+		if (suite && strcmp(suite, r->cfg.suites.v[i]) != 0)
+			continue;
+		if (suite_load(r, r->cfg.suites.v[i], &s, err) < 0) {
+			bpo_repo_sources_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			return -1;
+		}
+		for (size_t k = 0; k < s.n; k++) {
+			if (strcmp(s.idx[k].arch, "source") != 0)
+				continue;
+			if (s.idx[k].n > 1)
+				qsort(s.idx[k].e, s.idx[k].n, sizeof(s.idx[k].e[0]), entry_cmp);
+			for (size_t j = 0; j < s.idx[k].n; j++) {
+				const struct entry *e = &s.idx[k].e[j];
+				struct bpo_repo_source *x;
+				char *fx;
+				if (source && strcmp(e->package, source) != 0)
+					continue;
+				BPO_GROW(*out, cap, *n + 1);
+				x = &(*out)[(*n)++];
+				memset(x, 0, sizeof(*x));
+				x->suite = bpo_xstrdup(s.name);
+				x->component = bpo_xstrdup(s.idx[k].comp);
+				x->source = bpo_xstrdup(e->package);
+				x->version = bpo_xstrdup(e->version);
+				fx = stanza_field(e->text, BPO_FIXES_FIELD);
+				bpo_fixes_parse_field(fx, &x->fixes);
+				free(fx);
+			}
+		}
+		suite_destroy(&s);
+	}
+	return 0;
+}
+
+void bpo_repo_sources_free(struct bpo_repo_source *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].suite);
+		free(v[i].component);
+		free(v[i].source);
+		free(v[i].version);
+		bpo_strv_destroy(&v[i].fixes);
+	}
+	free(v);
+}
+
 /* List the packages of one suite or all (see repo.h). */
 int bpo_repo_list(struct bpo_repo *r, const char *suite, bool json, FILE *out,
 		  struct bpo_error *err)
@@ -2368,6 +2501,7 @@ static void verify_suite(struct bpo_repo *r, struct bpo_signer *sig, const char 
 	struct bpo_deb822_para para;
 	struct bpo_error e;
 	const char *sums, *cur, *line, *until;
+	struct bpo_strv listed = {0};
 	size_t len;
 
 	bpo_error_init(&e);
@@ -2424,10 +2558,25 @@ static void verify_suite(struct bpo_repo *r, struct bpo_signer *sig, const char 
 			verify_index(r, fp, false, v);
 		else if (deep && bpo_str_has_suffix(fn, "/Sources"))
 			verify_index(r, fp, true, v);
+		if (bpo_str_has_prefix(fn, "osv/"))
+			bpo_strv_push(&listed, fn + 4);
 		free(fp);
 		free(fn);
 	}
+	{
+		/* the OSV data: nothing the signed Release does not list */
+		char *od = bpo_path_join(sdir, "osv");
+		DIR *d = opendir(od);
+		struct dirent *de;
+		while (d && (de = readdir(d)))
+			if (de->d_name[0] != '.' && !strv_has(&listed, de->d_name))
+				problem(v, "%s/%s: not listed in %s", od, de->d_name, p_rel);
+		if (d)
+			closedir(d);
+		free(od);
+	}
 out:
+	bpo_strv_destroy(&listed);
 	bpo_deb822_para_destroy(&para);
 	bpo_buf_destroy(&in);
 	bpo_buf_destroy(&rel);

@@ -99,6 +99,18 @@ int bpo_repo_promote(struct bpo_repo *r, const char *source, const char *version
 int bpo_repo_refresh(struct bpo_repo *r, const char *suite, struct bpo_error *err);
 
 /* List the packages of suite (NULL: all suites), as text or a JSON array. */
+/* One source version of a suite, as its Sources index has it. */
+struct bpo_repo_source {
+	char *suite, *component, *source, *version;
+	struct bpo_strv fixes; /* the advisory ids of its Bpo-Fixes field (fixes.h) */
+};
+
+/* The source versions of suite (NULL: every suite) named source (NULL: all),
+ * by suite, component, source, version. Free with bpo_repo_sources_free. */
+int bpo_repo_sources(struct bpo_repo *r, const char *suite, const char *source,
+		     struct bpo_repo_source **out, size_t *n, struct bpo_error *err);
+void bpo_repo_sources_free(struct bpo_repo_source *v, size_t n);
+
 int bpo_repo_list(struct bpo_repo *r, const char *suite, bool json, FILE *out,
 		  struct bpo_error *err);
 

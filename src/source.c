@@ -50,6 +50,7 @@ void bpo_source_result_destroy(struct bpo_source_result *res)
 		free(res->patches[i].description);
 	}
 	free(res->patches);
+	bpo_fixes_destroy(&res->fixes);
 	bpo_source_result_init(res);
 }
 
@@ -472,6 +473,65 @@ static char *relax_alt(const struct bpo_recipe *r, const char *alt, unsigned *hi
  * Build-Depends, -Arch and -Indep (the source paragraph), each changed field
  * rewritten one relation a line; note says what changed ("a (>= 2) -> a;
  * drop b"). A rule that matches nothing is an error at its line:col. */
+/*
+ * The fixes the backport carries (fixes.h): each recipe fix (its patch is one
+ * the series applied: all-or-nothing, so every recipe patch is), then the CVE
+ * ids of the changelog entries above since (the target release's version);
+ * written to debian/control as XSC-Bpo-Fixes so that the .dsc and the
+ * .changes say them.
+ */
+static int collect_fixes(const struct bpo_recipe *r, const char *version, const char *tree,
+			 const char *since, struct bpo_source_result *res, struct bpo_error *err)
+{
+	char *cl = bpo_path_join(tree, "debian/changelog");
+	char *ctl = bpo_path_join(tree, "debian/control");
+	char *value = NULL;
+	struct bpo_buf b, out;
+	int rc = -1;
+
+	bpo_buf_init(&b, BPO_MAX_CONTROL);
+	bpo_buf_init(&out, BPO_MAX_CONTROL + 4096);
+	for (size_t i = 0; i < r->n_fixes; i++) {
+		const struct bpo_recipe_fix *fx = &r->fixes[i];
+		bool applied = false;
+		for (size_t k = 0; fx->patch && k < res->n_patches; k++)
+			applied |= strcmp(res->patches[k].name, fx->patch) == 0;
+		if (fx->patch && !applied) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s:%u:%u: fixes: %s claims the patch %s, "
+				      "which the series did not apply", r->file, fx->line,
+				      fx->column, fx->id, fx->patch);
+			goto out;
+		}
+		bpo_fixes_add(&res->fixes, fx->id, fx->patch ? BPO_FIX_PATCH : BPO_FIX_UPSTREAM,
+			      fx->patch, fx->patch ? NULL : version);
+	}
+	if (bpo_file_read(cl, BPO_MAX_CONTROL, &b, err) < 0)
+		goto out;
+	bpo_fixes_from_changelog(b.data ? b.data : "", b.len, since, &res->fixes);
+	for (size_t i = 0; i < res->fixes.n; i++) {
+		const struct bpo_fix *x = &res->fixes.v[i];
+		bpo_info("fixes %s (%s %s)", x->id, bpo_fix_via_name(x->via),
+			 x->patch ? x->patch : x->version ? x->version : "");
+	}
+	bpo_buf_reset(&b);
+	if (bpo_file_read(ctl, BPO_MAX_CONTROL, &b, err) < 0)
+		goto out;
+	value = bpo_fixes_field(&res->fixes);
+	if (bpo_fixes_control_set(b.data ? b.data : "", b.len, value, &out, err) < 0)
+		goto out;
+	if ((out.len != b.len || memcmp(out.data, b.data, b.len) != 0) &&
+	    bpo_file_write_atomic(ctl, out.data, out.len, 0644, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(value);
+	free(cl);
+	free(ctl);
+	bpo_buf_destroy(&b);
+	bpo_buf_destroy(&out);
+	return rc;
+}
+
 static int relax_build_depends(const struct bpo_recipe *r, const char *tree, const char *source,
 			       struct bpo_buf *note, struct bpo_error *err)
 {
@@ -837,6 +897,10 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	if (relax_build_depends(r, res->tree, f.source, &relaxed, err) < 0)
 		goto out;
 
+	/* 4b. The security fixes: the recipe's, then those the newer changelog names. */
+	if (collect_fixes(r, f.version, res->tree, since, res, err) < 0)
+		goto out;
+
 	/* 5. Changelog. */
 	{
 		time_t now;
@@ -864,6 +928,7 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 			.patches = clp,
 			.n_patches = res->n_patches,
 			.cves = (const char *const *)r->changelog.cves,
+			.fixes = &res->fixes,
 			.maintainer = maintainer,
 			.date = now,
 		};
@@ -1044,5 +1109,7 @@ int bpo_source_result_json(const struct bpo_source_result *res, struct bpo_buf *
 		    bpo_buf_printf(out, err, ",\"in_series\":%s}", p->in_series ? "true" : "false") < 0)
 			return -1;
 	}
-	return bpo_buf_puts(out, "]}\n", err);
+	if (bpo_buf_puts(out, "],\"fixes\":", err) < 0 || bpo_fixes_json(&res->fixes, out, err) < 0)
+		return -1;
+	return bpo_buf_puts(out, "}\n", err);
 }

@@ -35,6 +35,7 @@
 #include "bpoconf.h"
 #include "buf.h"
 #include "err.h"
+#include "fixes.h"
 #include "recipe.h"
 #include "xmem.h"
 
@@ -78,6 +79,7 @@ struct bpo_source_result {
 	struct bpo_strv orig_sha256; /* "name sha256" of each orig tarball, as fetched */
 	struct bpo_source_patch *patches;
 	size_t n_patches;
+	struct bpo_fixes fixes;      /* the security fixes it carries (fixes.h) */
 };
 
 void bpo_source_result_init(struct bpo_source_result *res);

@@ -56,6 +56,7 @@ group_of() {
 	top) echo top ;;
 	source | target | changelog | build | publish | qa) echo "$1" ;;
 	patch) echo patches ;;
+	fix) echo fixes ;;
 	xsource) echo build/extra-sources ;;
 	relax) echo build/relax ;;
 	*) return 1 ;;

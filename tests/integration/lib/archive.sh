@@ -22,6 +22,7 @@
 # ARCHIVE_BY_HASH=yes (also write by-hash/SHA256 copies, say Acquire-By-Hash);
 # read by archive_source: ARCHIVE_BUILD_DEPENDS (default debhelper-compat (= 13)),
 # ARCHIVE_SOURCE_BINARY (its binary package, default the source's name);
+# by archive_dh_source: ARCHIVE_CHANGELOG (a file to use as debian/changelog);
 # by archive_deb: ARCHIVE_DEB_SOURCE (a Source: field), ARCHIVE_DEB_DEPENDS (a
 # Depends: field).
 # Needs: gpg, dpkg-source, dpkg-deb, apt-ftparchive (apt-utils), xz, gzip, python3.
@@ -153,13 +154,17 @@ Depends: $bindeps
 Description: bpo end-to-end test package $bin
  Made by bpo's tests (archive_dh_source).
 CTRL
-	cat >"$d/debian/changelog" <<CL
+	if [ -n "${ARCHIVE_CHANGELOG:-}" ]; then
+		cp "$ARCHIVE_CHANGELOG" "$d/debian/changelog"
+	else
+		cat >"$d/debian/changelog" <<CL
 $name ($version) unstable; urgency=medium
 
   * Test upload.
 
  -- bpo tests <tests@example.invalid>  Mon, 01 Jan 2024 00:00:00 +0000
 CL
+	fi
 	{
 		printf '#!/usr/bin/make -f\n%%:\n\tdh $@\n\n'
 		printf 'override_dh_auto_build:\n'
