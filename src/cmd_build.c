@@ -25,6 +25,7 @@
 enum {
 	OPT_REPO = 256, OPT_NO_PUBLISH, OPT_REBUILD, OPT_WORK_DIR, OPT_FORCE, OPT_NO_INDEX,
 	OPT_TARCHIVE, OPT_TKEYRING, OPT_TSUITES, OPT_NO_QA, OPT_NARCHIVE, OPT_NSUITE, OPT_NKEYRING,
+	OPT_UPLOAD, OPT_SIGNKEY, OPT_GNUPGHOME,
 };
 
 static int run(struct bpo_ctx *ctx, int argc, char **argv);
@@ -34,6 +35,7 @@ static const struct bpo_cmd cmd_build = {
 	.summary = "build a recipe or .dsc in an isolated chroot",
 	.usage =
 		"Usage: bpo build RECIPE [--repo DIR] [--no-publish] [--rebuild] [--no-qa]\n"
+		"                 [--upload DIR [--sign-key FPR] [--gnupghome DIR]]\n"
 		"                 [--work-dir DIR] [--force-version] [--no-index-check]\n"
 		"                 [--target-archive URL] [--target-keyring FILE]\n"
 		"                 [--target-suites LIST] [--newer-archive URL|mirror\n"
@@ -66,7 +68,8 @@ static const struct bpo_cmd cmd_build = {
 		"           fail, warn or skip. A failed fatal check stops here: nothing\n"
 		"           is published\n"
 		"  publish  the binary and source .changes into the repository (as\n"
-		"           'bpo publish'), when the recipe's publish.repo or --repo names one\n"
+		"           'bpo publish'), when the recipe's publish.repo or --repo names one;\n"
+		"           with --upload, one signed upload into an incoming queue instead\n"
 		"WORK is --work-dir, else WORKDIR/RECIPE/SOURCE_VERSION (bpo.conf's work-dir,\n"
 		"the recipe's file name without .yaml), locked while a bpo works in it;\n"
 		"WORK/bpo.log has every message of the run, WORK/result/SOURCE_VERSION_ARCH.build\n"
@@ -99,6 +102,13 @@ static const struct bpo_cmd cmd_build = {
 		"Options for a recipe:\n"
 		"  --repo DIR            publish to DIR instead of the recipe's publish.repo\n"
 		"  --no-publish          build only, publish nothing\n"
+		"  --upload DIR          publish nothing here: merge the source and binary\n"
+		"                        .changes into one, sign the .dsc, .buildinfo and\n"
+		"                        .changes (as debsign) and put the upload into the\n"
+		"                        incoming queue DIR (the .changes last), for\n"
+		"                        'bpo incoming process' on the repository's host\n"
+		"  --sign-key FPR        the uploader's key (default: the recipe's publish.key)\n"
+		"  --gnupghome DIR       the GnuPG home holding it (default: gpg's own)\n"
 		"  --rebuild             build even when the version is already published\n"
 		"                        (the new one gets the next ~bpoN+M)\n"
 		"  --no-qa               skip every check of the qa stage\n"
@@ -322,6 +332,9 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		{"verbose", no_argument, NULL, 'v'},
 		{"repo", required_argument, NULL, OPT_REPO},
 		{"no-publish", no_argument, NULL, OPT_NO_PUBLISH},
+		{"upload", required_argument, NULL, OPT_UPLOAD},
+		{"sign-key", required_argument, NULL, OPT_SIGNKEY},
+		{"gnupghome", required_argument, NULL, OPT_GNUPGHOME},
 		{"rebuild", no_argument, NULL, OPT_REBUILD},
 		{"no-qa", no_argument, NULL, OPT_NO_QA},
 		{"work-dir", required_argument, NULL, OPT_WORK_DIR},
@@ -410,6 +423,18 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		case OPT_NO_PUBLISH:
 			po.no_publish = true;
 			recipe_only = "--no-publish";
+			break;
+		case OPT_UPLOAD:
+			po.upload_dir = optarg;
+			recipe_only = "--upload";
+			break;
+		case OPT_SIGNKEY:
+			po.upload_key = optarg;
+			recipe_only = "--sign-key";
+			break;
+		case OPT_GNUPGHOME:
+			po.upload_gnupghome = optarg;
+			recipe_only = "--gnupghome";
 			break;
 		case OPT_REBUILD:
 			po.rebuild = true;

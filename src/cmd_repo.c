@@ -24,7 +24,8 @@ static const struct bpo_cmd cmd_repo = {
 		"Usage: bpo repo init DIR --origin O --label L --suite S[,S2...]\n"
 		"                [--component C[,C2...]] --arch A[,A2...] --key FPR\n"
 		"                [--gnupghome DIR | --key-file FILE] [--valid-days N] [--no-by-hash]\n"
-		"                [--require-signed-uploads KEYRING] [--keep N]\n"
+		"                [--require-signed-uploads KEYRING] [--uploaders SUITE=KEYRING]\n"
+		"                [--keep N]\n"
 		"                [--description TEXT] [--not-automatic yes|no]\n"
 		"                [--compress gz,xz|gz|xz|none]\n"
 		"       bpo repo list DIR [--suite S] [--fixes] [--json]\n"
@@ -49,7 +50,9 @@ static const struct bpo_cmd cmd_repo = {
 		"         Debian's archive) unless --no-by-hash. --keep N keeps\n"
 		"         the N newest versions of each source per suite (default 1, 0: all).\n"
 		"         --require-signed-uploads: publish only .changes signed by a key in\n"
-		"         KEYRING. --compress names the compressed indices written besides\n"
+		"         KEYRING; --uploaders SUITE=KEYRING (repeatable): uploads to SUITE\n"
+		"         must be signed by a key in KEYRING (bpo incoming, bpo publish).\n"
+		"         --compress names the compressed indices written besides\n"
 		"         the plain Packages/Sources (default gz,xz; xz at level 1).\n"
 		"list     print one line per package: suite, component, package, version,\n"
 		"         architecture ('source' for source packages) and its source; --json\n"
@@ -87,7 +90,7 @@ BPO_REGISTER_COMMAND(cmd_repo)
 enum {
 	O_ORIGIN = 1000, O_LABEL, O_SUITE, O_COMPONENT, O_ARCH, O_KEY, O_GNUPGHOME, O_KEYFILE,
 	O_VALID, O_BYHASH, O_REQSIGNED, O_KEEP, O_DESC, O_NOTAUTO, O_JSON, O_FROM, O_TO,
-	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS, O_NOBYHASH, O_FIXES,
+	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS, O_NOBYHASH, O_FIXES, O_UPLOADERS,
 };
 
 static const struct option opts[] = {
@@ -113,6 +116,7 @@ static const struct option opts[] = {
 	{"keyring", required_argument, NULL, O_KEYRING},
 	{"compress", required_argument, NULL, O_COMPRESS},
 	{"fixes", no_argument, NULL, O_FIXES},
+	{"uploaders", required_argument, NULL, O_UPLOADERS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -210,6 +214,13 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 			break;
 		case O_JSON: a->json = true; break;
 		case O_FIXES: a->fixes = true; break;
+		case O_UPLOADERS:
+			if (!strchr(optarg, '=') || optarg[0] == '=' || !strchr(optarg, '=')[1])
+				return bpo_cmd_usage_error(&cmd_repo, "--uploaders: expected "
+							   "SUITE=KEYRING, got '%s'", optarg);
+			bpo_strv_push(&a->cfg.uploaders, optarg);
+			*strchr(a->cfg.uploaders.v[a->cfg.uploaders.n - 1], '=') = ' ';
+			break;
 		case O_FROM: a->from = optarg; break;
 		case O_TO: a->to = optarg; break;
 		case O_LOCKTIMEOUT:
@@ -302,8 +313,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		/* a origin b label c suite d component e arch f key g gnupghome h key-file
 		 * i valid-days j by-hash k require-signed l keep m description n not-automatic
 		 * o json p from q to r lock-timeout s keyring t compress u no-by-hash
-		 * v fixes */
-		{"init", "abcdefghijklmntu", true},
+		 * v fixes w uploaders */
+		{"init", "abcdefghijklmntuw", true},
 		{"list", "cov", false},
 		{"remove", "cr", true},
 		{"promote", "lpqr", true},

@@ -27,6 +27,7 @@
 #include "qa.h"
 #include "repo.h"
 #include "source.h"
+#include "upload.h"
 #include "version.h"
 
 const char *bpo_stage_name(enum bpo_stage s)
@@ -306,6 +307,7 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
 	free(res->build_log);
 	free(res->repo);
 	free(res->suite);
+	free(res->upload);
 	free(res->error);
 	free(res->qa_json);
 	free(res->valid_until_json);
@@ -743,7 +745,10 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	bpo_build_result_init(&br);
 	memset(&extra, 0, sizeof(extra));
 	res->recipe = bpo_xstrdup(r->file);
-	res->repo = repo && !o->no_publish ? bpo_xstrdup(repo) : NULL;
+	/* an upload goes to a queue: the repository, when it is here, only
+	   says what is published and is an apt source of the build */
+	res->repo = repo && !o->no_publish && (!o->upload_dir || bpo_is_dir(repo))
+			    ? bpo_xstrdup(repo) : NULL;
 	res->suite = bpo_xstrdup(suite);
 
 	/* resolve */
@@ -918,29 +923,43 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		}
 	}
 
-	/* publish */
+	/* publish, or upload to a queue: the binary and the source .changes */
 	res->stage = BPO_STAGE_PUBLISH;
-	if (res->repo) {
+	struct bpo_strv changes = {0};
+	for (size_t i = 0; i < br.n_artifacts; i++)
+		if (bpo_str_has_suffix(br.artifacts[i].name, ".changes"))
+			bpo_strv_push_owned(&changes, bpo_path_join(br.result_dir, br.artifacts[i].name));
+	if (src.changes)
+		bpo_strv_push(&changes, src.changes);
+	if (o->upload_dir) {
 		progress(res, BPO_STAGE_PUBLISH);
 		t = now_s();
-		struct bpo_strv changes;
-		memset(&changes, 0, sizeof(changes));
-		for (size_t i = 0; i < br.n_artifacts; i++)
-			if (bpo_str_has_suffix(br.artifacts[i].name, ".changes"))
-				bpo_strv_push_owned(&changes,
-						    bpo_path_join(br.result_dir, br.artifacts[i].name));
-		if (src.changes)
-			bpo_strv_push(&changes, src.changes);
+		struct bpo_upload_opts uo = {
+			.key = o->upload_key ? o->upload_key : r->publish.key,
+			.gnupghome = o->upload_gnupghome,
+		};
+		int urc = bpo_upload_make(changes.v, changes.n, &uo, o->upload_dir, &res->upload,
+					  &err);
+		if (urc < 0) {
+			bpo_strv_destroy(&changes);
+			fail_at(res, BPO_STAGE_PUBLISH, &err);
+			goto out;
+		}
+		res->seconds[BPO_STAGE_PUBLISH] = now_s() - t;
+	} else if (res->repo) {
+		progress(res, BPO_STAGE_PUBLISH);
+		t = now_s();
 		int prc = bpo_repo_open(&repo_h, repo, true, BPO_REPO_LOCK_TIMEOUT, &err);
 		if (prc == 0)
 			prc = bpo_repo_publish(repo_h, changes.v, changes.n, suite, comp, -1, &err);
-		bpo_strv_destroy(&changes);
 		if (prc < 0) {
+			bpo_strv_destroy(&changes);
 			fail_at(res, BPO_STAGE_PUBLISH, &err);
 			goto out;
 		}
 		res->seconds[BPO_STAGE_PUBLISH] = now_s() - t;
 	}
+	bpo_strv_destroy(&changes);
 	res->stage = BPO_STAGE_DONE;
 	res->exit_code = BPO_EXIT_OK;
 out:
@@ -1044,7 +1063,7 @@ int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_b
 			   res->skipped ? "true" : "false") < 0 ||
 	    S("source", res->source) || S("upstream_version", res->upstream_version) ||
 	    S("version", res->version) || S("work_dir", res->work_dir) ||
-	    S("log", res->log_path) || S("build_log", res->build_log) || S("repo", res->repo) || S("suite", res->suite) ||
+	    S("log", res->log_path) || S("build_log", res->build_log) || S("repo", res->repo) || S("suite", res->suite) || S("upload", res->upload) ||
 	    S("error", res->error) || bpo_buf_puts(b, ",\"seconds\":{", err) < 0)
 		return -1;
 #undef S

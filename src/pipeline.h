@@ -71,6 +71,10 @@ struct bpo_pipeline_opts {
 	bool rebuild;
 	bool force_version;
 	bool no_publish;
+	const char *upload_dir;      /* instead of publishing: sign the upload and put it
+					into this incoming queue (upload.h) */
+	const char *upload_key;      /* its signing key (NULL: the recipe's publish.key) */
+	const char *upload_gnupghome; /* the key's GnuPG home (NULL: gpg's default) */
 	const char *target_archive;  /* passed to source.h (NULL: the mirror) */
 	const char *target_keyring;
 	const char *target_suites;
@@ -96,6 +100,7 @@ struct bpo_pipeline_result {
 	char *log_path;          /* WORK/bpo.log: every message of this build */
 	char *build_log;         /* the chroot build's log, or NULL */
 	char *repo, *suite;
+	char *upload;            /* the queued .changes (--upload), or NULL */
 	double seconds[BPO_STAGE_DONE];
 	double stage_start;      /* monotonic start of the current stage (internal) */
 	struct bpo_pipeline_artifact *artifacts;

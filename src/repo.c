@@ -325,6 +325,7 @@ void bpo_repo_config_destroy(struct bpo_repo_config *c)
 	free(c->gnupghome);
 	free(c->keyfile);
 	free(c->upload_keyring);
+	bpo_strv_destroy(&c->uploaders);
 	free(c->not_automatic);
 	memset(c, 0, sizeof(*c));
 }
@@ -353,6 +354,16 @@ static int config_check(const struct bpo_repo_config *c, const char *name, struc
 	if (c->gnupghome && c->keyfile)
 		return bpo_error_set(err, BPO_E_SYNTAX, "%s: give a GnuPG home or a key file, not both",
 				     name);
+	for (size_t i = 0; i < c->uploaders.n; i++) {
+		const char *u = c->uploaders.v[i], *sp = strchr(u, ' ');
+		char *suite = sp ? bpo_xstrndup(u, (size_t)(sp - u)) : NULL;
+		bool ok = suite && strv_has(&c->suites, suite) && sp[1] && !strchr(sp + 1, ' ');
+		free(suite);
+		if (!ok)
+			return bpo_error_set(err, BPO_E_SYNTAX, "%s: Uploaders: expected 'SUITE "
+					     "KEYRING' for a suite of the repository, got '%s'", name,
+					     u);
+	}
 	if (!c->origin || !c->label || strchr(c->origin, '\n') || strchr(c->label, '\n') ||
 	    (c->description && strchr(c->description, '\n')))
 		return bpo_error_set(err, BPO_E_SYNTAX, "%s: Origin and Label are needed (one line each)",
@@ -399,6 +410,12 @@ static int config_read(const char *dir, struct bpo_repo_config *c, struct bpo_er
 	DUP(c->not_automatic, "NotAutomatic");
 #undef DUP
 	split_list(bpo_deb822_get(&para, "Suites"), &c->suites);
+	{
+		const char *cur = bpo_deb822_get(&para, "Uploaders"), *line;
+		size_t len;
+		while (cur && bpo_deb822_next_line(&cur, &line, &len))
+			bpo_strv_push_owned(&c->uploaders, bpo_xstrndup(line, len));
+	}
 	split_list(bpo_deb822_get(&para, "Components"), &c->components);
 	split_list(bpo_deb822_get(&para, "Architectures"), &c->archs);
 	v = bpo_deb822_get(&para, "By-Hash");
@@ -470,6 +487,11 @@ static int config_write(const char *dir, const struct bpo_repo_config *c, struct
 		bpo_buf_printf(&b, NULL, "Require-Signed-Uploads: %s\n", c->upload_keyring);
 	if (c->not_automatic)
 		bpo_buf_printf(&b, NULL, "NotAutomatic: %s\n", c->not_automatic);
+	if (c->uploaders.n) {
+		bpo_buf_puts(&b, "Uploaders:\n", NULL);
+		for (size_t i = 0; i < c->uploaders.n; i++)
+			bpo_buf_printf(&b, NULL, " %s\n", c->uploaders.v[i]);
+	}
 	rc = bpo_file_write_atomic(path, b.data, b.len, 0644, err);
 	bpo_buf_destroy(&b);
 	free(path);
@@ -2141,9 +2163,9 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 		free(all);
 		goto out;
 	}
-	if (r->cfg.upload_keyring) {
+	if (bpo_repo_uploaders(r, suite)) {
 		memset(&keyring_store, 0, sizeof(keyring_store));
-		if (bpo_gpg_open(&keyring_store, r->cfg.upload_keyring, err) < 0)
+		if (bpo_gpg_open(&keyring_store, bpo_repo_uploaders(r, suite), err) < 0)
 			goto out;
 		keyring = &keyring_store;
 	}
@@ -2282,6 +2304,32 @@ out:
 }
 
 /* ------------------------------------------------------------------ list */
+
+const char *bpo_repo_uploaders(const struct bpo_repo *r, const char *suite)
+{
+	size_t n = strlen(suite);
+	for (size_t i = 0; i < r->cfg.uploaders.n; i++) {
+		const char *u = r->cfg.uploaders.v[i];
+		if (strncmp(u, suite, n) == 0 && u[n] == ' ')
+			return u + n + 1;
+	}
+	return r->cfg.upload_keyring;
+}
+
+bool bpo_repo_pool_has(const struct bpo_repo *r, const char *comp, const char *source,
+		       const char *name, const char *sha256)
+{
+	char *rel = pool_dir_rel(comp, source), *dir = bpo_path_join(r->dir, rel);
+	char *path = bpo_path_join(dir, name), hex[BPO_HASH_HEX_MAX];
+	uint64_t size;
+	bool has = bpo_path_component_ok(name) &&
+		   bpo_hash_file(path, BPO_HASH_SHA256, hex, &size, NULL) == 0 &&
+		   strcmp(hex, sha256) == 0;
+	free(rel);
+	free(dir);
+	free(path);
+	return has;
+}
 
 /* The source versions of one suite or all (see repo.h). */
 int bpo_repo_sources(struct bpo_repo *r, const char *suite, const char *source,
@@ -2763,6 +2811,14 @@ int bpo_repo_create(const char *dir, const struct bpo_repo_config *in, struct bp
 	c.gnupghome = abs_path(in->gnupghome);
 	c.keyfile = abs_path(in->keyfile);
 	c.upload_keyring = abs_path(in->upload_keyring);
+	for (size_t i = 0; i < in->uploaders.n; i++) {
+		/* "SUITE=KEYRING" or "SUITE KEYRING" as given; the keyring made absolute */
+		const char *u = in->uploaders.v[i];
+		size_t k = strcspn(u, "= ");
+		char *ring = abs_path(u[k] ? u + k + 1 : "");
+		bpo_strv_push_owned(&c.uploaders, bpo_xasprintf("%.*s %s", (int)k, u, ring));
+		free(ring);
+	}
 	c.valid_days = in->valid_days;
 	c.by_hash = in->by_hash;
 	c.keep = in->keep;

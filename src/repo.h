@@ -41,6 +41,8 @@ struct bpo_repo_config {
 	unsigned valid_days;    /* 0: no Valid-Until */
 	bool by_hash;
 	char *upload_keyring;   /* NULL: uploads need no signature */
+	struct bpo_strv uploaders; /* "SUITE KEYRING": who may upload to that suite
+				      (over upload_keyring for it) */
 	unsigned keep;          /* newest versions kept per source per suite; 0: all */
 	char *not_automatic;    /* "yes"/"no"/NULL (NULL: yes for *-backports) */
 	unsigned compress;      /* BPO_REPO_GZ | BPO_REPO_XZ: compressed indices besides the plain */
@@ -99,6 +101,13 @@ int bpo_repo_promote(struct bpo_repo *r, const char *source, const char *version
 int bpo_repo_refresh(struct bpo_repo *r, const char *suite, struct bpo_error *err);
 
 /* List the packages of suite (NULL: all suites), as text or a JSON array. */
+/* The keyring whose keys may upload to suite (its Uploaders line, else
+ * Require-Signed-Uploads), or NULL: uploads to it need no signature. */
+const char *bpo_repo_uploaders(const struct bpo_repo *r, const char *suite);
+/* Whether the pool of component comp has source's file name with that SHA-256. */
+bool bpo_repo_pool_has(const struct bpo_repo *r, const char *comp, const char *source,
+		       const char *name, const char *sha256);
+
 /* One source version of a suite, as its Sources index has it. */
 struct bpo_repo_source {
 	char *suite, *component, *source, *version;

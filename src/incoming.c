@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* incoming: process an incoming queue of signed uploads (see incoming.h). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "deb822.h"
+#include "fsutil.h"
+#include "incoming.h"
+#include "json.h"
+#include "log.h"
+#include "repo.h"
+#include "version.h"
+#include "xmem.h"
+
+#define MAX_CHANGES (16u << 20)
+#define LOCK_NAME ".bpo-incoming.lock"
+
+enum outcome { O_PUBLISHED, O_ALREADY, O_REJECTED, O_PENDING, O_FAILED };
+static const char *const outcome_name[] = {"published", "already-published", "rejected",
+					   "pending", "failed"};
+
+struct qfile {
+	char *name, *sha256;
+	uint64_t size;
+};
+
+struct upl {
+	char *changes; /* file name in the queue */
+	char *source, *version, *suite;
+	struct qfile *f;
+	size_t n;
+};
+
+static void upl_destroy(struct upl *u)
+{
+	free(u->changes);
+	free(u->source);
+	free(u->version);
+	free(u->suite);
+	for (size_t i = 0; i < u->n; i++) {
+		free(u->f[i].name);
+		free(u->f[i].sha256);
+	}
+	free(u->f);
+	memset(u, 0, sizeof(*u));
+}
+
+/* Parse QUEUE/name (signature not checked here: the publish does it). */
+static int upl_parse(const char *queue, const char *name, struct upl *u, struct bpo_error *err)
+{
+	char *path = bpo_path_join(queue, name);
+	struct bpo_buf raw, text;
+	struct bpo_deb822_parser p;
+	struct bpo_deb822_para para;
+	const char *sums, *dist, *cur, *line;
+	size_t len, cap = 0;
+	bool is_signed;
+	int rc = -1, x;
+
+	u->changes = bpo_xstrdup(name);
+	bpo_buf_init(&raw, MAX_CHANGES);
+	bpo_buf_init(&text, MAX_CHANGES);
+	bpo_deb822_para_init(&para);
+	if (bpo_file_read(path, MAX_CHANGES, &raw, err) < 0 ||
+	    bpo_deb822_clearsign_strip(raw.data ? raw.data : "", raw.len, name, &text, &is_signed,
+				       err) < 0)
+		goto out;
+	bpo_deb822_parser_init(&p, text.data ? text.data : "", text.len, name, 0);
+	x = bpo_deb822_next(&p, &para, err);
+	if (x == 0)
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: empty .changes", name);
+	if (x <= 0)
+		goto out;
+	sums = bpo_deb822_get(&para, "Checksums-Sha256");
+	dist = bpo_deb822_get(&para, "Distribution");
+	if (!bpo_deb822_get(&para, "Source") || !bpo_deb822_get(&para, "Version") || !sums ||
+	    !dist || !*dist) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: a .changes needs Source, Version, Distribution "
+			      "and Checksums-Sha256", name);
+		goto out;
+	}
+	u->source = bpo_xstrndup(bpo_deb822_get(&para, "Source"),
+				 strcspn(bpo_deb822_get(&para, "Source"), " ("));
+	u->version = bpo_xstrdup(bpo_deb822_get(&para, "Version"));
+	u->suite = bpo_xstrndup(dist, strcspn(dist, " "));
+	for (cur = sums; bpo_deb822_next_line(&cur, &line, &len);) {
+		char *l = bpo_xstrndup(line, len), *sp1 = strchr(l, ' '), *sp2, *end;
+		sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+		unsigned long long size = sp2 ? strtoull(sp1 + 1, &end, 10) : 0;
+		if (!sp2 || end != sp2 || !bpo_path_component_ok(sp2 + 1)) {
+			bpo_error_set(err, BPO_E_SYNTAX, "%s: bad Checksums-Sha256 line '%s'", name, l);
+			free(l);
+			goto out;
+		}
+		BPO_GROW(u->f, cap, u->n + 1);
+		u->f[u->n++] = (struct qfile){bpo_xstrdup(sp2 + 1), bpo_xstrndup(l, (size_t)(sp1 - l)),
+					      size};
+		free(l);
+	}
+	rc = 0;
+out:
+	free(path);
+	bpo_buf_destroy(&raw);
+	bpo_buf_destroy(&text);
+	bpo_deb822_para_destroy(&para);
+	return rc;
+}
+
+/* Move the .changes (first) and then its files from the queue into dir. */
+static void move_upload(const char *queue, const char *dir, const struct upl *u)
+{
+	char *from = bpo_path_join(queue, u->changes), *to = bpo_path_join(dir, u->changes);
+	if (rename(from, to) < 0)
+		bpo_warn("%s: cannot move to %s: %s", from, dir, strerror(errno));
+	free(from);
+	free(to);
+	for (size_t i = 0; i < u->n; i++) {
+		from = bpo_path_join(queue, u->f[i].name);
+		to = bpo_path_join(dir, u->f[i].name);
+		if (rename(from, to) < 0 && errno != ENOENT)
+			bpo_warn("%s: cannot move to %s: %s", from, dir, strerror(errno));
+		free(from);
+		free(to);
+	}
+}
+
+/* One line of reason (the first line of a message). */
+static char *one_line(const char *msg)
+{
+	return bpo_xstrndup(msg, strcspn(msg, "\n"));
+}
+
+static void reject(const struct bpo_incoming_opts *o, const struct upl *u, const char *reason)
+{
+	char *dir = bpo_path_join(o->queue, "rejected");
+	char *name = bpo_xasprintf("%s/%s.reason", dir, u->changes);
+	char *line = bpo_xasprintf("%s\n", reason);
+	struct bpo_error e;
+	bpo_error_init(&e);
+	if (bpo_file_write_atomic(name, line, strlen(line), 0644, &e) < 0)
+		bpo_warn("%s", e.msg);
+	move_upload(o->queue, dir, u);
+	bpo_warn("rejected %s: %s", u->changes, reason);
+	free(dir);
+	free(name);
+	free(line);
+}
+
+static void report(const struct bpo_incoming_opts *o, const struct upl *u, enum outcome oc,
+		   const char *reason)
+{
+	if (!o->json)
+		return;
+	bpo_json_fput(stdout, "{\"changes\":", u->changes);
+	bpo_json_fput(stdout, ",\"source\":", u->source);
+	bpo_json_fput(stdout, ",\"version\":", u->version);
+	bpo_json_fput(stdout, ",\"suite\":", u->suite);
+	bpo_json_fput(stdout, ",\"result\":", outcome_name[oc]);
+	bpo_json_fput(stdout, ",\"reason\":", reason);
+	fputs("}\n", stdout);
+	fflush(stdout);
+}
+
+/* The decision for one parsed, complete upload; publishes it. */
+static enum outcome decide(const struct bpo_incoming_opts *o, struct upl *u, char **reason)
+{
+	struct bpo_repo *r = NULL;
+	struct bpo_repo_source *v = NULL;
+	size_t nv = 0;
+	struct bpo_error e;
+	enum outcome oc = O_FAILED;
+	char *path = bpo_path_join(o->queue, u->changes);
+
+	bpo_error_init(&e);
+	if (bpo_repo_open(&r, o->repo, true, o->lock_timeout, &e) < 0) {
+		*reason = one_line(e.msg);
+		goto out;
+	}
+	const struct bpo_repo_config *cfg = bpo_repo_get_config(r);
+	bool known = false;
+	for (size_t i = 0; i < cfg->suites.n; i++)
+		known |= strcmp(cfg->suites.v[i], u->suite) == 0;
+	if (!known) {
+		*reason = bpo_xasprintf("Distribution %s is not a suite of %s", u->suite, o->repo);
+		oc = O_REJECTED;
+		goto out;
+	}
+	if (!bpo_repo_uploaders(r, u->suite)) {
+		*reason = bpo_xasprintf("the suite %s takes no uploads: it has no uploaders keyring "
+					"(bpo repo init --uploaders %s=KEYRING)", u->suite, u->suite);
+		oc = O_REJECTED;
+		goto out;
+	}
+	if (bpo_repo_sources(r, u->suite, u->source, &v, &nv, &e) < 0) {
+		*reason = one_line(e.msg);
+		goto out;
+	}
+	const char *highest = NULL;
+	bool same = false;
+	for (size_t i = 0; i < nv; i++) {
+		if (!highest || bpo_version_compare_str(v[i].version, highest) > 0)
+			highest = v[i].version;
+		same |= bpo_version_compare_str(v[i].version, u->version) == 0;
+	}
+	if (same) {
+		bool all = true;
+		for (size_t i = 0; i < u->n && all; i++)
+			all = bpo_repo_pool_has(r, cfg->components.v[0], u->source, u->f[i].name,
+						u->f[i].sha256);
+		if (all) {
+			oc = O_ALREADY;
+		} else {
+			*reason = bpo_xasprintf("%s %s is already published in %s (with other files)",
+						u->source, u->version, u->suite);
+			oc = O_REJECTED;
+		}
+		goto out;
+	}
+	if (highest && bpo_version_compare_str(u->version, highest) < 0) {
+		*reason = bpo_xasprintf("%s %s is older than %s, published in %s", u->source,
+					u->version, highest, u->suite);
+		oc = O_REJECTED;
+		goto out;
+	}
+	if (bpo_repo_publish(r, &path, 1, u->suite, NULL, -1, &e) < 0) {
+		*reason = one_line(e.msg);
+		/* bad uploads are rejected; the repository's own trouble leaves them queued */
+		oc = e.kind == BPO_E_VERIFY || e.kind == BPO_E_SYNTAX || e.kind == BPO_E_NOTFOUND ||
+				     e.kind == BPO_E_USAGE
+			     ? O_REJECTED
+			     : O_FAILED;
+		goto out;
+	}
+	oc = O_PUBLISHED;
+out:
+	bpo_repo_sources_free(v, nv);
+	bpo_repo_close(r); /* the lock is held only for this upload */
+	free(path);
+	return oc;
+}
+
+static enum outcome process_one(const struct bpo_incoming_opts *o, const char *name,
+				time_t mtime)
+{
+	struct upl u = {0};
+	struct bpo_error e;
+	char *reason = NULL;
+	enum outcome oc;
+	bool young = time(NULL) - mtime < (time_t)o->grace;
+
+	bpo_error_init(&e);
+	if (upl_parse(o->queue, name, &u, &e) < 0) {
+		if (young) {
+			oc = O_PENDING; /* perhaps still being written */
+		} else {
+			reason = one_line(e.msg);
+			oc = O_REJECTED;
+		}
+		goto done;
+	}
+	for (size_t i = 0; i < u.n; i++) {
+		char *p = bpo_path_join(o->queue, u.f[i].name);
+		struct stat st;
+		int x = lstat(p, &st);
+		free(p);
+		if (x == 0 && !S_ISREG(st.st_mode)) {
+			reason = bpo_xasprintf("%s is not a regular file", u.f[i].name);
+			oc = O_REJECTED;
+			goto done;
+		}
+		if (x == 0 && (uint64_t)st.st_size > u.f[i].size) {
+			reason = bpo_xasprintf("%s: size %" PRIu64 ", the .changes says %" PRIu64,
+					       u.f[i].name, (uint64_t)st.st_size, u.f[i].size);
+			oc = O_REJECTED;
+			goto done;
+		}
+		if (x < 0 || (uint64_t)st.st_size < u.f[i].size) {
+			if (young) {
+				bpo_info("%s: waiting for %s", name, u.f[i].name);
+				oc = O_PENDING;
+			} else {
+				reason = bpo_xasprintf("%s is %s %u s after the .changes came (--grace)",
+						       u.f[i].name, x < 0 ? "missing" : "incomplete",
+						       o->grace);
+				oc = O_REJECTED;
+			}
+			goto done;
+		}
+	}
+	oc = decide(o, &u, &reason);
+done:
+	if (oc == O_REJECTED) {
+		if (!u.changes)
+			u.changes = bpo_xstrdup(name);
+		reject(o, &u, reason);
+	} else if (oc == O_PUBLISHED || oc == O_ALREADY) {
+		char *dir = bpo_path_join(o->queue, "done");
+		move_upload(o->queue, dir, &u);
+		free(dir);
+		bpo_info("%s %s %s %s to %s", oc == O_PUBLISHED ? "published" : "had already",
+			 u.source, u.version, oc == O_PUBLISHED ? "from the queue" : "published",
+			 u.suite);
+	} else if (oc == O_FAILED) {
+		bpo_warn("%s stays queued: %s", name, reason ? reason : "?");
+	}
+	if (!u.changes)
+		u.changes = bpo_xstrdup(name);
+	report(o, &u, oc, reason);
+	free(reason);
+	upl_destroy(&u);
+	return oc;
+}
+
+/* Files a finished upload (its .changes in done/ or rejected/) left in the queue. */
+static void sweep(const struct bpo_incoming_opts *o, const char *sub, const struct bpo_strv *queued)
+{
+	char *dir = bpo_path_join(o->queue, sub);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		struct upl u = {0};
+		struct bpo_error e;
+		bool again = false;
+		if (!bpo_str_has_suffix(de->d_name, ".changes"))
+			continue;
+		for (size_t i = 0; i < queued->n; i++)
+			again |= strcmp(queued->v[i], de->d_name) == 0;
+		bpo_error_init(&e);
+		if (again || upl_parse(dir, de->d_name, &u, &e) < 0) {
+			upl_destroy(&u);
+			continue;
+		}
+		for (size_t i = 0; i < u.n; i++) {
+			char *from = bpo_path_join(o->queue, u.f[i].name);
+			char *to = bpo_path_join(dir, u.f[i].name);
+			if (rename(from, to) == 0)
+				bpo_info("moved %s, left behind by %s, to %s", u.f[i].name, u.changes, sub);
+			free(from);
+			free(to);
+		}
+		upl_destroy(&u);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
+struct qentry {
+	char *name;
+	time_t mtime;
+};
+
+static int qentry_cmp(const void *a, const void *b)
+{
+	const struct qentry *x = a, *y = b;
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int bpo_incoming_process(const struct bpo_incoming_opts *o, struct bpo_incoming_stats *st,
+			 struct bpo_error *err)
+{
+	char *lock = NULL;
+	struct qentry *q = NULL;
+	struct bpo_strv queued = {0};
+	size_t n = 0, cap = 0;
+	int fd = -1, rc = -1;
+	DIR *d;
+	struct dirent *de;
+
+	if (!bpo_is_dir(o->queue))
+		return bpo_error_set(err, BPO_E_USAGE, "%s: the queue is not a directory", o->queue);
+	lock = bpo_path_join(o->queue, LOCK_NAME);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: %s", lock, strerror(errno));
+		goto out;
+	}
+	for (int i = 0; i < 2; i++) {
+		char *sub = bpo_path_join(o->queue, i ? "rejected" : "done");
+		int x = bpo_mkdir_p(sub, 0755, err);
+		free(sub);
+		if (x < 0)
+			goto out;
+	}
+	if (!(d = opendir(o->queue))) {
+		bpo_error_set(err, BPO_E_IO, "%s: %s", o->queue, strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(d))) {
+		struct stat sb;
+		char *p;
+		if (de->d_name[0] == '.' || !bpo_str_has_suffix(de->d_name, ".changes"))
+			continue;
+		p = bpo_path_join(o->queue, de->d_name);
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			BPO_GROW(q, cap, n + 1);
+			q[n++] = (struct qentry){bpo_xstrdup(de->d_name), sb.st_mtime};
+			bpo_strv_push(&queued, de->d_name);
+		}
+		free(p);
+	}
+	closedir(d);
+	sweep(o, "done", &queued);
+	sweep(o, "rejected", &queued);
+	if (n > 1)
+		qsort(q, n, sizeof(*q), qentry_cmp);
+	for (size_t i = 0; i < n; i++) {
+		switch (process_one(o, q[i].name, q[i].mtime)) {
+		case O_PUBLISHED:
+		case O_ALREADY: st->published++; break;
+		case O_REJECTED: st->rejected++; break;
+		case O_PENDING: st->pending++; break;
+		default: st->failed++; break;
+		}
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(q[i].name);
+	free(q);
+	bpo_strv_destroy(&queued);
+	if (fd >= 0)
+		close(fd); /* and the queue's lock */
+	free(lock);
+	return rc;
+}
+
+static volatile sig_atomic_t stop_watch;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_watch = 1;
+}
+
+int bpo_incoming_watch(const struct bpo_incoming_opts *o, struct bpo_incoming_stats *st,
+		       struct bpo_error *err)
+{
+	struct sigaction sa;
+	int fd, rc = -1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: poll returns */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (fd < 0 || inotify_add_watch(fd, o->queue, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: inotify: %s", o->queue, strerror(errno));
+		goto out;
+	}
+	bpo_info("watching %s (SIGINT or SIGTERM stops)", o->queue);
+	while (!stop_watch) {
+		struct bpo_incoming_stats one = {0};
+		if (bpo_incoming_process(o, &one, err) < 0)
+			goto out;
+		st->published += one.published;
+		st->rejected += one.rejected;
+		st->failed += one.failed;
+		st->pending = one.pending;
+		/* pending uploads are looked at again every few seconds (the grace
+		   time runs out without any event); else the next file that arrives */
+		struct pollfd pfd = {fd, POLLIN, 0};
+		int timeout = one.pending || one.failed ? 2000 : 60000;
+		int x = poll(&pfd, 1, timeout);
+		if (x < 0 && errno != EINTR) {
+			bpo_error_set(err, BPO_E_IO, "poll: %s", strerror(errno));
+			goto out;
+		}
+		if (x > 0) {
+			char buf[8192];
+			usleep(100 * 1000); /* a burst of files is one pass */
+			while (read(fd, buf, sizeof(buf)) > 0)
+				;
+		}
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
