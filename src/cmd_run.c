@@ -28,7 +28,7 @@ static const struct bpo_cmd cmd_run = {
 	.summary = "build many recipes in dependency order",
 	.usage =
 		"Usage: bpo run [OPTIONS] DIR|RECIPE...\n"
-		"       bpo run --plan [--format=text|make] DIR|RECIPE...\n"
+		"       bpo run --plan [--format=text|make|gitlab-ci] DIR|RECIPE...\n"
 		"\n"
 		"Build every recipe (a directory means its *.yaml files) with 'bpo build', in\n"
 		"dependency order: a recipe whose source build-depends on a binary package\n"
@@ -39,8 +39,12 @@ static const struct bpo_cmd cmd_run = {
 		"Options:\n"
 		"  --plan            print the order and stop (resolves each source, builds\n"
 		"                    nothing); build dependency cycles are errors naming them\n"
-		"  --format=FORMAT   with --plan: text (default) or make, a Makefile with one\n"
-		"                    'bpo build RECIPE' target per recipe for make -jN\n"
+		"  --format=FORMAT   with --plan: text (default); make, a Makefile with one\n"
+		"                    'bpo build RECIPE' target per recipe for make -jN; or\n"
+		"                    gitlab-ci, a GitLab CI pipeline: per recipe a build job\n"
+		"                    ('bpo build --upload $BPO_QUEUE') and a publish job\n"
+		"                    ('bpo incoming process $BPO_QUEUE --repo $BPO_REPO'), a\n"
+		"                    build needing the publish jobs of what it waits for\n"
 		"  --outdated        build only the recipes 'bpo check' reports out of date\n"
 		"  -j, --jobs N      run up to N independent builds at once (default 1)\n"
 		"  --rebuild         build even what is already published\n"
@@ -378,8 +382,10 @@ static int run_run(struct bpo_ctx *ctx, int argc, char **argv)
 						   argv[optind - 1]);
 		}
 	}
-	if (strcmp(o.format, "text") != 0 && strcmp(o.format, "make") != 0)
-		return bpo_cmd_usage_error(&cmd_run, "--format: expected text or make, not '%s'",
+	if (strcmp(o.format, "text") != 0 && strcmp(o.format, "make") != 0 &&
+	    strcmp(o.format, "gitlab-ci") != 0)
+		return bpo_cmd_usage_error(&cmd_run,
+					   "--format: expected text, make or gitlab-ci, not '%s'",
 					   o.format);
 	if (optind >= argc)
 		return bpo_cmd_usage_error(&cmd_run, "expected a recipe directory or files");
@@ -458,7 +464,7 @@ static int run_run(struct bpo_ctx *ctx, int argc, char **argv)
 	}
 	free(map);
 	if (o.plan) {
-		if (strcmp(o.format, "make") == 0) {
+		if (strcmp(o.format, "text") != 0) {
 			struct bpo_buf mk;
 			struct bpo_plan_node *byidx = bpo_xcalloc(n, sizeof(*byidx));
 			for (size_t i = 0; i < n; i++)
@@ -470,11 +476,22 @@ static int run_run(struct bpo_ctx *ctx, int argc, char **argv)
 				bpo_strv_push(&bpo, "--config");
 				bpo_strv_push(&bpo, ctx->config_path);
 			}
+			bool gitlab = strcmp(o.format, "gitlab-ci") == 0;
+			/* in the pipeline, the repository is BPO_REPO's default */
+			const char *repo = o.repo;
+			if (gitlab)
+				o.repo = NULL;
 			build_flags(&o, &flags);
+			o.repo = repo;
 			bpo_buf_init(&mk, 1u << 24);
-			if (bpo_plan_write_make(&plan, byidx, (const char *const *)bpo.v,
-						(const char *const *)flags.v, &mk, &err) == 0)
+			if ((gitlab ? bpo_plan_write_gitlab(&plan, byidx, (const char *const *)bpo.v,
+							    (const char *const *)flags.v, o.repo, &mk,
+							    &err)
+				    : bpo_plan_write_make(&plan, byidx, (const char *const *)bpo.v,
+							  (const char *const *)flags.v, &mk, &err)) == 0)
 				fputs(mk.data, stdout);
+			else
+				rc = bpo_cmd_fail(&err);
 			bpo_strv_destroy(&bpo);
 			bpo_strv_destroy(&flags);
 			bpo_buf_destroy(&mk);

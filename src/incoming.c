@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "deb822.h"
 #include "fsutil.h"
+#include "hash.h"
 #include "incoming.h"
 #include "json.h"
 #include "log.h"
@@ -176,154 +177,240 @@ static void report(const struct bpo_incoming_opts *o, const struct upl *u, enum 
 	fflush(stdout);
 }
 
-/* The decision for one parsed, complete upload; publishes it. */
-static enum outcome decide(const struct bpo_incoming_opts *o, struct upl *u, char **reason)
+/* The source versions of each suite, read once per pass. */
+struct published {
+	char *suite;
+	struct bpo_repo_source *v;
+	size_t n;
+};
+
+struct pcache {
+	struct published *p;
+	size_t n, cap;
+};
+
+static void pcache_destroy(struct pcache *c)
 {
-	struct bpo_repo *r = NULL;
-	struct bpo_repo_source *v = NULL;
-	size_t nv = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->p[i].suite);
+		bpo_repo_sources_free(c->p[i].v, c->p[i].n);
+	}
+	free(c->p);
+	memset(c, 0, sizeof(*c));
+}
+
+static const struct published *pcache_get(struct pcache *c, struct bpo_repo *r, const char *suite,
+					  struct bpo_error *err)
+{
+	struct published *p;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->p[i].suite, suite) == 0)
+			return &c->p[i];
+	BPO_GROW(c->p, c->cap, c->n + 1);
+	p = &c->p[c->n];
+	memset(p, 0, sizeof(*p));
+	if (bpo_repo_sources(r, suite, NULL, &p->v, &p->n, err) < 0)
+		return NULL;
+	p->suite = bpo_xstrdup(suite);
+	c->n++;
+	return p;
+}
+
+/* The checks of one parsed, complete upload against the repository (opened
+ * read-only: no lock): suite, uploaders keyring, checksums, version (the
+ * signature is checked by the publish). O_PUBLISHED here means "to publish". */
+static enum outcome check(const struct bpo_incoming_opts *o, struct bpo_repo *r,
+			  struct pcache *pc, struct upl *u, char **reason)
+{
+	const struct bpo_repo_config *cfg = bpo_repo_get_config(r);
+	const struct published *pub;
 	struct bpo_error e;
-	enum outcome oc = O_FAILED;
-	char *path = bpo_path_join(o->queue, u->changes);
+	enum outcome oc = O_REJECTED;
+	bool known = false;
 
 	bpo_error_init(&e);
-	if (bpo_repo_open(&r, o->repo, true, o->lock_timeout, &e) < 0) {
-		*reason = one_line(e.msg);
-		goto out;
-	}
-	const struct bpo_repo_config *cfg = bpo_repo_get_config(r);
-	bool known = false;
 	for (size_t i = 0; i < cfg->suites.n; i++)
 		known |= strcmp(cfg->suites.v[i], u->suite) == 0;
 	if (!known) {
 		*reason = bpo_xasprintf("Distribution %s is not a suite of %s", u->suite, o->repo);
-		oc = O_REJECTED;
 		goto out;
 	}
 	if (!bpo_repo_uploaders(r, u->suite)) {
 		*reason = bpo_xasprintf("the suite %s takes no uploads: it has no uploaders keyring "
 					"(bpo repo init --uploaders %s=KEYRING)", u->suite, u->suite);
-		oc = O_REJECTED;
 		goto out;
 	}
-	if (bpo_repo_sources(r, u->suite, u->source, &v, &nv, &e) < 0) {
+	/* the signature is the publish's to check (bpo_repo_publish, against
+	   the suite's uploaders): each gpg run costs a process, once is enough;
+	   a bad one fails its batch, which is then published one by one */
+	for (size_t i = 0; i < u->n; i++) {
+		char *fp = bpo_path_join(o->queue, u->f[i].name), hex[BPO_HASH_HEX_MAX];
+		uint64_t size;
+		int x = bpo_hash_file(fp, BPO_HASH_SHA256, hex, &size, &e);
+		free(fp);
+		if (x < 0 || strcmp(hex, u->f[i].sha256) != 0) {
+			*reason = x < 0 ? one_line(e.msg)
+					: bpo_xasprintf("%s does not match: its SHA-256 is not the one "
+							"the .changes gives", u->f[i].name);
+			goto out;
+		}
+	}
+	if (!(pub = pcache_get(pc, r, u->suite, &e))) {
 		*reason = one_line(e.msg);
+		oc = O_FAILED;
 		goto out;
 	}
 	const char *highest = NULL;
 	bool same = false;
-	for (size_t i = 0; i < nv; i++) {
-		if (!highest || bpo_version_compare_str(v[i].version, highest) > 0)
-			highest = v[i].version;
-		same |= bpo_version_compare_str(v[i].version, u->version) == 0;
+	for (size_t i = 0; i < pub->n; i++) {
+		const struct bpo_repo_source *x = &pub->v[i];
+		if (strcmp(x->source, u->source) != 0)
+			continue;
+		if (!highest || bpo_version_compare_str(x->version, highest) > 0)
+			highest = x->version;
+		same |= bpo_version_compare_str(x->version, u->version) == 0;
 	}
 	if (same) {
 		bool all = true;
 		for (size_t i = 0; i < u->n && all; i++)
 			all = bpo_repo_pool_has(r, cfg->components.v[0], u->source, u->f[i].name,
 						u->f[i].sha256);
-		if (all) {
+		if (all)
 			oc = O_ALREADY;
-		} else {
+		else
 			*reason = bpo_xasprintf("%s %s is already published in %s (with other files)",
 						u->source, u->version, u->suite);
-			oc = O_REJECTED;
-		}
 		goto out;
 	}
 	if (highest && bpo_version_compare_str(u->version, highest) < 0) {
 		*reason = bpo_xasprintf("%s %s is older than %s, published in %s", u->source,
 					u->version, highest, u->suite);
-		oc = O_REJECTED;
-		goto out;
-	}
-	if (bpo_repo_publish(r, &path, 1, u->suite, NULL, -1, &e) < 0) {
-		*reason = one_line(e.msg);
-		/* bad uploads are rejected; the repository's own trouble leaves them queued */
-		oc = e.kind == BPO_E_VERIFY || e.kind == BPO_E_SYNTAX || e.kind == BPO_E_NOTFOUND ||
-				     e.kind == BPO_E_USAGE
-			     ? O_REJECTED
-			     : O_FAILED;
 		goto out;
 	}
 	oc = O_PUBLISHED;
 out:
-	bpo_repo_sources_free(v, nv);
-	bpo_repo_close(r); /* the lock is held only for this upload */
-	free(path);
 	return oc;
 }
 
-static enum outcome process_one(const struct bpo_incoming_opts *o, const char *name,
-				time_t mtime)
+/* Publish the uploads of one suite under one lock and one write of its
+ * indices; when that fails, one by one, so that one bad upload does not
+ * hold back the others. out[i] and reason[i] get each one's outcome. */
+static void publish_batch(const struct bpo_incoming_opts *o, struct upl *const *ups, size_t n,
+			  enum outcome *out, char **reason)
 {
-	struct upl u = {0};
+	struct bpo_repo *r = NULL;
 	struct bpo_error e;
-	char *reason = NULL;
-	enum outcome oc;
-	bool young = time(NULL) - mtime < (time_t)o->grace;
+	char **paths = bpo_xcalloc(n + 1, sizeof(*paths));
 
 	bpo_error_init(&e);
-	if (upl_parse(o->queue, name, &u, &e) < 0) {
-		if (young) {
-			oc = O_PENDING; /* perhaps still being written */
-		} else {
-			reason = one_line(e.msg);
-			oc = O_REJECTED;
+	for (size_t i = 0; i < n; i++)
+		paths[i] = bpo_path_join(o->queue, ups[i]->changes);
+	if (bpo_repo_open(&r, o->repo, true, o->lock_timeout, &e) < 0) {
+		for (size_t i = 0; i < n; i++) {
+			out[i] = O_FAILED;
+			reason[i] = one_line(e.msg);
 		}
 		goto done;
 	}
-	for (size_t i = 0; i < u.n; i++) {
-		char *p = bpo_path_join(o->queue, u.f[i].name);
+	if (bpo_repo_publish(r, paths, n, ups[0]->suite, NULL, -1, &e) == 0) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = O_PUBLISHED;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (n > 1) {
+			bpo_error_init(&e);
+			if (bpo_repo_publish(r, &paths[i], 1, ups[i]->suite, NULL, -1, &e) == 0) {
+				out[i] = O_PUBLISHED;
+				continue;
+			}
+		}
+		reason[i] = one_line(e.msg);
+		/* bad uploads are rejected; the repository's own trouble leaves them queued */
+		out[i] = e.kind == BPO_E_VERIFY || e.kind == BPO_E_SYNTAX ||
+				 e.kind == BPO_E_NOTFOUND || e.kind == BPO_E_USAGE
+			 ? O_REJECTED
+			 : O_FAILED;
+	}
+done:
+	bpo_repo_close(r); /* the lock is held only for the publish */
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+/* Parse and look at one upload: still arriving, bad, or to check. */
+static enum outcome first_look(const struct bpo_incoming_opts *o, const char *name, time_t mtime,
+			       struct upl *u, char **reason)
+{
+	struct bpo_error e;
+	bool young = time(NULL) - mtime < (time_t)o->grace;
+
+	bpo_error_init(&e);
+	if (upl_parse(o->queue, name, u, &e) < 0) {
+		if (young)
+			return O_PENDING; /* perhaps still being written */
+		*reason = one_line(e.msg);
+		return O_REJECTED;
+	}
+	for (size_t i = 0; i < u->n; i++) {
+		char *p = bpo_path_join(o->queue, u->f[i].name);
 		struct stat st;
 		int x = lstat(p, &st);
 		free(p);
 		if (x == 0 && !S_ISREG(st.st_mode)) {
-			reason = bpo_xasprintf("%s is not a regular file", u.f[i].name);
-			oc = O_REJECTED;
-			goto done;
+			*reason = bpo_xasprintf("%s is not a regular file", u->f[i].name);
+			return O_REJECTED;
 		}
-		if (x == 0 && (uint64_t)st.st_size > u.f[i].size) {
-			reason = bpo_xasprintf("%s: size %" PRIu64 ", the .changes says %" PRIu64,
-					       u.f[i].name, (uint64_t)st.st_size, u.f[i].size);
-			oc = O_REJECTED;
-			goto done;
+		if (x == 0 && (uint64_t)st.st_size > u->f[i].size) {
+			*reason = bpo_xasprintf("%s: size %" PRIu64 ", the .changes says %" PRIu64,
+						u->f[i].name, (uint64_t)st.st_size, u->f[i].size);
+			return O_REJECTED;
 		}
-		if (x < 0 || (uint64_t)st.st_size < u.f[i].size) {
+		if (x < 0 || (uint64_t)st.st_size < u->f[i].size) {
 			if (young) {
-				bpo_info("%s: waiting for %s", name, u.f[i].name);
-				oc = O_PENDING;
-			} else {
-				reason = bpo_xasprintf("%s is %s %u s after the .changes came (--grace)",
-						       u.f[i].name, x < 0 ? "missing" : "incomplete",
-						       o->grace);
-				oc = O_REJECTED;
+				bpo_info("%s: waiting for %s", name, u->f[i].name);
+				return O_PENDING;
 			}
-			goto done;
+			*reason = bpo_xasprintf("%s is %s %u s after the .changes came (--grace)",
+						u->f[i].name, x < 0 ? "missing" : "incomplete",
+						o->grace);
+			return O_REJECTED;
 		}
 	}
-	oc = decide(o, &u, &reason);
-done:
+	return O_PUBLISHED; /* to check */
+}
+
+/* What happens to an upload once decided: moved, reported. */
+static void finish(const struct bpo_incoming_opts *o, struct upl *u, const char *name,
+		   enum outcome oc, const char *reason)
+{
+	if (!u->changes)
+		u->changes = bpo_xstrdup(name);
 	if (oc == O_REJECTED) {
-		if (!u.changes)
-			u.changes = bpo_xstrdup(name);
-		reject(o, &u, reason);
+		reject(o, u, reason);
 	} else if (oc == O_PUBLISHED || oc == O_ALREADY) {
 		char *dir = bpo_path_join(o->queue, "done");
-		move_upload(o->queue, dir, &u);
+		move_upload(o->queue, dir, u);
 		free(dir);
 		bpo_info("%s %s %s %s to %s", oc == O_PUBLISHED ? "published" : "had already",
-			 u.source, u.version, oc == O_PUBLISHED ? "from the queue" : "published",
-			 u.suite);
+			 u->source, u->version, oc == O_PUBLISHED ? "from the queue" : "published",
+			 u->suite);
 	} else if (oc == O_FAILED) {
 		bpo_warn("%s stays queued: %s", name, reason ? reason : "?");
 	}
-	if (!u.changes)
-		u.changes = bpo_xstrdup(name);
-	report(o, &u, oc, reason);
-	free(reason);
-	upl_destroy(&u);
-	return oc;
+	report(o, u, oc, reason);
+}
+
+static void count(struct bpo_incoming_stats *st, enum outcome oc)
+{
+	switch (oc) {
+	case O_PUBLISHED:
+	case O_ALREADY: st->published++; break;
+	case O_REJECTED: st->rejected++; break;
+	case O_PENDING: st->pending++; break;
+	default: st->failed++; break;
+	}
 }
 
 /* Files a finished upload (its .changes in done/ or rejected/) left in the queue. */
@@ -376,6 +463,12 @@ static int qentry_cmp(const void *a, const void *b)
 int bpo_incoming_process(const struct bpo_incoming_opts *o, struct bpo_incoming_stats *st,
 			 struct bpo_error *err)
 {
+	struct upl *ups = NULL;
+	struct bpo_repo *ro = NULL;
+	struct pcache pc = {0};
+	enum outcome *oc = NULL;
+	char **reasons = NULL;
+	bool *handled = NULL;
 	char *lock = NULL;
 	struct qentry *q = NULL;
 	struct bpo_strv queued = {0};
@@ -421,17 +514,69 @@ int bpo_incoming_process(const struct bpo_incoming_opts *o, struct bpo_incoming_
 	sweep(o, "rejected", &queued);
 	if (n > 1)
 		qsort(q, n, sizeof(*q), qentry_cmp);
+	/* every upload looked at and checked (the repository read, not locked),
+	   then the accepted ones of each suite published together */
+	ups = bpo_xcalloc(n + 1, sizeof(*ups));
+	oc = bpo_xcalloc(n + 1, sizeof(*oc));
+	reasons = bpo_xcalloc(n + 1, sizeof(*reasons));
+	handled = bpo_xcalloc(n + 1, sizeof(*handled));
 	for (size_t i = 0; i < n; i++) {
-		switch (process_one(o, q[i].name, q[i].mtime)) {
-		case O_PUBLISHED:
-		case O_ALREADY: st->published++; break;
-		case O_REJECTED: st->rejected++; break;
-		case O_PENDING: st->pending++; break;
-		default: st->failed++; break;
-		}
+		oc[i] = first_look(o, q[i].name, q[i].mtime, &ups[i], &reasons[i]);
+		if (oc[i] != O_PUBLISHED)
+			continue;
+		if (!ro && bpo_repo_open(&ro, o->repo, false, 0, err) < 0)
+			goto out;
+		oc[i] = check(o, ro, &pc, &ups[i], &reasons[i]);
+		/* one version of a source per pass: another waits for the next */
+		for (size_t j = 0; j < i && oc[i] == O_PUBLISHED; j++)
+			if (oc[j] == O_PUBLISHED && strcmp(ups[j].source, ups[i].source) == 0 &&
+			    strcmp(ups[j].suite, ups[i].suite) == 0)
+				oc[i] = O_PENDING;
 	}
+	bpo_repo_close(ro);
+	ro = NULL;
+	pcache_destroy(&pc);
+	for (size_t i = 0; i < n; i++) {
+		if (oc[i] != O_PUBLISHED || handled[i])
+			continue;
+		struct upl **batch = bpo_xcalloc(n + 1, sizeof(*batch));
+		size_t *idx = bpo_xcalloc(n + 1, sizeof(*idx)), nb = 0;
+		for (size_t j = i; j < n; j++)
+			if (oc[j] == O_PUBLISHED && !handled[j] && strcmp(ups[j].suite, ups[i].suite) == 0) {
+				idx[nb] = j;
+				batch[nb++] = &ups[j];
+				handled[j] = true;
+			}
+		enum outcome *bo = bpo_xcalloc(nb + 1, sizeof(*bo));
+		char **br = bpo_xcalloc(nb + 1, sizeof(*br));
+		publish_batch(o, batch, nb, bo, br);
+		for (size_t k = 0; k < nb; k++) {
+			finish(o, &ups[idx[k]], q[idx[k]].name, bo[k], br[k]);
+			count(st, bo[k]);
+			free(br[k]);
+		}
+		free(bo);
+		free(br);
+		free(batch);
+		free(idx);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!handled[i]) {
+			finish(o, &ups[i], q[i].name, oc[i], reasons[i]);
+			count(st, oc[i]);
+		}
 	rc = 0;
 out:
+	bpo_repo_close(ro);
+	pcache_destroy(&pc);
+	for (size_t i = 0; ups && i < n; i++) {
+		upl_destroy(&ups[i]);
+		free(reasons[i]);
+	}
+	free(ups);
+	free(oc);
+	free(reasons);
+	free(handled);
 	for (size_t i = 0; i < n; i++)
 		free(q[i].name);
 	free(q);

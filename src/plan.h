@@ -37,6 +37,15 @@ void bpo_plan_destroy(struct bpo_plan *plan);
 int bpo_plan_write_make(const struct bpo_plan *plan, const struct bpo_plan_node *nodes,
 			const char *const *bpo, const char *const *flags, struct bpo_buf *out,
 			struct bpo_error *err);
+/* A GitLab CI pipeline (YAML) for the plan: per recipe a build job that
+ * uploads to the incoming queue $BPO_QUEUE (bpo build --upload) and a publish
+ * job that processes the queue into $BPO_REPO (resource_group bpo-publish: one
+ * at a time); a recipe's build job needs the publish jobs of the recipes it
+ * waits for, in stages build-N/publish-N by depth. bpo, flags and repo are the
+ * defaults of BPO, BPO_FLAGS and BPO_REPO (repo may be NULL). */
+int bpo_plan_write_gitlab(const struct bpo_plan *plan, const struct bpo_plan_node *nodes,
+			  const char *const *bpo, const char *const *flags, const char *repo,
+			  struct bpo_buf *out, struct bpo_error *err);
 /* Append word to out quoted for a make recipe line run by sh. */
 int bpo_plan_quote_make(const char *word, struct bpo_buf *out, struct bpo_error *err);
 

@@ -2145,7 +2145,7 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 		     const char *component, int keep, struct bpo_error *err)
 {
 	struct upload *ups = bpo_xcalloc(n ? n : 1, sizeof(*ups));
-	struct bpo_gpg keyring_store, *keyring = NULL;
+	struct bpo_gpg *keyring = NULL;
 	struct bpo_strv removed = {0}, created = {0};
 	struct suite s = {0};
 	unsigned k = keep < 0 ? r->cfg.keep : (unsigned)keep;
@@ -2163,12 +2163,11 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 		free(all);
 		goto out;
 	}
-	if (bpo_repo_uploaders(r, suite)) {
-		memset(&keyring_store, 0, sizeof(keyring_store));
-		if (bpo_gpg_open(&keyring_store, bpo_repo_uploaders(r, suite), err) < 0)
-			goto out;
-		keyring = &keyring_store;
-	}
+	/* the uploaders' keyring, imported once per process (bpo incoming
+	   publishes many batches) */
+	if (bpo_repo_uploaders(r, suite) &&
+	    bpo_gpg_shared(bpo_repo_uploaders(r, suite), &keyring, err) < 0)
+		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (upload_load(r, keyring, changes[i], component, &ups[i], err) < 0)
 			goto out;
@@ -2221,8 +2220,6 @@ out:
 	for (size_t i = 0; i < n; i++)
 		upload_destroy(&ups[i]);
 	free(ups);
-	if (keyring)
-		bpo_gpg_close(keyring);
 	bpo_strv_destroy(&removed);
 	suite_destroy(&s);
 	return rc;
