@@ -268,8 +268,10 @@ static int run_audit(struct bpo_ctx *ctx, int argc, char **argv)
 		const char *st = bpo_deb822_get(&para, "Status");
 		const char *ver = bpo_deb822_get(&para, "Version");
 		const char *srcf = bpo_deb822_get(&para, "Source");
-		if (!pkg || !ver || !st || !bpo_str_has_suffix(st, " installed"))
+		if (!pkg || !ver || !st || !bpo_str_has_suffix(st, " installed")) {
+			bpo_deb822_para_destroy(&para);
 			continue;
+		}
 		n_pkgs++;
 		char *source = NULL, *srcver = NULL;
 		if (srcf) {
@@ -314,6 +316,7 @@ static int run_audit(struct bpo_ctx *ctx, int argc, char **argv)
 		bpo_strv_destroy(&seen);
 		free(source);
 		free(srcver);
+		bpo_deb822_para_destroy(&para);
 	}
 	if (json)
 		fputs("]\n", stdout);
