@@ -21,6 +21,7 @@
 #include "fsutil.h"
 #include "hash.h"
 #include "log.h"
+#include "root.h"
 #include "version.h"
 
 #define SRC_IN_ROOT "/srv/bpo-src"
@@ -280,24 +281,6 @@ char *bpo_build_unmet_deps(const char *out)
 
 /* --------------------------------------------------------------- helpers */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void logf_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_line(int fd, const char *fmt, ...)
-{
-	va_list ap;
-	if (fd < 0)
-		return;
-	va_start(ap, fmt);
-	vdprintf(fd, fmt, ap);
-	va_end(ap);
-}
-
 static const char *const base_env[] = {
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 	"LANG=C.UTF-8", "LC_ALL=C.UTF-8", "SHELL=/bin/sh", "TMPDIR=/tmp", "TERM=dumb",
@@ -386,7 +369,7 @@ static int in_root(struct ctx *c, const char *const *lower, size_t n_lower, cons
 		   const struct bpo_chroot_file *files, size_t n_files, struct bpo_buf *out,
 		   unsigned timeout, int *status, struct bpo_error *err)
 {
-	char *work = bpo_xasprintf("%s.work", upper), *merged = bpo_path_join(c->tmp, "root");
+	char *merged = bpo_path_join(c->tmp, "root");
 	struct bpo_chroot_bind *binds = bpo_xcalloc(c->o->n_extra_sources + 1, sizeof(*binds));
 	struct bpo_strv bind_dirs = {0};
 	size_t n_binds = 0;
@@ -398,36 +381,14 @@ static int in_root(struct ctx *c, const char *const *lower, size_t n_lower, cons
 		bpo_strv_push_owned(&bind_dirs, dir);
 		binds[n_binds++] = (struct bpo_chroot_bind){dir, dir, true};
 	}
-	struct bpo_chroot_spec s = {
-		.lower = lower, .n_lower = n_lower, .upper = upper, .work = work,
-		.merged = merged, .net = net,
-		.uid = as_build ? BPO_CHROOT_BUILD_UID : 0,
-		.gid = as_build ? BPO_CHROOT_BUILD_UID : 0,
-		.cwd = cwd, .argv = argv, .env = (const char *const *)c->env.v,
-		.binds = binds, .n_binds = n_binds, .files = files, .n_files = n_files,
-		.copy_resolv = net, .log_fd = c->log_fd, .echo = c->o->verbose, .out = out,
-		.timeout = timeout,
+	struct bpo_root_cmd rc_cmd = {
+		.ns = &c->ns, .lower = lower, .n_lower = n_lower, .upper = upper,
+		.merged = merged, .net = net, .as_build = as_build, .cwd = cwd, .argv = argv,
+		.env = (const char *const *)c->env.v, .binds = binds, .n_binds = n_binds,
+		.files = files, .n_files = n_files, .log_fd = c->log_fd, .log_tag = "bpo",
+		.echo = c->o->verbose, .out = out, .timeout = timeout,
 	};
-	int rc = -1;
-
-	if (bpo_mkdir_p(upper, 0755, err) < 0 || bpo_mkdir_p(work, 0700, err) < 0 ||
-	    bpo_mkdir_p(merged, 0755, err) < 0)
-		goto out;
-	logf_line(c->log_fd, "\n== bpo: %s%s$", as_build ? "(build) " : "(root) ",
-		  net ? "" : "(no network) ");
-	for (size_t i = 0; argv[i]; i++)
-		logf_line(c->log_fd, " %s", argv[i]);
-	logf_line(c->log_fd, "\n");
-	double t0 = now_s();
-	rc = bpo_chroot_run(&c->ns, &s, status, err);
-	if (rc == 0)
-		logf_line(c->log_fd, "== bpo: exit status %d after %.2f s\n", *status, now_s() - t0);
-	else
-		logf_line(c->log_fd, "== bpo: %s\n", err ? err->msg : "failed");
-out:
-	/* the work dir is overlayfs' scratch space; never needed again */
-	bpo_ns_rm_rf(&c->ns, work, NULL);
-	free(work);
+	int rc = bpo_root_run(&rc_cmd, status, err);
 	free(merged);
 	free(binds);
 	bpo_strv_destroy(&bind_dirs);
@@ -726,7 +687,7 @@ static int pin_extra_suites(struct ctx *c, const char *const *lower, const char 
 			       "(dose-builddebcheck)\nPackage: %s\nPin: version %s\n"
 			       "Pin-Priority: 990\n", prefs.len ? "\n" : "", c->o->release,
 			       pn->relation, pn->package, pn->version);
-		logf_line(c->log_fd, "== bpo: pinned %s %s from %s (Pin-Priority 990): %s cannot "
+		bpo_logf(c->log_fd, "== bpo: pinned %s %s from %s (Pin-Priority 990): %s cannot "
 			  "satisfy %s\n", pn->package, pn->version, pn->suite, c->o->release,
 			  pn->relation);
 		bpo_strv_push(&pinned, pn->package);
@@ -790,7 +751,7 @@ static int pin_extra_suites(struct ctx *c, const char *const *lower, const char 
 						 name, op[0] ? " (" : "", op, op[0] ? " " : "", op[0] ?
 						 ver : "", op[0] ? ")" : "", c->o->release, cand ? (int)cl : 4,
 						 cand ? cand + 11 : "none", best->suite, best->version);
-					logf_line(c->log_fd, "== bpo: pinned %s %s from %s (Pin-Priority "
+					bpo_logf(c->log_fd, "== bpo: pinned %s %s from %s (Pin-Priority "
 						  "990)\n", name, best->version, best->suite);
 					bpo_strv_push(&pinned, name);
 					added = true;
@@ -950,7 +911,7 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 			c->layer = bpo_path_join(layer, "upper");
 			c->r->deps_cached = true;
 			bpo_info("[deps] reusing the cached build-dependency layer %.12s", key);
-			logf_line(c->log_fd, "== bpo: build dependencies from the cached layer %s\n",
+			bpo_logf(c->log_fd, "== bpo: build dependencies from the cached layer %s\n",
 				  layer);
 			rc = 0;
 			goto out;
@@ -1029,7 +990,7 @@ static int phase_deps(struct ctx *c, const struct bpo_chroot_conf *conf, const s
 		in_root(c, lower, 1, dupper, false, false, NULL, (const char *const *)argv.v, NULL, 0,
 			&sim, 600, &st, NULL);
 		bpo_strv_destroy(&argv);
-		logf_line(c->log_fd, "%s", sim.data ? sim.data : "");
+		bpo_logf(c->log_fd, "%s", sim.data ? sim.data : "");
 		explain_deps(c, lower, dupper, sim.data ? sim.data : "", &why);
 		bpo_buf_destroy(&sim);
 		bpo_error_set(err, BPO_E_FAIL, "%s", why.data);
@@ -1266,7 +1227,7 @@ int bpo_build_run(const struct bpo_config *cfg, const struct bpo_build_opts *o,
 	struct bpo_chroot_meta m;
 	struct bpo_chroot_conf conf;
 	char *ver_noepoch = NULL;
-	double t0 = now_s(), t = t0;
+	double t0 = bpo_now_s(), t = t0;
 	int rc = -1;
 
 	bpo_build_result_init(r);
@@ -1315,7 +1276,7 @@ int bpo_build_run(const struct bpo_config *cfg, const struct bpo_build_opts *o,
 		bpo_error_set(err, BPO_E_IO, "%s: %s", r->log_path, strerror(errno));
 		goto out;
 	}
-	logf_line(c.log_fd, "== bpo build %s %s for %s/%s (%s)\n", d.source, d.version,
+	bpo_logf(c.log_fd, "== bpo build %s %s for %s/%s (%s)\n", d.source, d.version,
 		  o->release, r->arch, c.ns.rootless ? "rootless, user namespace" : "as root");
 	c.tmp = bpo_chroot_tmp_new(&c.ns, cfg->cache_dir, "build", err);
 	if (!c.tmp)
@@ -1326,33 +1287,33 @@ int bpo_build_run(const struct bpo_config *cfg, const struct bpo_build_opts *o,
 	c.unpacked = bpo_chroot_unpacked(&c.ns, &m, cfg->cache_dir, err);
 	if (!c.unpacked)
 		goto out;
-	r->seconds[BPO_BUILD_SETUP] = now_s() - t;
+	r->seconds[BPO_BUILD_SETUP] = bpo_now_s() - t;
 
-	t = now_s();
+	t = bpo_now_s();
 	r->phase = BPO_BUILD_DEPS;
 	if (phase_deps(&c, &conf, &d, m.sha256, err) < 0)
 		goto out;
-	r->seconds[BPO_BUILD_DEPS] = now_s() - t;
+	r->seconds[BPO_BUILD_DEPS] = bpo_now_s() - t;
 
-	t = now_s();
+	t = bpo_now_s();
 	r->phase = BPO_BUILD_BUILD;
 	if (phase_build(&c, &d, err) < 0)
 		goto out;
-	r->seconds[BPO_BUILD_BUILD] = now_s() - t;
+	r->seconds[BPO_BUILD_BUILD] = bpo_now_s() - t;
 
-	t = now_s();
+	t = bpo_now_s();
 	r->phase = BPO_BUILD_COLLECT;
 	if (phase_collect(&c, &d, err) < 0)
 		goto out;
-	r->seconds[BPO_BUILD_COLLECT] = now_s() - t;
+	r->seconds[BPO_BUILD_COLLECT] = bpo_now_s() - t;
 	r->phase = BPO_BUILD_DONE;
 	r->ok = true;
 	rc = 0;
 out:
 	if (rc < 0 && r->phase < BPO_BUILD_DONE && r->seconds[r->phase] == 0)
-		r->seconds[r->phase] = now_s() - t;
+		r->seconds[r->phase] = bpo_now_s() - t;
 	if (rc < 0 && c.log_fd >= 0)
-		logf_line(c.log_fd, "\n== bpo: FAILED in phase %s: %s\n", bpo_build_phase_name(r->phase),
+		bpo_logf(c.log_fd, "\n== bpo: FAILED in phase %s: %s\n", bpo_build_phase_name(r->phase),
 			  err ? err->msg : "");
 	if (c.tmp) {
 		struct bpo_error e2;

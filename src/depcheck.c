@@ -15,6 +15,7 @@
 #include "index.h"
 #include "json.h"
 #include "log.h"
+#include "root.h"
 #include "proc.h"
 #include "version.h"
 
@@ -82,12 +83,6 @@ static bool in_path(const char *prog)
 	return false;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *trim_dup(const char *s, size_t n)
 {
@@ -838,7 +833,7 @@ static void decide_pins(const struct bpo_depcheck_opts *o, const struct bpo_strv
 int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opts *o,
 		     struct bpo_depcheck_result *res, struct bpo_error *err)
 {
-	double t0 = now_s();
+	double t0 = bpo_now_s();
 	char *tmp = NULL, *sources = NULL, *hint_texts[2] = {NULL, NULL};
 	struct bpo_strv files = {0}, texts = {0}; /* the Packages of each line: file, text */
 	struct bpo_buf src, out;
@@ -944,7 +939,7 @@ int bpo_depcheck_run(const struct bpo_config *cfg, const struct bpo_depcheck_opt
 		decide_pins(o, &files, &texts, tmp, sources, res);
 	rc = 0;
 out:
-	res->seconds = now_s() - t0;
+	res->seconds = bpo_now_s() - t0;
 	if (tmp)
 		bpo_rm_rf(tmp, NULL);
 	free(tmp);

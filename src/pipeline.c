@@ -24,6 +24,7 @@
 #include "index.h"
 #include "json.h"
 #include "log.h"
+#include "root.h"
 #include "qa.h"
 #include "repo.h"
 #include "source.h"
@@ -63,12 +64,6 @@ void bpo_resolved_destroy(struct bpo_resolved *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Split a comma-separated (possibly folded) Binary field. */
 static void split_binaries(const char *field, struct bpo_strv *out)
@@ -338,7 +333,7 @@ static int fail_at(struct bpo_pipeline_result *res, enum bpo_stage stage,
 	res->stage = stage;
 	/* the failed stage's time too, up to the failure */
 	if (stage < BPO_STAGE_DONE && res->stage_start > 0 && res->seconds[stage] == 0)
-		res->seconds[stage] = now_s() - res->stage_start;
+		res->seconds[stage] = bpo_now_s() - res->stage_start;
 	res->exit_code = bpo_error_exit_code(err);
 	if (res->exit_code == 0)
 		res->exit_code = BPO_EXIT_FAIL;
@@ -350,7 +345,7 @@ static int fail_at(struct bpo_pipeline_result *res, enum bpo_stage stage,
 /* Progress: one line per stage (a TTY shows it; otherwise the same line). */
 static void progress(struct bpo_pipeline_result *res, enum bpo_stage stage)
 {
-	res->stage_start = now_s();
+	res->stage_start = bpo_now_s();
 	bpo_info("[%s] %s ...", res->recipe, bpo_stage_name(stage));
 }
 
@@ -753,12 +748,12 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 
 	/* resolve */
 	progress(res, BPO_STAGE_RESOLVE);
-	t = now_s();
+	t = bpo_now_s();
 	if (bpo_pipeline_resolve(r, cfg, o->no_publish ? NULL : repo, &rv, &err) < 0) {
 		fail_at(res, BPO_STAGE_RESOLVE, &err);
 		goto out;
 	}
-	res->seconds[BPO_STAGE_RESOLVE] = now_s() - t;
+	res->seconds[BPO_STAGE_RESOLVE] = bpo_now_s() - t;
 	res->source = bpo_xstrdup(rv.source);
 	res->upstream_version = bpo_xstrdup(rv.version);
 	work = recipe_work_dir(r, cfg, o, rv.source, rv.version);
@@ -792,7 +787,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 
 	/* source: a fresh directory each time, so a re-run never mixes old files in */
 	progress(res, BPO_STAGE_SOURCE);
-	t = now_s();
+	t = bpo_now_s();
 	src_dir = bpo_path_join(work, "source");
 	result_dir = bpo_path_join(work, "result");
 	if (bpo_rm_rf(src_dir, &err) < 0 || bpo_rm_rf(result_dir, &err) < 0) {
@@ -814,7 +809,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		fail_at(res, BPO_STAGE_SOURCE, &err);
 		goto out;
 	}
-	res->seconds[BPO_STAGE_SOURCE] = now_s() - t;
+	res->seconds[BPO_STAGE_SOURCE] = bpo_now_s() - t;
 	res->version = bpo_xstrdup(src.version);
 	add_artifact(res, src.dsc);
 	{
@@ -829,13 +824,13 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	   build will use? (the target repository, when there is one, is an
 	   extra apt source) */
 	progress(res, BPO_STAGE_DEPS);
-	t = now_s();
+	t = bpo_now_s();
 	repo_line = extra_sources(r, cfg, res->repo ? repo : NULL, suite, comp, &extra);
 	if (deps_stage(r, cfg, src.dsc, &extra, res, &err) < 0) {
 		fail_at(res, BPO_STAGE_DEPS, &err);
 		goto out;
 	}
-	res->seconds[BPO_STAGE_DEPS] = now_s() - t;
+	res->seconds[BPO_STAGE_DEPS] = bpo_now_s() - t;
 	if (o->deps_only) {
 		res->stage = BPO_STAGE_DONE;
 		res->exit_code = BPO_EXIT_OK;
@@ -844,7 +839,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 
 	/* build */
 	progress(res, BPO_STAGE_BUILD);
-	t = now_s();
+	t = bpo_now_s();
 	char *profiles = profiles_csv(r);
 	struct bpo_build_opts bo = {
 		.dsc = src.dsc,
@@ -878,7 +873,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		fail_at(res, BPO_STAGE_BUILD, &err);
 		goto out;
 	}
-	res->seconds[BPO_STAGE_BUILD] = now_s() - t;
+	res->seconds[BPO_STAGE_BUILD] = bpo_now_s() - t;
 	if (br.log_path) {
 		struct bpo_buf lb;
 		bpo_buf_init(&lb, 1u << 30);
@@ -898,7 +893,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 
 	/* qa: nothing is published unless every fatal check passed */
 	progress(res, BPO_STAGE_QA);
-	t = now_s();
+	t = bpo_now_s();
 	{
 		char *changes = NULL;
 		for (size_t i = 0; i < br.n_artifacts && !changes; i++)
@@ -908,7 +903,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 					   res, &err)
 				  : bpo_error_set(&err, BPO_E_FAIL, "the build left no .changes");
 		free(changes);
-		res->seconds[BPO_STAGE_QA] = now_s() - t;
+		res->seconds[BPO_STAGE_QA] = bpo_now_s() - t;
 		if (qrc < 0) {
 			fail_at(res, BPO_STAGE_QA, &err);
 			goto out;
@@ -933,7 +928,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		bpo_strv_push(&changes, src.changes);
 	if (o->upload_dir) {
 		progress(res, BPO_STAGE_PUBLISH);
-		t = now_s();
+		t = bpo_now_s();
 		struct bpo_upload_opts uo = {
 			.key = o->upload_key ? o->upload_key : r->publish.key,
 			.gnupghome = o->upload_gnupghome,
@@ -945,10 +940,10 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 			fail_at(res, BPO_STAGE_PUBLISH, &err);
 			goto out;
 		}
-		res->seconds[BPO_STAGE_PUBLISH] = now_s() - t;
+		res->seconds[BPO_STAGE_PUBLISH] = bpo_now_s() - t;
 	} else if (res->repo) {
 		progress(res, BPO_STAGE_PUBLISH);
-		t = now_s();
+		t = bpo_now_s();
 		int prc = bpo_repo_open(&repo_h, repo, true, BPO_REPO_LOCK_TIMEOUT, &err);
 		if (prc == 0)
 			prc = bpo_repo_publish(repo_h, changes.v, changes.n, suite, comp, -1, &err);
@@ -957,7 +952,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 			fail_at(res, BPO_STAGE_PUBLISH, &err);
 			goto out;
 		}
-		res->seconds[BPO_STAGE_PUBLISH] = now_s() - t;
+		res->seconds[BPO_STAGE_PUBLISH] = bpo_now_s() - t;
 	}
 	bpo_strv_destroy(&changes);
 	res->stage = BPO_STAGE_DONE;
@@ -998,7 +993,7 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	const char *repo = repo_abs;
 	const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
 	const char *comp = r->publish.component ? r->publish.component : "main";
-	double t = now_s();
+	double t = bpo_now_s();
 
 	bpo_error_init(&err);
 	bpo_resolved_init(&rv);
@@ -1031,11 +1026,11 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	extra_sources(r, cfg, repo, suite, comp, &extra);
 	progress(res, BPO_STAGE_QA);
 	if (run_qa(r, cfg, o, changes, &extra, repo, res, &err) < 0) {
-		res->seconds[BPO_STAGE_QA] = now_s() - t;
+		res->seconds[BPO_STAGE_QA] = bpo_now_s() - t;
 		fail_at(res, BPO_STAGE_QA, &err);
 		goto out;
 	}
-	res->seconds[BPO_STAGE_QA] = now_s() - t;
+	res->seconds[BPO_STAGE_QA] = bpo_now_s() - t;
 	res->stage = BPO_STAGE_DONE;
 	res->exit_code = res->qa_fatal ? BPO_EXIT_FAIL : BPO_EXIT_OK;
 	if (res->qa_fatal) {

@@ -27,6 +27,7 @@
 #include "index.h"
 #include "json.h"
 #include "log.h"
+#include "root.h"
 #include "recipe.h"
 #include "version.h"
 #include "xmem.h"
@@ -659,13 +660,6 @@ int bpo_qa_report_json(const struct bpo_qa_report *rep, struct bpo_buf *out,
 
 /* ------------------------------------------------------------ running */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static const char *const root_env[] = {
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 	"LANG=C.UTF-8", "LC_ALL=C.UTF-8", "SHELL=/bin/sh", "TMPDIR=/tmp", "TERM=dumb",
@@ -703,17 +697,6 @@ struct qctx {
 	size_t n_files;
 	struct bpo_strv owned;     /* data of files */
 };
-
-static void logf_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_line(int fd, const char *fmt, ...)
-{
-	va_list ap;
-	if (fd < 0)
-		return;
-	va_start(ap, fmt);
-	vdprintf(fd, fmt, ap);
-	va_end(ap);
-}
 
 /* Replace every occurrence of the mirror URLs in b by a placeholder: the
  * log and the report never name the configured mirror. */
@@ -759,8 +742,7 @@ static int in_root(struct qctx *c, const char *const *lower, size_t n_lower, con
 		   unsigned timeout, int *status, struct bpo_error *err)
 {
 	/* the mount point per process: checks may run at the same time */
-	char *work = bpo_xasprintf("%s.work", upper),
-	     *merged = bpo_xasprintf("%s/root-%ld", c->tmp, (long)getpid());
+	char *merged = bpo_xasprintf("%s/root-%ld", c->tmp, (long)getpid());
 	struct bpo_strv av = {0};
 	struct bpo_buf local;
 	int rc = -1;
@@ -774,27 +756,21 @@ static int in_root(struct qctx *c, const char *const *lower, size_t n_lower, con
 	bpo_strv_push(&av, "exec \"$0\" \"$@\" 2>&1");
 	for (size_t i = 0; argv[i]; i++)
 		bpo_strv_push(&av, argv[i]);
-	struct bpo_chroot_spec s = {
-		.lower = lower, .n_lower = n_lower, .upper = upper, .work = work,
-		.merged = merged, .net = net,
-		.uid = as_build ? BPO_CHROOT_BUILD_UID : 0,
-		.gid = as_build ? BPO_CHROOT_BUILD_UID : 0,
-		.argv = (const char *const *)av.v,
-		.env = as_build ? build_env : root_env,
+	struct bpo_root_cmd cmd = {
+		.ns = &c->ns, .lower = lower, .n_lower = n_lower, .upper = upper,
+		.merged = merged, .net = net, .as_build = as_build,
+		.argv = (const char *const *)av.v, .env = as_build ? build_env : root_env,
 		.binds = c->binds, .n_binds = c->n_binds, .files = c->files, .n_files = c->n_files,
-		.copy_resolv = net, .log_fd = c->log_fd, .echo = false, .out = out,
-		.timeout = timeout,
+		.log_fd = -1, /* the output goes to the log redacted, below */
+		.out = out, .timeout = timeout,
 	};
-	if (bpo_mkdir_p(upper, 0755, err) < 0 || bpo_mkdir_p(work, 0700, err) < 0 ||
-	    bpo_mkdir_p(merged, 0755, err) < 0)
-		goto out;
-	logf_line(c->log_fd, "\n== bpo qa: %s%s$", as_build ? "(build) " : "(root) ",
-		  net ? "" : "(no network) ");
+	bpo_logf(c->log_fd, "\n== bpo qa: %s%s$", as_build ? "(build) " : "(root) ",
+		 net ? "" : "(no network) ");
 	for (size_t i = 0; argv[i]; i++)
-		logf_line(c->log_fd, " %s", argv[i]);
-	logf_line(c->log_fd, "\n");
-	double t0 = now_s();
-	rc = bpo_chroot_run(&c->ns, &s, status, err);
+		bpo_logf(c->log_fd, " %s", argv[i]);
+	bpo_logf(c->log_fd, "\n");
+	double t0 = bpo_now_s();
+	rc = bpo_root_run(&cmd, status, err);
 	redact(c, out);
 	if (out->len && c->log_fd >= 0) {
 		if (write(c->log_fd, out->data, out->len) < 0)
@@ -803,13 +779,10 @@ static int in_root(struct qctx *c, const char *const *lower, size_t n_lower, con
 	if (c->o->verbose && out->len)
 		fwrite(out->data, 1, out->len, stderr);
 	if (rc == 0)
-		logf_line(c->log_fd, "== bpo qa: exit status %d after %.2f s\n", *status,
-			  now_s() - t0);
+		bpo_logf(c->log_fd, "== bpo qa: exit status %d after %.2f s\n", *status,
+			 bpo_now_s() - t0);
 	else
-		logf_line(c->log_fd, "== bpo qa: %s\n", err ? err->msg : "failed");
-out:
-	bpo_ns_rm_rf(&c->ns, work, NULL);
-	free(work);
+		bpo_logf(c->log_fd, "== bpo qa: %s\n", err ? err->msg : "failed");
 	free(merged);
 	bpo_strv_destroy(&av);
 	bpo_buf_destroy(&local);
@@ -1321,7 +1294,7 @@ static int tools_layer(struct qctx *c, struct bpo_qa_result *r, struct bpo_error
 	complete = bpo_path_join(layer, "complete");
 	if (bpo_path_exists(complete)) {
 		c->tools = bpo_path_join(layer, "upper");
-		logf_line(c->log_fd, "== bpo qa: tools from the cached layer %s\n", layer);
+		bpo_logf(c->log_fd, "== bpo qa: tools from the cached layer %s\n", layer);
 		rc = 0;
 		goto out;
 	}
@@ -2037,10 +2010,10 @@ out:
 static void run_check(struct qctx *c, struct bpo_qa_report *rep, int i)
 {
 	struct bpo_qa_result *r = &rep->r[i];
-	double t0 = now_s();
+	double t0 = bpo_now_s();
 	free(r->summary);
 	r->summary = NULL;
-	logf_line(c->log_fd, "\n==== bpo qa: check %s ====\n", check_names[i]);
+	bpo_logf(c->log_fd, "\n==== bpo qa: check %s ====\n", check_names[i]);
 	switch (i) {
 	case BPO_QA_INSTALL:
 		check_install(c, r);
@@ -2059,8 +2032,8 @@ static void run_check(struct qctx *c, struct bpo_qa_report *rep, int i)
 		check_regression(c, r);
 		break;
 	}
-	r->seconds = now_s() - t0;
-	logf_line(c->log_fd, "==== bpo qa: %s %s: %s\n", check_names[i],
+	r->seconds = bpo_now_s() - t0;
+	bpo_logf(c->log_fd, "==== bpo qa: %s %s: %s\n", check_names[i],
 		  bpo_qa_status_name(r->status), r->summary ? r->summary : "");
 }
 
@@ -2370,7 +2343,7 @@ int bpo_qa_run(const struct bpo_config *cfg, const struct bpo_qa_opts *o,
 		bpo_error_set(err, BPO_E_IO, "%s: %s", rep->log_path, strerror(errno));
 		goto out;
 	}
-	logf_line(c.log_fd, "== bpo qa %s %s for %s/%s\n", rep->source, rep->version, o->release,
+	bpo_logf(c.log_fd, "== bpo qa %s %s for %s/%s\n", rep->source, rep->version, o->release,
 		  c.arch);
 	/* binds: the staged build, and the host directories of file: sources */
 	c.binds = bpo_xcalloc(1 + o->n_bind, sizeof(*c.binds));

@@ -6,6 +6,12 @@
 # runs on bookworm's Node 20; it needs rsync (.ci/packages).
 set -euo pipefail
 want=4.50.0
+# Node.js and npm: the machine's own (this kind of machine has Node 20 with its
+# npm, which Debian's npm package conflicts with), else Debian's
+if ! command -v npm >/dev/null 2>&1; then
+	apt-get install -y -q --no-install-recommends nodejs npm >/tmp/bpo-ci-node.log 2>&1 || {
+		tail -20 /tmp/bpo-ci-node.log; exit 1; }
+fi
 if [ "$(gitlab-ci-local --version 2>/dev/null || true)" = "$want" ]; then
 	echo "gitlab-ci-local $want already there"
 	exit 0
