@@ -29,50 +29,10 @@ gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
 	--quick-gen-key 'bench <bench@example.invalid>' ed25519 sign never 2>/dev/null
 fpr=$(gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ && !n++ { print $10 }')
 
-# gen DIR SOURCE COUNT: COUNT tiny .debs of source SOURCE (ar + tar.gz written by
-# python: dpkg-deb takes ~10 ms a package) and a .changes per 1000 of them.
+# gen DIR SOURCE COUNT: COUNT tiny .debs of source SOURCE and a .changes per 1000
+# of them (bench/lib/gen-debs.py).
 gen() {
-	python3 - "$@" <<'PY'
-import hashlib, io, os, sys, tarfile, time, gzip
-out, src, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-os.makedirs(out, exist_ok=True)
-def targz(members):
-    bio = io.BytesIO()
-    with gzip.GzipFile(fileobj=bio, mode="wb", mtime=0) as gz:
-        with tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as tf:
-            for name, data in members:
-                ti = tarfile.TarInfo(name); ti.size = len(data); ti.mtime = 0
-                tf.addfile(ti, io.BytesIO(data))
-    return bio.getvalue()
-def ar(members):
-    b = b"!<arch>\n"
-    for name, data in members:
-        b += b"%-16s%-12d%-6d%-6d%-8s%-10d`\n" % (name.encode(), 0, 0, 0, b"100644", len(data))
-        b += data + (b"\n" if len(data) % 2 else b"")
-    return b
-files = []
-for i in range(count):
-    pkg = "%s-%05d" % (src, i)
-    ctl = ("Package: %s\nSource: %s\nVersion: 1.0\nArchitecture: amd64\n"
-           "Maintainer: Bench <bench@example.invalid>\nInstalled-Size: 1\nSection: misc\n"
-           "Priority: optional\nDescription: benchmark package %d\n generated.\n" % (pkg, src, i))
-    deb = ar([("debian-binary", b"2.0\n"), ("control.tar.gz", targz([("./control", ctl.encode())])),
-              ("data.tar.gz", targz([("./usr/share/doc/%s/x" % pkg, b"x\n")]))])
-    name = "%s_1.0_amd64.deb" % pkg
-    open(os.path.join(out, name), "wb").write(deb)
-    files.append((name, deb))
-for c in range(0, len(files), 1000):
-    chunk = files[c:c + 1000]
-    lines = {"md5": [], "sha256": []}
-    for name, data in chunk:
-        lines["md5"].append(" %s %d misc optional %s" % (hashlib.md5(data).hexdigest(), len(data), name))
-        lines["sha256"].append(" %s %d %s" % (hashlib.sha256(data).hexdigest(), len(data), name))
-    ch = ("Format: 1.8\nDate: Thu, 01 Jan 2026 00:00:00 +0000\nSource: %s\nBinary: %s\n"
-          "Architecture: amd64\nVersion: 1.0\nDistribution: bench\nMaintainer: Bench <b@example.invalid>\n"
-          "Changes:\n bench\nChecksums-Sha256:\n%s\nFiles:\n%s\n"
-          % (src, src, "\n".join(lines["sha256"]), "\n".join(lines["md5"])))
-    open(os.path.join(out, "%s-%04d.changes" % (src, c // 1000)), "w").write(ch)
-PY
+	python3 "$(dirname "$0")/lib/gen-debs.py" "$@" 1000
 }
 
 now() { date +%s.%N; }
