@@ -122,8 +122,19 @@ out:
 	return rc;
 }
 
-/* Move the .changes (first) and then its files from the queue into dir. */
-static void move_upload(const char *queue, const char *dir, const struct upl *u)
+static bool listed(const struct bpo_strv *keep, const char *name)
+{
+	for (size_t i = 0; keep && i < keep->n; i++)
+		if (strcmp(keep->v[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Move the .changes (first) and then its files from the queue into dir; a
+ * file that another queued upload lists too (an orig tarball two versions
+ * share) is linked, so that it stays for that one. */
+static void move_upload(const char *queue, const char *dir, const struct upl *u,
+			const struct bpo_strv *keep)
 {
 	char *from = bpo_path_join(queue, u->changes), *to = bpo_path_join(dir, u->changes);
 	if (rename(from, to) < 0)
@@ -133,8 +144,19 @@ static void move_upload(const char *queue, const char *dir, const struct upl *u)
 	for (size_t i = 0; i < u->n; i++) {
 		from = bpo_path_join(queue, u->f[i].name);
 		to = bpo_path_join(dir, u->f[i].name);
-		if (rename(from, to) < 0 && errno != ENOENT)
-			bpo_warn("%s: cannot move to %s: %s", from, dir, strerror(errno));
+		if (listed(keep, u->f[i].name)) {
+			unlink(to);
+			if (link(from, to) < 0 && errno != ENOENT)
+				bpo_warn("%s: cannot link into %s: %s", from, dir, strerror(errno));
+		} else {
+			struct stat a, b;
+			/* rename() between two links of one file does nothing: drop ours */
+			if (stat(from, &a) == 0 && stat(to, &b) == 0 && a.st_dev == b.st_dev &&
+			    a.st_ino == b.st_ino)
+				unlink(from);
+			else if (rename(from, to) < 0 && errno != ENOENT)
+				bpo_warn("%s: cannot move to %s: %s", from, dir, strerror(errno));
+		}
 		free(from);
 		free(to);
 	}
@@ -146,7 +168,8 @@ static char *one_line(const char *msg)
 	return bpo_xstrndup(msg, strcspn(msg, "\n"));
 }
 
-static void reject(const struct bpo_incoming_opts *o, const struct upl *u, const char *reason)
+static void reject(const struct bpo_incoming_opts *o, const struct upl *u, const char *reason,
+		   const struct bpo_strv *keep)
 {
 	char *dir = bpo_path_join(o->queue, "rejected");
 	char *name = bpo_xasprintf("%s/%s.reason", dir, u->changes);
@@ -155,7 +178,7 @@ static void reject(const struct bpo_incoming_opts *o, const struct upl *u, const
 	bpo_error_init(&e);
 	if (bpo_file_write_atomic(name, line, strlen(line), 0644, &e) < 0)
 		bpo_warn("%s", e.msg);
-	move_upload(o->queue, dir, u);
+	move_upload(o->queue, dir, u, keep);
 	bpo_warn("rejected %s: %s", u->changes, reason);
 	free(dir);
 	free(name);
@@ -383,15 +406,15 @@ static enum outcome first_look(const struct bpo_incoming_opts *o, const char *na
 
 /* What happens to an upload once decided: moved, reported. */
 static void finish(const struct bpo_incoming_opts *o, struct upl *u, const char *name,
-		   enum outcome oc, const char *reason)
+		   enum outcome oc, const char *reason, const struct bpo_strv *keep)
 {
 	if (!u->changes)
 		u->changes = bpo_xstrdup(name);
 	if (oc == O_REJECTED) {
-		reject(o, u, reason);
+		reject(o, u, reason, keep);
 	} else if (oc == O_PUBLISHED || oc == O_ALREADY) {
 		char *dir = bpo_path_join(o->queue, "done");
-		move_upload(o->queue, dir, u);
+		move_upload(o->queue, dir, u, keep);
 		free(dir);
 		bpo_info("%s %s %s %s to %s", oc == O_PUBLISHED ? "published" : "had already",
 			 u->source, u->version, oc == O_PUBLISHED ? "from the queue" : "published",
@@ -400,6 +423,15 @@ static void finish(const struct bpo_incoming_opts *o, struct upl *u, const char 
 		bpo_warn("%s stays queued: %s", name, reason ? reason : "?");
 	}
 	report(o, u, oc, reason);
+}
+
+/* The files that the uploads other than i that are not finished yet list. */
+static void still_queued(const struct upl *ups, size_t n, const bool *finished, size_t i,
+			 struct bpo_strv *keep)
+{
+	for (size_t j = 0; j < n; j++)
+		for (size_t k = 0; j != i && !finished[j] && k < ups[j].n; k++)
+			bpo_strv_push(keep, ups[j].f[k].name);
 }
 
 static void count(struct bpo_incoming_stats *st, enum outcome oc)
@@ -414,7 +446,8 @@ static void count(struct bpo_incoming_stats *st, enum outcome oc)
 }
 
 /* Files a finished upload (its .changes in done/ or rejected/) left in the queue. */
-static void sweep(const struct bpo_incoming_opts *o, const char *sub, const struct bpo_strv *queued)
+static void sweep(const struct bpo_incoming_opts *o, const char *sub, const struct bpo_strv *queued,
+		  const struct bpo_strv *keep)
 {
 	char *dir = bpo_path_join(o->queue, sub);
 	DIR *d = opendir(dir);
@@ -433,6 +466,8 @@ static void sweep(const struct bpo_incoming_opts *o, const char *sub, const stru
 			continue;
 		}
 		for (size_t i = 0; i < u.n; i++) {
+			if (listed(keep, u.f[i].name))
+				continue; /* a queued upload has it */
 			char *from = bpo_path_join(o->queue, u.f[i].name);
 			char *to = bpo_path_join(dir, u.f[i].name);
 			if (rename(from, to) == 0)
@@ -468,7 +503,7 @@ int bpo_incoming_process(const struct bpo_incoming_opts *o, struct bpo_incoming_
 	struct pcache pc = {0};
 	enum outcome *oc = NULL;
 	char **reasons = NULL;
-	bool *handled = NULL;
+	bool *handled = NULL, *done = NULL;
 	char *lock = NULL;
 	struct qentry *q = NULL;
 	struct bpo_strv queued = {0};
@@ -510,8 +545,6 @@ int bpo_incoming_process(const struct bpo_incoming_opts *o, struct bpo_incoming_
 		free(p);
 	}
 	closedir(d);
-	sweep(o, "done", &queued);
-	sweep(o, "rejected", &queued);
 	if (n > 1)
 		qsort(q, n, sizeof(*q), qentry_cmp);
 	/* every upload looked at and checked (the repository read, not locked),
@@ -520,8 +553,20 @@ int bpo_incoming_process(const struct bpo_incoming_opts *o, struct bpo_incoming_
 	oc = bpo_xcalloc(n + 1, sizeof(*oc));
 	reasons = bpo_xcalloc(n + 1, sizeof(*reasons));
 	handled = bpo_xcalloc(n + 1, sizeof(*handled));
-	for (size_t i = 0; i < n; i++) {
+	done = bpo_xcalloc(n + 1, sizeof(*done));
+	for (size_t i = 0; i < n; i++)
 		oc[i] = first_look(o, q[i].name, q[i].mtime, &ups[i], &reasons[i]);
+	{
+		/* files of finished uploads left behind, but none a queued one lists */
+		struct bpo_strv all = {0};
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < ups[i].n; k++)
+				bpo_strv_push(&all, ups[i].f[k].name);
+		sweep(o, "done", &queued, &all);
+		sweep(o, "rejected", &queued, &all);
+		bpo_strv_destroy(&all);
+	}
+	for (size_t i = 0; i < n; i++) {
 		if (oc[i] != O_PUBLISHED)
 			continue;
 		if (!ro && bpo_repo_open(&ro, o->repo, false, 0, err) < 0)
@@ -551,7 +596,11 @@ int bpo_incoming_process(const struct bpo_incoming_opts *o, struct bpo_incoming_
 		char **br = bpo_xcalloc(nb + 1, sizeof(*br));
 		publish_batch(o, batch, nb, bo, br);
 		for (size_t k = 0; k < nb; k++) {
-			finish(o, &ups[idx[k]], q[idx[k]].name, bo[k], br[k]);
+			struct bpo_strv keep = {0};
+			still_queued(ups, n, done, idx[k], &keep);
+			finish(o, &ups[idx[k]], q[idx[k]].name, bo[k], br[k], &keep);
+			bpo_strv_destroy(&keep);
+			done[idx[k]] = true;
 			count(st, bo[k]);
 			free(br[k]);
 		}
@@ -562,7 +611,11 @@ int bpo_incoming_process(const struct bpo_incoming_opts *o, struct bpo_incoming_
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!handled[i]) {
-			finish(o, &ups[i], q[i].name, oc[i], reasons[i]);
+			struct bpo_strv keep = {0};
+			still_queued(ups, n, done, i, &keep);
+			finish(o, &ups[i], q[i].name, oc[i], reasons[i], &keep);
+			bpo_strv_destroy(&keep);
+			done[i] = true;
 			count(st, oc[i]);
 		}
 	rc = 0;
@@ -577,6 +630,7 @@ out:
 	free(oc);
 	free(reasons);
 	free(handled);
+	free(done);
 	for (size_t i = 0; i < n; i++)
 		free(q[i].name);
 	free(q);

@@ -150,8 +150,40 @@ process >"$T/p.json" 2>"$T/p.err" || fail "a published upload again: $(cat "$T/p
 [ "$(result "$T/p.json" "hello_1.0-1_$arch.changes")" = already-published ] || fail "re-queued: $(cat "$T/p.json")"
 [ "$(repo_tree_hash "$R")" = "$before" ] || fail "the repository changed for an upload it has"
 
+# 8b. two versions of a source in the queue, sharing one orig tarball: both land
+c=$(mk shared 1.0-1); sign "$T/k-good" "$good" "$c"
+d2=$T/up/shared-1.0-2
+mkdir -p "$d2"
+cp "$T/up/shared-1.0-1"/shared_1.0-1.dsc "$T/up/shared-1.0-1"/shared_1.0.orig.tar.gz \
+	"$T/up/shared-1.0-1"/shared_1.0-1.debian.tar.* "$d2/"
+(
+	cd "$d2"
+	dpkg-source --no-check -x shared_1.0-1.dsc src >/dev/null 2>&1
+	{ printf 'shared (1.0-2) bookworm-backports; urgency=medium\n\n  * Again.\n\n'
+	  printf ' -- Test <test@example.invalid>  Thu, 26 Nov 2026 12:00:00 +0000\n\n'
+	  cat src/debian/changelog; } >cl && mv cl src/debian/changelog
+	dpkg-source -b src >/dev/null 2>&1
+	cd src && dpkg-genchanges -S -sa -O../shared_1.0-2_source.changes >/dev/null 2>&1
+)
+c2=$d2/shared_1.0-2_source.changes
+grep -q 'shared_1.0.orig.tar.gz' "$c2" || fail "the second upload does not carry the orig tarball"
+cmp "$d2/shared_1.0.orig.tar.gz" "$T/up/shared-1.0-1/shared_1.0.orig.tar.gz" || fail "not one orig"
+sign "$T/k-good" "$good" "$c2"
+queue "$c"
+touch -d '-1 minute' "$Q/$(basename "$c")"
+queue "$c2"
+process >"$T/p.json" 2>"$T/p.err" || fail "two versions: $(cat "$T/p.json" "$T/p.err")"
+process >"$T/p.json" 2>"$T/p.err" || fail "two versions, second pass: $(cat "$T/p.json" "$T/p.err")"
+[ "$(result "$T/p.json" shared_1.0-2_source.changes)" = published ] ||
+	fail "shared 1.0-2 (its orig moved away with 1.0-1?): $(cat "$T/p.json")"
+[ "$(bpo repo list "$R" --suite bookworm-backports | grep -c ' shared 1.0-[12] source')" = 2 ] ||
+	fail "both versions of shared: $(bpo repo list "$R")"
+[ -z "$(find "$Q" -maxdepth 1 -type f ! -name '.*')" ] || fail "files left in the queue: $(ls "$Q")"
+before=$(repo_tree_hash "$R")
+
 # 9. two uploaders race into the queue while --watch runs: all land
-bpo incoming process "$Q" --repo "$R" --watch --grace 60 >"$T/watch.out" 2>"$T/watch.err" &
+# "$BPO" itself, not the function: $! must be bpo's pid, not a subshell's
+"$BPO" incoming process "$Q" --repo "$R" --watch --grace 60 >"$T/watch.out" 2>"$T/watch.err" &
 WPID=$!
 for i in 1 2 3 4; do
 	a=$(mk racea$i 1.0-1); sign "$T/k-good" "$good" "$a"
@@ -172,16 +204,19 @@ kill "$WPID"; wait "$WPID" || true; WPID=
 	fail "racing uploads not all published: $(bpo repo list "$R")"
 grep -q "watching $Q" "$T/watch.err" || fail "--watch did not say what it watches"
 
-# 10. kill -9 mid-queue: nothing lost
-for i in $(seq 1 8); do
+# 10. kill -9 mid-queue: nothing lost (20 uploads: one gpg run each, so the
+# run lasts well beyond the kill)
+for i in $(seq 1 20); do
 	c=$(mk kill$i 1.0-1); sign "$T/k-good" "$good" "$c"; queue "$c"
 done
-bpo incoming process "$Q" --repo "$R" >/dev/null 2>&1 &
+"$BPO" incoming process "$Q" --repo "$R" >"$T/kill.out" 2>"$T/kill.err" &
 kp=$!
-sleep 1.5
-kill -9 "$kp" 2>/dev/null || true
-wait "$kp" 2>/dev/null || true
-for i in $(seq 1 8); do
+sleep 0.3
+kill -9 "$kp" 2>/dev/null || fail "the run was over before the kill: $(cat "$T/kill.err")"
+st=0
+wait "$kp" 2>/dev/null || st=$?
+[ "$st" = 137 ] || fail "the run was not killed (status $st)"
+for i in $(seq 1 20); do
 	n=kill${i}_1.0-1_$arch.changes
 	if ! bpo repo list "$R" --suite bookworm-backports | grep -q " kill$i 1.0-1 source" &&
 		[ ! -f "$Q/$n" ]; then
@@ -189,7 +224,7 @@ for i in $(seq 1 8); do
 	fi
 done
 process >"$T/p.json" 2>"$T/p.err" || fail "the run after kill -9: $(cat "$T/p.json" "$T/p.err")"
-[ "$(bpo repo list "$R" --suite bookworm-backports | grep -c ' kill[1-8] 1.0-1 source')" = 8 ] ||
+[ "$(bpo repo list "$R" --suite bookworm-backports | grep -c ' kill[0-9]* 1.0-1 source')" = 20 ] ||
 	fail "after kill -9 and a new run: $(bpo repo list "$R")"
 [ -z "$(find "$Q" -maxdepth 1 -type f ! -name '.*')" ] || fail "files left after kill -9: $(ls "$Q")"
 bpo repo verify "$R" >"$T/verify.out" 2>&1 || fail "verify: $(cat "$T/verify.out")"
