@@ -63,7 +63,11 @@ static char *os_ecosystem(const char *root)
 
 	bpo_buf_init(&b, 1u << 16);
 	if (bpo_file_read(path, 1u << 16, &b, NULL) == 0 && b.data) {
-		for (char *line = strtok(b.data, "\n"); line; line = strtok(NULL, "\n")) {
+		char *next = NULL;
+		for (char *line = b.data; line; line = next) {
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
 			char **dst = strncmp(line, "ID=", 3) == 0           ? &id
 				     : strncmp(line, "VERSION_ID=", 11) == 0 ? &ver
 									 : NULL;
