@@ -40,6 +40,10 @@ trap cleanup EXIT
 export DEBFULLNAME="bpo gitlab" DEBEMAIL="gitlab@example.invalid"
 printf 'work-dir: %s\n' "$T/work" >"$T/bpo.conf"
 bpo() { "$BPO" --config "$T/bpo.conf" "$@"; }
+# in_repo PATTERN [list options]: the repository lists a line matching PATTERN
+# (the listing goes to a file first: grep -q closing a pipe early would make
+# bpo die of SIGPIPE, a failure under pipefail)
+in_repo() { local pat=$1; shift; bpo repo list "$R" "$@" >"$T/list.txt" && grep -q -- "$pat" "$T/list.txt"; }
 
 archive_key "$T/akey"
 archive_dh_source "$T/www" glx-a 1.0-1 "debhelper-compat (= 13)" glx-a-dev ""
@@ -133,7 +137,7 @@ for p in ("publish:glx-a", "publish:glx-b"):
     assert t[p]["end"] <= c["start"], (p, "did not finish before build:glx-c started", t)
 PY
 for n in glx-a glx-b glx-c; do
-	bpo repo list "$R" --suite bookworm-backports | grep -q "^bookworm-backports main $n 1.0-1~bpo12+1 source" ||
+	in_repo "^bookworm-backports main $n 1.0-1~bpo12+1 source" --suite bookworm-backports ||
 		fail "$n is not published: $(bpo repo list "$R")"
 done
 [ "$(ls "$Q/done/"*.changes | wc -l)" = 3 ] && [ -z "$(ls "$Q/rejected")" ] ||

@@ -29,6 +29,10 @@ cleanup() {
 }
 trap cleanup EXIT
 bpo() { "$BPO" "$@"; }
+# in_repo PATTERN [list options]: the repository lists a line matching PATTERN
+# (the listing goes to a file first: grep -q closing a pipe early would make
+# bpo die of SIGPIPE, a failure under pipefail)
+in_repo() { local pat=$1; shift; bpo repo list "$R" "$@" >"$T/list.txt" && grep -q -- "$pat" "$T/list.txt"; }
 arch=$(dpkg --print-architecture)
 Q=$T/queue
 R=$T/repo
@@ -95,7 +99,7 @@ process >"$T/p1.json" 2>"$T/p1.err" || fail "process: $(cat "$T/p1.json" "$T/p1.
 [ "$(result "$T/p1.json" "$(basename "$c")")" = published ] || fail "hello 1.0-1: $(cat "$T/p1.json")"
 [ -f "$Q/done/$(basename "$c")" ] && [ -f "$Q/done/hello_1.0-1.dsc" ] || fail "not moved to done/: $(ls -R "$Q")"
 [ -z "$(find "$Q" -maxdepth 1 -type f ! -name '.*')" ] || fail "files left in the queue: $(ls "$Q")"
-bpo repo list "$R" --suite bookworm-backports | grep -q '^bookworm-backports main hello 1.0-1 source' ||
+in_repo '^bookworm-backports main hello 1.0-1 source' --suite bookworm-backports ||
 	fail "hello not published: $(bpo repo list "$R")"
 grep -q "action=publish source=hello version=1.0-1 suite=bookworm-backports .*uploader=$good" "$R/log/audit.log" || fail "audit log: $(cat "$R/log/audit.log")"
 
@@ -218,7 +222,7 @@ wait "$kp" 2>/dev/null || st=$?
 [ "$st" = 137 ] || fail "the run was not killed (status $st)"
 for i in $(seq 1 20); do
 	n=kill${i}_1.0-1_$arch.changes
-	if ! bpo repo list "$R" --suite bookworm-backports | grep -q " kill$i 1.0-1 source" &&
+	if ! in_repo " kill$i 1.0-1 source" --suite bookworm-backports &&
 		[ ! -f "$Q/$n" ]; then
 		fail "kill -9: kill$i is neither published nor queued"
 	fi
@@ -274,9 +278,9 @@ Y
 	grep -q " $h $(stat -c %s "$T/q2/upl_2.0-1~bpo12+1.dsc") upl_2.0-1~bpo12+1.dsc" "$up" ||
 		fail "the .changes does not name the signed .dsc"
 	[ -z "$(ls -a "$T/q2" | grep '\.part$')" ] || fail "partial files left in the queue"
-	bpo repo list "$R" | grep -q ' upl ' && fail "--upload published directly"
+	in_repo ' upl ' && fail "--upload published directly"
 	bpo incoming process "$T/q2" --repo "$R" >/dev/null 2>"$T/p.err" || fail "processing the build's upload: $(cat "$T/p.err")"
-	bpo repo list "$R" --suite bookworm-backports | grep -q '^bookworm-backports main upl 2.0-1~bpo12+1 all' ||
+	in_repo '^bookworm-backports main upl 2.0-1~bpo12+1 all' --suite bookworm-backports ||
 		fail "the build's upload is not published: $(bpo repo list "$R")"
 fi
 echo "incoming: ok"
