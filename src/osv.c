@@ -15,27 +15,20 @@
 #include "fsutil.h"
 #include "json.h"
 #include "osv.h"
+#include "recipe.h"
 #include "version.h"
 
 /* at most this much JSON per file (Debian's own records are a few kB) */
 #define MAX_OSV_FILE (16u << 20)
 #define MAX_DEPTH 6
 
-static const struct {
-	const char *codename;
-	unsigned number;
-} releases[] = {
-	{"buster", 10}, {"bullseye", 11}, {"bookworm", 12}, {"trixie", 13}, {"forky", 14},
-	{"duke", 15},
-};
-
 char *bpo_osv_ecosystem(const char *suite)
 {
-	size_t n = strcspn(suite, "-/");
-	for (size_t i = 0; i < sizeof(releases) / sizeof(releases[0]); i++)
-		if (strlen(releases[i].codename) == n && strncmp(suite, releases[i].codename, n) == 0)
-			return bpo_xasprintf("Debian:%u", releases[i].number);
-	return bpo_xstrdup("Debian");
+	/* the release is the suite name up to its first '-' (bookworm-backports) */
+	char *codename = bpo_xstrndup(suite, strcspn(suite, "-/"));
+	unsigned n = bpo_recipe_release_number(codename);
+	free(codename);
+	return n ? bpo_xasprintf("Debian:%u", n) : bpo_xstrdup("Debian");
 }
 
 static void rfc3339(time_t t, char *out, size_t n)
