@@ -27,6 +27,28 @@ void bpo_archive_opts_init(struct bpo_archive_opts *opts)
 	memset(opts, 0, sizeof(*opts));
 	opts->limits.max_total = BPO_ARCHIVE_MAX_TOTAL_DEFAULT;
 	opts->limits.max_members = BPO_ARCHIVE_MAX_MEMBERS_DEFAULT;
+	opts->limits.max_ratio = BPO_ARCHIVE_MAX_RATIO_DEFAULT;
+}
+
+bool bpo_archive_ratio_exceeded(uint64_t unpacked, uint64_t csize, uint64_t max_ratio)
+{
+	if (!max_ratio)
+		max_ratio = BPO_ARCHIVE_MAX_RATIO_DEFAULT;
+	if (unpacked <= BPO_ARCHIVE_RATIO_FLOOR)
+		return false;
+	if (!csize)
+		return true;
+	return unpacked / csize > max_ratio;
+}
+
+static int ratio_error(struct bpo_error *err, const char *path, const char *name,
+		       uint64_t csize, uint64_t max_ratio)
+{
+	return bpo_error_set(err, BPO_E_SYNTAX,
+			     "%s: member '%s': unpacks to more than %llu times its compressed "
+			     "size of %llu bytes (a decompression bomb? the limit is "
+			     "limits.ratio of the recipe or bpo.conf)", path, name,
+			     (unsigned long long)max_ratio, (unsigned long long)csize);
 }
 
 /* Skip a leading "./" (any number of them, and extra slashes after them). */
@@ -296,8 +318,10 @@ struct links {
 };
 
 static int copy_data(struct archive *a, struct archive *w, const char *path, const char *name,
-		     uint64_t *total, uint64_t max_total, struct bpo_error *err)
+		     uint64_t *total, const struct bpo_archive_limits *lim, uint64_t csize,
+		     struct bpo_error *err)
 {
+	uint64_t max_total = lim->max_total;
 	const void *block;
 	size_t size;
 	la_int64_t offset;
@@ -314,6 +338,8 @@ static int copy_data(struct archive *a, struct archive *w, const char *path, con
 					     "of %llu bytes", path, name,
 					     (unsigned long long)max_total);
 		*total += size;
+		if (bpo_archive_ratio_exceeded(*total, csize, lim->max_ratio))
+			return ratio_error(err, path, name, csize, lim->max_ratio);
 		if (archive_write_data_block(w, block, size, offset) < ARCHIVE_WARN)
 			return bpo_error_set(err, BPO_E_IO, "%s: member '%s': cannot write: %s",
 					     path, name, archive_error_string(w));
@@ -322,7 +348,7 @@ static int copy_data(struct archive *a, struct archive *w, const char *path, con
 
 /* The loop over members, run with the cwd in the temporary directory. */
 static int extract_members(struct archive *a, struct archive *w, const char *path,
-			   const struct bpo_archive_opts *opts, struct links *links,
+			   const struct bpo_archive_opts *opts, uint64_t csize, struct links *links,
 			   struct bpo_error *err)
 {
 	struct archive_entry *e;
@@ -445,6 +471,10 @@ static int extract_members(struct archive *a, struct archive *w, const char *pat
 				goto out;
 			}
 			declared += (uint64_t)sz;
+			if (bpo_archive_ratio_exceeded(declared, csize, opts->limits.max_ratio)) {
+				ratio_error(err, path, name, csize, opts->limits.max_ratio);
+				goto out;
+			}
 		}
 		archive_entry_copy_pathname(e, norm);
 		if (norm_link)
@@ -466,7 +496,7 @@ static int extract_members(struct archive *a, struct archive *w, const char *pat
 			goto out;
 		}
 		if (type == AE_IFREG && archive_entry_size(e) > 0) {
-			if (copy_data(a, w, path, name, &copied, opts->limits.max_total, err) < 0)
+			if (copy_data(a, w, path, name, &copied, &opts->limits, csize, err) < 0)
 				goto out;
 		}
 		r = archive_write_finish_entry(w);
@@ -541,6 +571,8 @@ int bpo_archive_extract(const char *path, const char *dest, const struct bpo_arc
 		opts.limits.max_total = BPO_ARCHIVE_MAX_TOTAL_DEFAULT;
 	if (!opts.limits.max_members)
 		opts.limits.max_members = BPO_ARCHIVE_MAX_MEMBERS_DEFAULT;
+	if (!opts.limits.max_ratio)
+		opts.limits.max_ratio = BPO_ARCHIVE_MAX_RATIO_DEFAULT;
 
 	if (lstat(dest, &st) == 0) {
 		bpo_error_set(err, BPO_E_IO, "%s: the extraction target already exists", dest);
@@ -548,6 +580,10 @@ int bpo_archive_extract(const char *path, const char *dest, const struct bpo_arc
 	}
 	if ((fd = open_regular(path, err)) < 0)
 		goto out;
+	if (fstat(fd, &st) != 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: cannot stat: %s", path, strerror(errno));
+		goto out;
+	}
 	parent = bpo_path_dirname(dest);
 	if (!(tmp = bpo_mkdtemp(parent, ".bpo-extract", err)))
 		goto out;
@@ -571,7 +607,7 @@ int bpo_archive_extract(const char *path, const char *dest, const struct bpo_arc
 					      ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 					      ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 					      ARCHIVE_EXTRACT_NO_OVERWRITE | ARCHIVE_EXTRACT_TIME);
-	if (extract_members(a, w, path, &opts, &links, err) < 0)
+	if (extract_members(a, w, path, &opts, (uint64_t)st.st_size, &links, err) < 0)
 		goto out;
 	if (fchdir(cwd) != 0) {
 		bpo_error_set(err, BPO_E_IO, "cannot return to the working directory: %s",
@@ -752,10 +788,15 @@ int bpo_archive_read_compressed(const char *path, size_t max, struct bpo_buf *ou
 	struct archive_entry *e;
 	char block[16384];
 	size_t got = 0;
+	struct stat st;
 	int fd, ret = -1, r;
 
 	if ((fd = open_regular(path, err)) < 0)
 		goto out;
+	if (fstat(fd, &st) != 0) {
+		bpo_error_set(err, BPO_E_IO, "%s: cannot stat: %s", path, strerror(errno));
+		goto out;
+	}
 	a = archive_read_new();
 	if (!a)
 		abort();
@@ -790,6 +831,14 @@ int bpo_archive_read_compressed(const char *path, size_t max, struct bpo_buf *ou
 			goto out;
 		}
 		got += (size_t)n;
+		if (bpo_archive_ratio_exceeded(got, (uint64_t)st.st_size, 0)) {
+			bpo_error_set(err, BPO_E_SYNTAX,
+				      "%s: decompresses to more than %u times its size of %llu "
+				      "bytes (a decompression bomb?)", path,
+				      BPO_ARCHIVE_MAX_RATIO_DEFAULT,
+				      (unsigned long long)st.st_size);
+			goto out;
+		}
 		if (bpo_buf_append(out, block, (size_t)n, err) < 0)
 			goto out;
 	}

@@ -49,15 +49,26 @@
 #include "buf.h"
 #include "err.h"
 
-/* Generous defaults: the largest Debian source tarballs are a few GiB
- * unpacked and a few hundred thousand members. */
+/* Defaults no real source reaches (measured on trixie's Sources, see bpo(1)
+ * LIMITS): the largest source tarball is 2.7 GiB compressed, real tarballs
+ * unpack to 2-15 times their size, a few hundred thousand members. A bomb
+ * unpacks to hundreds or thousands of times its size: the ratio catches it
+ * once the data passes BPO_ARCHIVE_RATIO_FLOOR (below it any ratio is let
+ * through: a small tarball of text may well unpack 50 times). */
 #define BPO_ARCHIVE_MAX_TOTAL_DEFAULT   (32ull << 30) /* bytes of member data */
 #define BPO_ARCHIVE_MAX_MEMBERS_DEFAULT 2000000u
+#define BPO_ARCHIVE_MAX_RATIO_DEFAULT   100u          /* unpacked / compressed */
+#define BPO_ARCHIVE_RATIO_FLOOR         (64ull << 20) /* bytes: ratio checked past this */
 
 struct bpo_archive_limits {
 	uint64_t max_total;   /* sum of member sizes; 0 = the default */
 	uint64_t max_members; /* number of entries; 0 = the default */
+	uint64_t max_ratio;   /* unpacked bytes per compressed byte; 0 = the default */
 };
+
+/* Whether unpacked bytes from a file of csize bytes break the ratio (past the
+ * floor). */
+bool bpo_archive_ratio_exceeded(uint64_t unpacked, uint64_t csize, uint64_t max_ratio);
 
 struct bpo_archive_opts {
 	struct bpo_archive_limits limits;
@@ -89,8 +100,9 @@ int bpo_archive_read_member(const char *path, const char *member, size_t max,
 
 /*
  * Decompress a single compressed file (gzip, xz, bzip2, zstd, lzma, or
- * plain data) at path into out, at most max bytes (BPO_E_SYNTAX beyond).
- * An empty file or a compressed stream of zero bytes gives no data. Used for
+ * plain data) at path into out, at most max bytes (BPO_E_SYNTAX beyond) and
+ * at most BPO_ARCHIVE_MAX_RATIO_DEFAULT times the file's size once past the
+ * floor (a compressed index or diff bomb). An empty file or a compressed stream of zero bytes gives no data. Used for
  * a 1.0 source package's .diff.gz and for apt indices (Sources, Packages).
  */
 int bpo_archive_read_compressed(const char *path, size_t max, struct bpo_buf *out,

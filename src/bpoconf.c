@@ -26,7 +26,7 @@
 
 static const char *const key_names[BPO_CONF_N_KEYS + 1] = {
 	"mirror", "security-mirror", "cache-dir", "work-dir",
-	"keyring", "maintainer", "build-timeout", "build-user", "qa", "archives", NULL,
+	"keyring", "maintainer", "build-timeout", "build-user", "qa", "archives", "limits", NULL,
 };
 /* bpo.conf's archives entries; max-valid-time at most 20 years */
 static const char *const archive_keys[] = {"uri", "check-valid-until", "max-valid-time", NULL};
@@ -586,12 +586,99 @@ fail:
 }
 
 /* Apply one file's settings over cfg. */
+/* Free a key's scratch string and pass rc on. */
+static int conf_key_done(char **s, int rc)
+{
+	free(*s);
+	*s = NULL;
+	return rc;
+}
+
+/* One top-level key k of a file, whose value is v. */
+static int conf_key(struct bpo_config *cfg, struct bpo_yaml *y, int k, yaml_node_t *v,
+		    struct bpo_error *err)
+{
+	char *s = NULL;
+
+	if (k == BPO_CONF_MAINTAINER)
+		return conf_maintainer(cfg, y, v, err);
+	if (k == BPO_CONF_QA)
+		return conf_qa(cfg, y, v, err);
+	if (k == BPO_CONF_ARCHIVES)
+		return conf_archives(cfg, y, v, err);
+	if (k == BPO_CONF_LIMITS) {
+		if (bpo_limits_yaml(y, v, "limits", &cfg->limits, err) < 0)
+			return -1;
+		if (!bpo_yaml_is_null(v))
+			set_origin(cfg, BPO_CONF_LIMITS, where_of(y, v));
+		return 0;
+	}
+	if (k == BPO_CONF_BUILD_TIMEOUT) {
+		unsigned t = cfg->build_timeout;
+		if (bpo_yaml_duration(y, v, "build-timeout", MAX_TIMEOUT, &t, err) < 0)
+			return -1;
+		if (!bpo_yaml_is_null(v)) {
+			cfg->build_timeout = t;
+			set_origin(cfg, (enum bpo_config_key)k, where_of(y, v));
+		}
+		return 0;
+	}
+	set_str(&s, NULL);
+	if (bpo_yaml_string(y, v, key_names[k], &s, err) < 0)
+		return conf_key_done(&s, -1);
+	if (!s)
+		return conf_key_done(&s, 0); /* null: keep the default */
+	switch (k) {
+	case BPO_CONF_MIRROR:
+	case BPO_CONF_SECURITY_MIRROR:
+		if (!is_http_url(s)) {
+			bpo_yaml_error(y, v, err, "%s: expected an http:// or https:// URL",
+				       key_names[k]);
+			return conf_key_done(&s, -1);
+		}
+		strip_slashes(s);
+		set_str(k == BPO_CONF_MIRROR ? &cfg->mirror : &cfg->security_mirror, s);
+		s = NULL;
+		break;
+	case BPO_CONF_CACHE_DIR:
+	case BPO_CONF_WORK_DIR:
+	case BPO_CONF_KEYRING: {
+		char *abs = expand_path(s);
+		if (!abs) {
+			bpo_yaml_error(y, v, err,
+				       "%s: expected an absolute path or one starting with ~/",
+				       key_names[k]);
+			return conf_key_done(&s, -1);
+		}
+		set_str(k == BPO_CONF_CACHE_DIR  ? &cfg->cache_dir
+			: k == BPO_CONF_WORK_DIR ? &cfg->work_dir
+						 : &cfg->keyring,
+			abs);
+		break;
+	}
+	case BPO_CONF_BUILD_USER:
+		if (!valid_user(s)) {
+			bpo_yaml_error(y, v, err,
+				       "build-user: expected a user name like bpo-build, "
+				       "found '%.40s'", s);
+			return conf_key_done(&s, -1);
+		}
+		set_str(&cfg->build_user, s);
+		s = NULL;
+		break;
+	default:
+		break;
+	}
+	set_origin(cfg, (enum bpo_config_key)k, where_of(y, v));
+	return conf_key_done(&s, 0);
+}
+
 static int conf_parse(struct bpo_config *cfg, const char *data, size_t len, const char *name,
 		      struct bpo_error *err)
 {
 	struct bpo_yaml y;
+	struct bpo_error one, all;
 	yaml_node_t *root, *v;
-	char *s = NULL;
 	int rc = -1;
 
 	if (bpo_yaml_load(&y, data, len, name, err) < 0)
@@ -601,89 +688,30 @@ static int conf_parse(struct bpo_config *cfg, const char *data, size_t len, cons
 		rc = 0; /* an empty file sets nothing */
 		goto out;
 	}
-	if (bpo_yaml_expect_mapping(&y, root, "the configuration", err) < 0 ||
-	    bpo_yaml_check_keys(&y, root, key_names, "the configuration", err) < 0)
+	if (bpo_yaml_expect_mapping(&y, root, "the configuration", err) < 0)
 		goto out;
-	for (int k = 0; k < BPO_CONF_N_KEYS; k++) {
-		v = bpo_yaml_get(&y, root, key_names[k]);
-		if (!v)
-			continue;
-		if (k == BPO_CONF_MAINTAINER) {
-			if (conf_maintainer(cfg, &y, v, err) < 0)
-				goto out;
-			continue;
+	/* every key, so that one run reports every mistake (one line each, in
+	   the order of the file) */
+	bpo_error_init(&all);
+	bpo_yaml_check_keys(&y, root, key_names, "the configuration", &all);
+	{
+		for (int k = 0; k < BPO_CONF_N_KEYS; k++) {
+			v = bpo_yaml_get(&y, root, key_names[k]);
+			if (!v)
+				continue;
+			bpo_error_init(&one);
+			if (conf_key(cfg, &y, k, v, &one) < 0)
+				bpo_error_add(&all, &one);
 		}
-		if (k == BPO_CONF_QA) {
-			if (conf_qa(cfg, &y, v, err) < 0)
-				goto out;
-			continue;
-		}
-		if (k == BPO_CONF_ARCHIVES) {
-			if (conf_archives(cfg, &y, v, err) < 0)
-				goto out;
-			continue;
-		}
-		if (k == BPO_CONF_BUILD_TIMEOUT) {
-			unsigned t = cfg->build_timeout;
-			if (bpo_yaml_duration(&y, v, "build-timeout", MAX_TIMEOUT, &t, err) < 0)
-				goto out;
-			if (!bpo_yaml_is_null(v)) {
-				cfg->build_timeout = t;
-				set_origin(cfg, (enum bpo_config_key)k, where_of(&y, v));
-			}
-			continue;
-		}
-		set_str(&s, NULL);
-		if (bpo_yaml_string(&y, v, key_names[k], &s, err) < 0)
+		if (all.msg[0]) {
+			bpo_yaml_sort_errors(&y, &all);
+			if (err)
+				*err = all;
 			goto out;
-		if (!s)
-			continue; /* null: keep the default */
-		switch (k) {
-		case BPO_CONF_MIRROR:
-		case BPO_CONF_SECURITY_MIRROR:
-			if (!is_http_url(s)) {
-				bpo_yaml_error(&y, v, err, "%s: expected an http:// or https:// URL",
-					       key_names[k]);
-				goto out;
-			}
-			strip_slashes(s);
-			set_str(k == BPO_CONF_MIRROR ? &cfg->mirror : &cfg->security_mirror, s);
-			s = NULL;
-			break;
-		case BPO_CONF_CACHE_DIR:
-		case BPO_CONF_WORK_DIR:
-		case BPO_CONF_KEYRING: {
-			char *abs = expand_path(s);
-			if (!abs) {
-				bpo_yaml_error(&y, v, err,
-					       "%s: expected an absolute path or one starting with ~/",
-					       key_names[k]);
-				goto out;
-			}
-			set_str(k == BPO_CONF_CACHE_DIR  ? &cfg->cache_dir
-				: k == BPO_CONF_WORK_DIR ? &cfg->work_dir
-							 : &cfg->keyring,
-				abs);
-			break;
 		}
-		case BPO_CONF_BUILD_USER:
-			if (!valid_user(s)) {
-				bpo_yaml_error(&y, v, err,
-					       "build-user: expected a user name like bpo-build, "
-					       "found '%.40s'", s);
-				goto out;
-			}
-			set_str(&cfg->build_user, s);
-			s = NULL;
-			break;
-		default:
-			break;
-		}
-		set_origin(cfg, (enum bpo_config_key)k, where_of(&y, v));
 	}
 	rc = 0;
 out:
-	free(s);
 	bpo_yaml_destroy(&y);
 	return rc;
 }
@@ -759,6 +787,7 @@ static void defaults(struct bpo_config *cfg, const char *apt_dir)
 	set_origin(cfg, BPO_CONF_BUILD_USER, bpo_xstrdup("default"));
 	set_origin(cfg, BPO_CONF_QA, bpo_xstrdup("default"));
 	set_origin(cfg, BPO_CONF_ARCHIVES, bpo_xstrdup("default"));
+	set_origin(cfg, BPO_CONF_LIMITS, bpo_xstrdup("default"));
 }
 
 /* The maintainer from the environment as dch finds it. */
@@ -920,6 +949,17 @@ int bpo_config_write(const struct bpo_config *cfg, bool json, struct bpo_buf *ou
 		bpo_ywriter_map_end(&w);
 	}
 	bpo_ywriter_seq_end(&w);
+	{
+		struct bpo_limits eff;
+		bpo_limits_effective(&cfg->limits, NULL, &eff);
+		bpo_ywriter_key(&w, "limits");
+		bpo_ywriter_map_begin(&w);
+		for (int k = 0; k < BPO_LIMIT_N; k++) {
+			bpo_ywriter_key(&w, bpo_limit_name((enum bpo_limit)k));
+			bpo_ywriter_uint(&w, (unsigned long)eff.v[k]);
+		}
+		bpo_ywriter_map_end(&w);
+	}
 	bpo_ywriter_map_end(&w);
 	bpo_ywriter_key(&w, "origin");
 	bpo_ywriter_map_begin(&w);

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "limits.h"
 #include "xmem.h"
 
 /* The keys of bpo.conf, in output order; index into struct bpo_config.origin. */
@@ -35,6 +36,7 @@ enum bpo_config_key {
 	BPO_CONF_BUILD_USER,
 	BPO_CONF_QA,
 	BPO_CONF_ARCHIVES,
+	BPO_CONF_LIMITS,
 	BPO_CONF_N_KEYS
 };
 
@@ -88,6 +90,8 @@ struct bpo_config {
 	struct bpo_valid_until *valid_until;
 	size_t n_valid_until;
 	bool valid_until_recipe; /* valid_until includes the recipe's */
+	struct bpo_limits limits; /* limits: each 0 when not set (limits.h); a
+				     later file's key wins */
 	char *loaded_from;       /* files read, ", "-joined, for messages; may be NULL */
 	/* Where each value came from, for `bpo config` and messages: "default",
 	   "FILE:LINE:COL", "$BPO_MIRROR", "apt sources (FILE)", ... (owned). */

@@ -553,8 +553,15 @@ static int recipe_mode(struct bpo_ctx *ctx, const struct args *a, struct bpo_err
 	if (!scratch)
 		goto out;
 	tree = bpo_path_join(scratch, "tree");
-	if (bpo_srcpkg_unpack_dsc(&dsc, fetched.dir, tree, NULL, err) < 0)
-		goto out;
+	{
+		struct bpo_srcpkg_opts so;
+		struct bpo_limits eff;
+		bpo_srcpkg_opts_init(&so);
+		bpo_limits_effective(&cfg.limits, &r.limits, &eff);
+		bpo_limits_archive(&eff, &so.limits);
+		if (bpo_srcpkg_unpack_dsc(&dsc, fetched.dir, tree, &so, err) < 0)
+			goto out;
+	}
 	while (fetched.patch_paths && fetched.patch_paths[n])
 		n++;
 	paths = fetched.patch_paths;

@@ -49,7 +49,8 @@ static const struct bpo_cmd cmd_unpack = {
 		"and debian tarballs; debian/patches/series applied at fuzz 0; .pc/\n"
 		"written). Tarballs are extracted securely: absolute names, '..',\n"
 		"symlinks leaving the tree, hard links outside it, devices, FIFOs and\n"
-		"sockets are refused, and the size and member count are capped.\n"
+		"sockets are refused, and the size, member count and compression ratio\n"
+		"are capped (a recipe's and bpo.conf's limits, or these options).\n"
 		"The tree is built aside and renamed into place when complete.\n"
 		"\n"
 		"Options:\n"
@@ -62,6 +63,8 @@ static const struct bpo_cmd cmd_unpack = {
 		"  --max-size BYTES    cap on the unpacked size of each tarball\n"
 		"                      (default 34359738368, 32 GiB)\n"
 		"  --max-members N     cap on the members of each tarball (default 2000000)\n"
+		"  --max-ratio N       cap on unpacked/compressed size of each tarball,\n"
+		"                      checked past 64 MiB (default 100)\n"
 		"  --json              print a JSON object: source, version, format,\n"
 		"                      tree, signer (fingerprint or null), files\n"
 		"                      [{name, size, sha256}]\n"
@@ -183,9 +186,11 @@ static int run_unpack(struct bpo_ctx *ctx, int argc, char **argv)
 		{ "skip-patches", no_argument, NULL, 's' },
 		{ "max-size", required_argument, NULL, 'S' },
 		{ "max-members", required_argument, NULL, 'M' },
+		{ "max-ratio", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bpo_srcpkg_opts sopts;
+	struct bpo_archive_limits cli = { 0, 0, 0 }; /* the options; 0: not given */
 	struct bpo_error err;
 	struct bpo_dsc dsc;
 	struct bpo_recipe recipe;
@@ -209,15 +214,21 @@ static int run_unpack(struct bpo_ctx *ctx, int argc, char **argv)
 		case 'u': allow_unsigned = true; break;
 		case 's': sopts.skip_patches = true; break;
 		case 'S':
-			if (parse_u64(optarg, &sopts.limits.max_total) < 0)
+			if (parse_u64(optarg, &cli.max_total) < 0)
 				return bpo_cmd_usage_error(&cmd_unpack,
 							   "--max-size: not a positive number: '%s'",
 							   optarg);
 			break;
 		case 'M':
-			if (parse_u64(optarg, &sopts.limits.max_members) < 0)
+			if (parse_u64(optarg, &cli.max_members) < 0)
 				return bpo_cmd_usage_error(&cmd_unpack,
 							   "--max-members: not a positive number: "
+							   "'%s'", optarg);
+			break;
+		case 'R':
+			if (parse_u64(optarg, &cli.max_ratio) < 0)
+				return bpo_cmd_usage_error(&cmd_unpack,
+							   "--max-ratio: not a positive number: "
 							   "'%s'", optarg);
 			break;
 		default:
@@ -267,7 +278,19 @@ static int run_unpack(struct bpo_ctx *ctx, int argc, char **argv)
 			signer = bpo_xstrdup(fetched.signer_fpr);
 		dir = bpo_xstrdup(fetched.dir);
 		tree = dest ? bpo_xstrdup(dest) : bpo_path_join(fetched.dir, "tree");
+		{
+			struct bpo_limits eff;
+			bpo_limits_effective(&cfg.limits, &recipe.limits, &eff);
+			bpo_limits_archive(&eff, &sopts.limits);
+		}
 	}
+	/* the options win over the recipe and bpo.conf */
+	if (cli.max_total)
+		sopts.limits.max_total = cli.max_total;
+	if (cli.max_members)
+		sopts.limits.max_members = cli.max_members;
+	if (cli.max_ratio)
+		sopts.limits.max_ratio = cli.max_ratio;
 	if (force) {
 		struct stat st;
 		if (lstat(tree, &st) == 0 && bpo_rm_rf(tree, &err) < 0)

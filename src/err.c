@@ -28,6 +28,32 @@ int bpo_error_set(struct bpo_error *err, enum bpo_errkind kind, const char *fmt,
 	return -1;
 }
 
+int bpo_error_add(struct bpo_error *err, const struct bpo_error *one)
+{
+	size_t used, add;
+
+	if (!err || !one || !one->msg[0])
+		return -1;
+	if (!err->msg[0] || err->kind == BPO_E_NONE) {
+		if (!err->msg[0]) {
+			*err = *one;
+			return -1;
+		}
+		err->kind = one->kind;
+	}
+	used = strlen(err->msg);
+	add = strlen(one->msg);
+	if (used >= 4 && strcmp(err->msg + used - 4, "\n...") == 0)
+		return -1; /* already full */
+	if (used + 1 + add < sizeof(err->msg)) {
+		err->msg[used] = '\n';
+		memcpy(err->msg + used + 1, one->msg, add + 1);
+	} else if (used + 4 < sizeof(err->msg)) {
+		memcpy(err->msg + used, "\n...", 5);
+	}
+	return -1;
+}
+
 int bpo_error_prefix(struct bpo_error *err, const char *fmt, ...)
 {
 	char prefix[512], old[BPO_ERROR_MSG_MAX];

@@ -45,6 +45,10 @@ int bpo_error_set(struct bpo_error *err, enum bpo_errkind kind, const char *fmt,
 /* Put "prefix: " in front of the message already in err; returns -1. */
 int bpo_error_prefix(struct bpo_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Add one's message to err as a further line (err's kind is kept, or one's
+ * when err has none): several mistakes of one input reported together. A
+ * message that no longer fits is dropped with a "..." line. Returns -1. */
+int bpo_error_add(struct bpo_error *err, const struct bpo_error *one);
 /* Map an error kind to the process exit code. */
 int bpo_error_exit_code(const struct bpo_error *err);
 const char *bpo_error_kind_name(enum bpo_errkind kind);

@@ -825,6 +825,14 @@ struct dsc_blob {
 	uint64_t size;
 };
 
+/* The effective limits.download-size of a recipe. */
+static uint64_t download_limit(const struct bpo_recipe *r, const struct bpo_config *cfg)
+{
+	struct bpo_limits eff;
+	bpo_limits_effective(&cfg->limits, &r->limits, &eff);
+	return eff.v[BPO_LIMIT_DOWNLOAD_SIZE];
+}
+
 /*
  * Download every file of dsc from dir_url into the cache; only when all of
  * them verified, make the destination and place the .dsc and the files there
@@ -832,12 +840,26 @@ struct dsc_blob {
  */
 static int fetch_dsc_files(struct bpo_fetcher *f, const struct bpo_dsc *dsc, const char *dir_url,
 			   const struct dsc_blob *blob, const struct bpo_config *cfg,
-			   const char *dest_dir, struct bpo_fetched *out, size_t *cap,
-			   struct bpo_error *err)
+			   uint64_t max_download, const char *dest_dir, struct bpo_fetched *out,
+			   size_t *cap, struct bpo_error *err)
 {
-	struct bpo_fetch_req *reqs = bpo_xcalloc(dsc->n_files ? dsc->n_files : 1, sizeof(*reqs));
-	char **urls = bpo_xcalloc(dsc->n_files ? dsc->n_files : 1, sizeof(*urls));
+	struct bpo_fetch_req *reqs;
+	char **urls;
+	uint64_t total = blob->size;
 	int rc = -1;
+
+	/* limits.download-size, before anything is downloaded */
+	for (size_t i = 0; i < dsc->n_files; i++)
+		total += dsc->files[i].size > UINT64_MAX - total ? UINT64_MAX - total
+								  : dsc->files[i].size;
+	if (total > max_download)
+		return bpo_error_set(err, BPO_E_SYNTAX,
+				     "%s: the source's files come to %llu bytes, more than the "
+				     "download limit of %llu (raise limits.download-size in the "
+				     "recipe or bpo.conf)", blob->name, (unsigned long long)total,
+				     (unsigned long long)max_download);
+	reqs = bpo_xcalloc(dsc->n_files ? dsc->n_files : 1, sizeof(*reqs));
+	urls = bpo_xcalloc(dsc->n_files ? dsc->n_files : 1, sizeof(*urls));
 
 	for (size_t i = 0; i < dsc->n_files; i++) {
 		urls[i] = bpo_url_join(dir_url, dsc->files[i].name);
@@ -945,7 +967,8 @@ static int fetch_from_archive(const struct bpo_recipe *r, const struct bpo_confi
 	blob.cached = req.path;
 	blob.sha256 = dscf->sha256;
 	blob.size = dscf->size;
-	if (fetch_dsc_files(f, &dsc, dir_url, &blob, cfg, dest_dir, out, cap, err) < 0)
+	if (fetch_dsc_files(f, &dsc, dir_url, &blob, cfg, download_limit(r, cfg), dest_dir, out,
+			    cap, err) < 0)
 		goto out;
 	out->source = bpo_xstrdup(dsc.source);
 	out->version = bpo_xstrdup(dsc.version);
@@ -1040,7 +1063,8 @@ static int fetch_from_dsc_url(const struct bpo_recipe *r, const struct bpo_confi
 	blob.cached = cpath;
 	blob.sha256 = hex;
 	blob.size = raw.len;
-	if (fetch_dsc_files(f, &dsc, dir_url, &blob, cfg, dest_dir, out, cap, err) < 0)
+	if (fetch_dsc_files(f, &dsc, dir_url, &blob, cfg, download_limit(r, cfg), dest_dir, out,
+			    cap, err) < 0)
 		goto out;
 	out->source = bpo_xstrdup(dsc.source);
 	out->version = bpo_xstrdup(dsc.version);

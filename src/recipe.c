@@ -38,7 +38,7 @@ static const struct {
 };
 
 static const char *const top_keys[] = {"source", "target", "changelog", "patches", "fixes",
-				       "fuzz", "build", "publish", "qa", NULL};
+				       "fuzz", "build", "publish", "qa", "limits", NULL};
 /* source.max-valid-time: at most 20 years */
 #define MAX_VALID_TIME (20ul * 366 * 86400)
 
@@ -305,8 +305,23 @@ static void upper(char *s)
 struct parse {
 	struct bpo_yaml y;
 	struct bpo_recipe *r;
-	struct bpo_error *err;
+	struct bpo_error *err; /* the check at hand writes here */
+	struct bpo_error all;  /* the recipe's mistakes so far, one line each */
 };
+
+/* One check of a section done: when it failed (rc < 0), its message joins the
+ * recipe's mistakes and the section goes on with its next check, so that a
+ * run reports every mistake (as compilers do). Returns 1 for a failure. */
+static int note(struct parse *p, int rc)
+{
+	if (rc >= 0)
+		return 0;
+	if (p->err && p->err->msg[0]) {
+		bpo_error_add(&p->all, p->err);
+		bpo_error_init(p->err);
+	}
+	return 1;
+}
 
 /* The value of a required key, or an error at the mapping. */
 static yaml_node_t *require(struct parse *p, const yaml_node_t *map, const char *key,
@@ -373,9 +388,11 @@ static int parse_source(struct parse *p, const yaml_node_t *m)
 	const struct bpo_yaml *y = &p->y;
 	yaml_node_t *pkg, *dsc;
 
-	if (bpo_yaml_expect_mapping(y, m, "source", p->err) < 0 ||
-	    bpo_yaml_check_keys(&p->y, m, source_keys, "source", p->err) < 0)
+	int bad = 0;
+
+	if (bpo_yaml_expect_mapping(y, m, "source", p->err) < 0)
 		return -1;
+	bad += note(p, bpo_yaml_check_keys(&p->y, m, source_keys, "source", p->err));
 	/* a null value is the same as a missing key */
 	pkg = bpo_yaml_get(&p->y, m, "package");
 	dsc = bpo_yaml_get(&p->y, m, "dsc");
@@ -384,30 +401,35 @@ static int parse_source(struct parse *p, const yaml_node_t *m)
 	if (bpo_yaml_is_null(dsc))
 		dsc = NULL;
 	if (pkg && dsc)
-		return bpo_yaml_error(y, dsc, p->err,
-				      "source: give either 'package' (an archive source) or 'dsc' "
-				      "(a .dsc URL or file), not both");
+		bad += note(p, bpo_yaml_error(y, dsc, p->err,
+					      "source: give either 'package' (an archive source) "
+					      "or 'dsc' (a .dsc URL or file), not both"));
 	if (!pkg && !dsc)
-		return bpo_yaml_error(y, m, p->err,
-				      "source: missing 'package' (an archive source) or 'dsc' "
-				      "(a .dsc URL or file); give exactly one");
-	if (field(p, m, "package", "source", valid_package,
-		  "a Debian source package name (a-z, 0-9, '+', '-', '.')", &r->source.package) < 0 ||
-	    field(p, m, "archive", "source", NULL, NULL, &r->source.archive) < 0 ||
-	    field(p, m, "suite", "source", valid_name, "a suite name like trixie",
-		  &r->source.suite) < 0 ||
-	    field(p, m, "component", "source", valid_name, "a component name like main",
-		  &r->source.component) < 0 ||
-	    field(p, m, "keyring", "source", valid_path, "a keyring file path",
-		  &r->source.keyring) < 0 ||
-	    field(p, m, "version", "source", NULL, NULL, &r->source.version) < 0 ||
-	    field(p, m, "dsc", "source", valid_path, "a .dsc URL or file", &r->source.dsc) < 0 ||
-	    bpo_yaml_bool(y, bpo_yaml_get(&p->y, m, "allow-unsigned"), "source.allow-unsigned",
-			  &r->source.allow_unsigned, p->err) < 0 ||
-	    bpo_yaml_bool(y, bpo_yaml_get(&p->y, m, "check-valid-until"),
-			  "source.check-valid-until", &r->source.check_valid_until, p->err) < 0 ||
-	    bpo_yaml_duration(y, bpo_yaml_get(&p->y, m, "max-valid-time"), "source.max-valid-time",
-			      MAX_VALID_TIME, &r->source.max_valid_time, p->err) < 0)
+		bad += note(p, bpo_yaml_error(y, m, p->err,
+					      "source: missing 'package' (an archive source) or "
+					      "'dsc' (a .dsc URL or file); give exactly one"));
+	bad += note(p, field(p, m, "package", "source", valid_package,
+			     "a Debian source package name (a-z, 0-9, '+', '-', '.')",
+			     &r->source.package));
+	bad += note(p, field(p, m, "archive", "source", NULL, NULL, &r->source.archive));
+	bad += note(p, field(p, m, "suite", "source", valid_name, "a suite name like trixie",
+			     &r->source.suite));
+	bad += note(p, field(p, m, "component", "source", valid_name,
+			     "a component name like main", &r->source.component));
+	bad += note(p, field(p, m, "keyring", "source", valid_path, "a keyring file path",
+			     &r->source.keyring));
+	bad += note(p, field(p, m, "version", "source", NULL, NULL, &r->source.version));
+	bad += note(p, field(p, m, "dsc", "source", valid_path, "a .dsc URL or file",
+			     &r->source.dsc));
+	bad += note(p, bpo_yaml_bool(y, bpo_yaml_get(&p->y, m, "allow-unsigned"),
+				     "source.allow-unsigned", &r->source.allow_unsigned, p->err));
+	bad += note(p, bpo_yaml_bool(y, bpo_yaml_get(&p->y, m, "check-valid-until"),
+				     "source.check-valid-until", &r->source.check_valid_until,
+				     p->err));
+	bad += note(p, bpo_yaml_duration(y, bpo_yaml_get(&p->y, m, "max-valid-time"),
+					 "source.max-valid-time", MAX_VALID_TIME,
+					 &r->source.max_valid_time, p->err));
+	if (bad || (!pkg && !dsc))
 		return -1;
 	if (r->source.version) {
 		/* dpkg's rules first (their reason is the clearest), then ours: no
@@ -504,20 +526,25 @@ static int parse_target(struct parse *p, const yaml_node_t *m)
 	char *policy = NULL;
 	int rc = -1;
 
-	if (bpo_yaml_expect_mapping(y, m, "target", p->err) < 0 ||
-	    bpo_yaml_check_keys(&p->y, m, target_keys, "target", p->err) < 0)
+	int bad = 0, rel_bad;
+
+	if (bpo_yaml_expect_mapping(y, m, "target", p->err) < 0)
 		return -1;
+	bad += note(p, bpo_yaml_check_keys(&p->y, m, target_keys, "target", p->err));
 	if (!(rel = require(p, m, "release", "target")))
 		return -1;
-	if (field(p, m, "release", "target", valid_name, "a release codename",
-		  &r->target.release) < 0 ||
-	    field(p, m, "policy", "target", NULL, NULL, &policy) < 0 ||
-	    field(p, m, "local-suffix", "target", valid_suffix,
-		  "'+' and letters, digits, '.', '+' or '~' (like +acme1)",
-		  &r->target.local_suffix) < 0 ||
-	    field(p, m, "distribution", "target", valid_name,
-		  "a distribution name like bookworm-backports", &r->target.distribution) < 0)
-		goto out;
+	rel_bad = note(p, field(p, m, "release", "target", valid_name, "a release codename",
+				&r->target.release));
+	bad += rel_bad;
+	bad += note(p, field(p, m, "policy", "target", NULL, NULL, &policy));
+	bad += note(p, field(p, m, "local-suffix", "target", valid_suffix,
+			     "'+' and letters, digits, '.', '+' or '~' (like +acme1)",
+			     &r->target.local_suffix));
+	bad += note(p, field(p, m, "distribution", "target", valid_name,
+			     "a distribution name like bookworm-backports",
+			     &r->target.distribution));
+	if (rel_bad || !r->target.release)
+		goto out; /* the checks below need it */
 	r->target.release_number = bpo_recipe_release_number(r->target.release);
 	if (!r->target.release_number) {
 		char known[256] = "";
@@ -528,9 +555,9 @@ static int parse_target(struct parse *p, const yaml_node_t *m)
 			if (n > 0 && (size_t)n < sizeof(known) - used)
 				used += (size_t)n;
 		}
-		bpo_yaml_error(y, rel, p->err, "target.release: unknown release '%s'; known: %s",
-			       r->target.release, known);
-		goto out;
+		bad += note(p, bpo_yaml_error(y, rel, p->err,
+					      "target.release: unknown release '%s'; known: %s",
+					      r->target.release, known));
 	}
 	pol = bpo_yaml_get(&p->y, m, "policy");
 	if (!policy || strcmp(policy, "bpo") == 0) {
@@ -538,10 +565,12 @@ static int parse_target(struct parse *p, const yaml_node_t *m)
 	} else if (strcmp(policy, "local") == 0) {
 		r->target.policy = BPO_POLICY_LOCAL;
 	} else {
-		bpo_yaml_error(y, pol, p->err, "target.policy: expected bpo or local, found '%.40s'",
-			       policy);
-		goto out;
+		bad += note(p, bpo_yaml_error(y, pol, p->err,
+					      "target.policy: expected bpo or local, found '%.40s'",
+					      policy));
 	}
+	if (bad)
+		goto out;
 	if (r->target.policy == BPO_POLICY_LOCAL && !r->target.local_suffix) {
 		bpo_yaml_error(y, m, p->err,
 			       "target: missing required key 'local-suffix' (policy: local)");
@@ -578,27 +607,31 @@ static int parse_changelog(struct parse *p, const yaml_node_t *m)
 	yaml_node_t *cves;
 
 	if (m && !bpo_yaml_is_null(m)) {
-		if (bpo_yaml_expect_mapping(y, m, "changelog", p->err) < 0 ||
-		    bpo_yaml_check_keys(&p->y, m, changelog_keys, "changelog", p->err) < 0)
+		int bad = 0;
+		if (bpo_yaml_expect_mapping(y, m, "changelog", p->err) < 0)
 			return -1;
-		if (field(p, m, "text", "changelog", valid_text,
-			  "non-empty text without control characters (but newlines and tabs)", &r->changelog.text) < 0 ||
-		    field(p, m, "maintainer", "changelog", valid_maintainer,
-			  "\"Full Name <user@example.org>\"", &r->changelog.maintainer) < 0)
-			return -1;
+		bad += note(p, bpo_yaml_check_keys(&p->y, m, changelog_keys, "changelog", p->err));
+		bad += note(p, field(p, m, "text", "changelog", valid_text,
+				     "non-empty text without control characters (but newlines "
+				     "and tabs)", &r->changelog.text));
+		bad += note(p, field(p, m, "maintainer", "changelog", valid_maintainer,
+				     "\"Full Name <user@example.org>\"",
+				     &r->changelog.maintainer));
 		cves = bpo_yaml_get(&p->y, m, "cves");
-		if (bpo_yaml_strlist(y, cves, "changelog.cves", MAX_CVES, &r->changelog.cves,
-				     p->err) < 0)
+		if (note(p, bpo_yaml_strlist(y, cves, "changelog.cves", MAX_CVES,
+					     &r->changelog.cves, p->err)))
 			return -1;
 		for (size_t i = 0; r->changelog.cves[i]; i++) {
 			yaml_node_t *item = yaml_document_get_node(
 				&p->y.doc, cves->data.sequence.items.start[i]);
 			if (!valid_cve(r->changelog.cves[i]))
-				return bpo_yaml_error(y, item, p->err,
-						      "changelog.cves: expected a CVE id like "
-						      "CVE-2024-12345, found '%.40s'",
-						      r->changelog.cves[i]);
+				bad += note(p, bpo_yaml_error(y, item, p->err,
+							      "changelog.cves: expected a CVE id "
+							      "like CVE-2024-12345, found '%.40s'",
+							      r->changelog.cves[i]));
 		}
+		if (bad)
+			return -1;
 	} else {
 		r->changelog.cves = bpo_xcalloc(1, sizeof(char *));
 	}
@@ -692,7 +725,7 @@ static int parse_patch(struct parse *p, const yaml_node_t *item, struct bpo_reci
 		goto out;
 	}
 	for (size_t i = 0; i < r->n_patches; i++)
-		if (strcmp(r->patches[i].name, pt->name) == 0) {
+		if (r->patches[i].name && strcmp(r->patches[i].name, pt->name) == 0) {
 			bpo_yaml_error(y, item, p->err,
 				       "patches: a second patch named '%.60s' (first at %u:%u)",
 				       pt->name, r->patches[i].line, r->patches[i].column);
@@ -725,6 +758,7 @@ static int parse_patches(struct parse *p, const yaml_node_t *list)
 	const struct bpo_yaml *y = &p->y;
 	yaml_node_item_t *it;
 	size_t n;
+	int bad = 0;
 
 	if (!list || bpo_yaml_is_null(list))
 		return 0;
@@ -738,12 +772,10 @@ static int parse_patches(struct parse *p, const yaml_node_t *list)
 	for (it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
 		yaml_node_t *item = yaml_document_get_node(&p->y.doc, *it);
 		struct bpo_recipe_patch *pt = &r->patches[r->n_patches];
-		int rc = parse_patch(p, item, pt);
+		bad += note(p, parse_patch(p, item, pt));
 		r->n_patches++; /* counted even on failure so destroy frees it */
-		if (rc < 0)
-			return -1;
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 static bool valid_fix_id(const char *s)
@@ -784,7 +816,7 @@ static int parse_fix(struct parse *p, const yaml_node_t *item, size_t idx, struc
 				      "fixes it) or 'upstream: true' (the backported version "
 				      "includes it)", where, fx->id);
 	for (size_t i = 0; i < idx; i++)
-		if (strcmp(r->fixes[i].id, fx->id) == 0)
+		if (r->fixes[i].id && strcmp(r->fixes[i].id, fx->id) == 0)
 			return bpo_yaml_error(y, item, p->err, "%s: %s is listed twice (first at "
 					      "line %u)", where, fx->id, r->fixes[i].line);
 	if (fx->patch) {
@@ -816,6 +848,7 @@ static int parse_fixes(struct parse *p, const yaml_node_t *list)
 	struct bpo_recipe *r = p->r;
 	const struct bpo_yaml *y = &p->y;
 	size_t n;
+	int bad = 0;
 
 	if (!list || bpo_yaml_is_null(list))
 		return 0;
@@ -829,12 +862,10 @@ static int parse_fixes(struct parse *p, const yaml_node_t *list)
 	for (size_t i = 0; i < n; i++) {
 		yaml_node_t *item = yaml_document_get_node(&p->y.doc,
 							   list->data.sequence.items.start[i]);
-		int rc = parse_fix(p, item, i, &r->fixes[i]);
+		bad += note(p, parse_fix(p, item, i, &r->fixes[i]));
 		r->n_fixes++; /* counted even on failure so destroy frees it */
-		if (rc < 0)
-			return -1;
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 static bool valid_arch(const char *s)
@@ -966,33 +997,37 @@ static int parse_build(struct parse *p, const yaml_node_t *m)
 	const struct bpo_yaml *y = &p->y;
 	yaml_node_t *prof = NULL, *pkgs = NULL, *xs = NULL;
 	yaml_node_item_t *it;
+	int bad = 0;
 
 	if (m && !bpo_yaml_is_null(m)) {
-		if (bpo_yaml_expect_mapping(y, m, "build", p->err) < 0 ||
-		    bpo_yaml_check_keys(&p->y, m, build_keys, "build", p->err) < 0)
+		if (bpo_yaml_expect_mapping(y, m, "build", p->err) < 0)
 			return -1;
+		bad += note(p, bpo_yaml_check_keys(&p->y, m, build_keys, "build", p->err));
 		prof = bpo_yaml_get(&p->y, m, "profiles");
 		pkgs = bpo_yaml_get(&p->y, m, "extra-packages");
 		xs = bpo_yaml_get(&p->y, m, "extra-sources");
-		if (bpo_yaml_duration(y, bpo_yaml_get(&p->y, m, "timeout"), "build.timeout",
-				      MAX_TIMEOUT, &r->build.timeout, p->err) < 0 ||
-		    field(p, m, "arch", "build", valid_arch, "a Debian architecture like amd64",
-			  &r->build.arch) < 0)
-			return -1;
+		bad += note(p, bpo_yaml_duration(y, bpo_yaml_get(&p->y, m, "timeout"),
+						 "build.timeout", MAX_TIMEOUT, &r->build.timeout,
+						 p->err));
+		bad += note(p, field(p, m, "arch", "build", valid_arch,
+				     "a Debian architecture like amd64", &r->build.arch));
 	}
-	if (bpo_yaml_strlist(y, prof, "build.profiles", MAX_PROFILES, &r->build.profiles,
-			     p->err) < 0 ||
-	    check_list(p, prof, r->build.profiles, valid_profile, "build.profiles",
-		       "a build profile name like nocheck") < 0 ||
-	    bpo_yaml_strlist(y, pkgs, "build.extra-packages", MAX_PACKAGES,
-			     &r->build.extra_packages, p->err) < 0 ||
-	    check_list(p, pkgs, r->build.extra_packages, valid_package, "build.extra-packages",
-		       "a package name") < 0)
-		return -1;
-	if (parse_relax(p, m && !bpo_yaml_is_null(m) ? bpo_yaml_get(&p->y, m, "relax") : NULL) < 0)
-		return -1;
+	if (!note(p, bpo_yaml_strlist(y, prof, "build.profiles", MAX_PROFILES,
+				      &r->build.profiles, p->err)))
+		bad += note(p, check_list(p, prof, r->build.profiles, valid_profile,
+					  "build.profiles", "a build profile name like nocheck"));
+	else
+		bad++;
+	if (!note(p, bpo_yaml_strlist(y, pkgs, "build.extra-packages", MAX_PACKAGES,
+				      &r->build.extra_packages, p->err)))
+		bad += note(p, check_list(p, pkgs, r->build.extra_packages, valid_package,
+					  "build.extra-packages", "a package name"));
+	else
+		bad++;
+	bad += note(p, parse_relax(p, m && !bpo_yaml_is_null(m) ? bpo_yaml_get(&p->y, m, "relax")
+							       : NULL));
 	if (!xs || bpo_yaml_is_null(xs))
-		return 0;
+		return bad ? -1 : 0;
 	if (xs->type != YAML_SEQUENCE_NODE)
 		return bpo_yaml_error(y, xs, p->err,
 				      "build.extra-sources: expected a list, found %s",
@@ -1005,10 +1040,9 @@ static int parse_build(struct parse *p, const yaml_node_t *m)
 			    sizeof(*r->build.extra_sources));
 	for (it = xs->data.sequence.items.start; it < xs->data.sequence.items.top; it++) {
 		struct bpo_recipe_apt_source *s = &r->build.extra_sources[r->build.n_extra_sources++];
-		if (parse_xsource(p, yaml_document_get_node(&p->y.doc, *it), s) < 0)
-			return -1;
+		bad += note(p, parse_xsource(p, yaml_document_get_node(&p->y.doc, *it), s));
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 static bool valid_fingerprint(const char *s)
@@ -1022,18 +1056,20 @@ static int parse_publish(struct parse *p, const yaml_node_t *m)
 	const struct bpo_yaml *y = &p->y;
 
 	if (m && !bpo_yaml_is_null(m)) {
-		if (bpo_yaml_expect_mapping(y, m, "publish", p->err) < 0 ||
-		    bpo_yaml_check_keys(&p->y, m, publish_keys, "publish", p->err) < 0)
+		int bad = 0;
+		if (bpo_yaml_expect_mapping(y, m, "publish", p->err) < 0)
 			return -1;
-		if (field(p, m, "repo", "publish", valid_path, "a repository directory",
-			  &r->publish.repo) < 0 ||
-		    field(p, m, "suite", "publish", valid_name, "a suite name",
-			  &r->publish.suite) < 0 ||
-		    field(p, m, "component", "publish", valid_name, "a component name",
-			  &r->publish.component) < 0 ||
-		    field(p, m, "key", "publish", valid_fingerprint,
-			  "a full OpenPGP fingerprint (40 or 64 hexadecimal digits, no spaces)",
-			  &r->publish.key) < 0)
+		bad += note(p, bpo_yaml_check_keys(&p->y, m, publish_keys, "publish", p->err));
+		bad += note(p, field(p, m, "repo", "publish", valid_path, "a repository directory",
+				     &r->publish.repo));
+		bad += note(p, field(p, m, "suite", "publish", valid_name, "a suite name",
+				     &r->publish.suite));
+		bad += note(p, field(p, m, "component", "publish", valid_name,
+				     "a component name", &r->publish.component));
+		bad += note(p, field(p, m, "key", "publish", valid_fingerprint,
+				     "a full OpenPGP fingerprint (40 or 64 hexadecimal digits, "
+				     "no spaces)", &r->publish.key));
+		if (bad)
 			return -1;
 	}
 	resolve_in_place(r, &r->publish.repo);
@@ -1056,23 +1092,25 @@ static int parse_qa(struct parse *p, const yaml_node_t *m)
 {
 	static const char *const keys[] = BPO_RECIPE_QA_KEYS;
 	const struct bpo_yaml *y = &p->y;
+	int bad = 0;
 
 	if (!m || bpo_yaml_is_null(m))
 		return 0;
-	if (bpo_yaml_expect_mapping(y, m, "qa", p->err) < 0 ||
-	    bpo_yaml_check_keys(&p->y, m, qa_keys, "qa", p->err) < 0)
+	if (bpo_yaml_expect_mapping(y, m, "qa", p->err) < 0)
 		return -1;
+	bad += note(p, bpo_yaml_check_keys(&p->y, m, qa_keys, "qa", p->err));
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (field(p, m, keys[i], "qa", valid_qa_policy, "fail, warn or skip",
-			  &p->r->qa[i]) < 0)
-			return -1;
+		bad += note(p, field(p, m, keys[i], "qa", valid_qa_policy, "fail, warn or skip",
+				     &p->r->qa[i]));
 	/* the newer release for the regression check: archive and suite go
 	   together; a keyring unless the archive is the configured mirror */
-	if (field(p, m, "newer-archive", "qa", valid_url_or_mirror,
-		  "\"mirror\" or an http:// or https:// URL", &p->r->newer.archive) < 0 ||
-	    field(p, m, "newer-suite", "qa", valid_name, "a suite name", &p->r->newer.suite) < 0 ||
-	    field(p, m, "newer-keyring", "qa", valid_path, "a keyring file path",
-		  &p->r->newer.keyring) < 0)
+	bad += note(p, field(p, m, "newer-archive", "qa", valid_url_or_mirror,
+			     "\"mirror\" or an http:// or https:// URL", &p->r->newer.archive));
+	bad += note(p, field(p, m, "newer-suite", "qa", valid_name, "a suite name",
+			     &p->r->newer.suite));
+	bad += note(p, field(p, m, "newer-keyring", "qa", valid_path, "a keyring file path",
+			     &p->r->newer.keyring));
+	if (bad)
 		return -1;
 	if (p->r->newer.archive && !require(p, m, "newer-suite", "qa with newer-archive"))
 		return -1;
@@ -1170,14 +1208,14 @@ int bpo_recipe_parse(struct bpo_recipe *r, const char *data, size_t len, const c
 		goto out;
 	if (!require(&p, root, "source", "the recipe") || !require(&p, root, "target", "the recipe"))
 		goto out;
-	/* every section, so that a mistake in each is reported in one run (one
-	   line each, as compilers do); within a section, the first */
+	/* every section, and within a section every check that does not depend
+	   on an earlier one, so that one run reports every mistake (one line
+	   each, in the order of the file, as compilers do) */
 	{
-		struct bpo_error one, all;
-		size_t n_bad = 0;
-		bpo_error_init(&all);
+		struct bpo_error one;
+		bpo_error_init(&p.all);
 		p.err = &one;
-		for (int k = 0; k < 7; k++) {
+		for (int k = 0; k < 9; k++) {
 			int x = 0;
 			bpo_error_init(&one);
 			switch (k) {
@@ -1195,22 +1233,19 @@ int bpo_recipe_parse(struct bpo_recipe *r, const char *data, size_t len, const c
 						  MAX_FUZZ, &r->fuzz, &one);
 				break;
 			case 5: x = parse_build(&p, bpo_yaml_get(&p.y, root, "build")); break;
-			default: x = parse_publish(&p, bpo_yaml_get(&p.y, root, "publish")) < 0 ||
-				     parse_qa(&p, bpo_yaml_get(&p.y, root, "qa")) < 0
-					     ? -1 : 0;
+			case 6: x = parse_publish(&p, bpo_yaml_get(&p.y, root, "publish")); break;
+			case 7: x = parse_qa(&p, bpo_yaml_get(&p.y, root, "qa")); break;
+			default:
+				x = bpo_limits_yaml(&p.y, bpo_yaml_get(&p.y, root, "limits"), "limits",
+						    &r->limits, &one);
 			}
-			if (x < 0 && n_bad++ == 0) {
-				all = one;
-			} else if (x < 0) {
-				char prev[BPO_ERROR_MSG_MAX];
-				memcpy(prev, all.msg, sizeof(prev));
-				bpo_error_set(&all, all.kind, "%s\n%s", prev, one.msg);
-			}
+			note(&p, x);
 		}
 		p.err = err;
-		if (n_bad) {
+		if (p.all.msg[0]) {
+			bpo_yaml_sort_errors(&p.y, &p.all);
 			if (err)
-				*err = all;
+				*err = p.all;
 			goto out;
 		}
 	}
@@ -1329,6 +1364,23 @@ static void write_recipe(struct bpo_ywriter *w, const struct bpo_recipe *r, bool
 
 	bpo_ywriter_key(w, "fuzz");
 	bpo_ywriter_uint(w, r->fuzz);
+
+	{
+		bool any = false;
+		for (int k = 0; k < BPO_LIMIT_N; k++)
+			any = any || r->limits.v[k];
+		if (any) {
+			bpo_ywriter_key(w, "limits");
+			bpo_ywriter_map_begin(w);
+			for (int k = 0; k < BPO_LIMIT_N; k++) {
+				if (!r->limits.v[k])
+					continue;
+				bpo_ywriter_key(w, bpo_limit_name((enum bpo_limit)k));
+				bpo_ywriter_uint(w, (unsigned long)r->limits.v[k]);
+			}
+			bpo_ywriter_map_end(w);
+		}
+	}
 
 	bpo_ywriter_key(w, "build");
 	bpo_ywriter_map_begin(w);

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "limits.h"
 
 enum bpo_source_kind { BPO_SOURCE_ARCHIVE, BPO_SOURCE_DSC };
 enum bpo_version_policy { BPO_POLICY_BPO, BPO_POLICY_LOCAL };
@@ -110,6 +111,7 @@ struct bpo_recipe {
 	struct bpo_recipe_fix *fixes; /* each with exactly one of patch/upstream */
 	size_t n_fixes;
 	unsigned fuzz; /* max fuzz, 0..3, default 2 */
+	struct bpo_limits limits; /* limits: each 0 when not set (limits.h) */
 
 	struct {
 		char **profiles;       /* NULL-terminated, e.g. nocheck */

@@ -887,8 +887,15 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		goto out;
 	/* As dpkg-source -x (with .pc/ for 3.0 (quilt)); bpo_fetch_recipe verified
 	 * the signature, srcpkg checks every file's sha256 again. */
-	if (bpo_srcpkg_unpack(f.dsc_path, res->tree, NULL, err) < 0)
-		goto out;
+	{
+		struct bpo_srcpkg_opts so;
+		struct bpo_limits eff;
+		bpo_srcpkg_opts_init(&so);
+		bpo_limits_effective(&cfg->limits, &r->limits, &eff);
+		bpo_limits_archive(&eff, &so.limits);
+		if (bpo_srcpkg_unpack(f.dsc_path, res->tree, &so, err) < 0)
+			goto out;
+	}
 	tree_made = true;
 
 	/* 4. Patches, then build.relax on debian/control. */

@@ -28,6 +28,7 @@ void bpo_srcpkg_opts_init(struct bpo_srcpkg_opts *opts)
 	memset(opts, 0, sizeof(*opts));
 	opts->limits.max_total = BPO_ARCHIVE_MAX_TOTAL_DEFAULT;
 	opts->limits.max_members = BPO_ARCHIVE_MAX_MEMBERS_DEFAULT;
+	opts->limits.max_ratio = BPO_ARCHIVE_MAX_RATIO_DEFAULT;
 }
 
 /* Verify sizes and SHA-256 of the .dsc's files in dir (defence in depth). */
@@ -269,6 +270,8 @@ static int tar_opts_extract(const char *dir, const char *file, const char *dest,
 		ao.limits.max_total = opts->limits.max_total;
 	if (opts->limits.max_members)
 		ao.limits.max_members = opts->limits.max_members;
+	if (opts->limits.max_ratio)
+		ao.limits.max_ratio = opts->limits.max_ratio;
 	ao.exclude_pc = exclude_pc;
 	ao.only_debian = only_debian;
 	bpo_verbose("unpacking %s", file);

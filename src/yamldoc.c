@@ -72,7 +72,13 @@ static int parser_error(const yaml_parser_t *p, const char *data, size_t len, co
  * hostile input cannot make the loader (and libyaml's scanner, whose cost
  * grows with the flow depth) work long. Syntax errors are left to the
  * loader, which reports them the same way. */
-static int prescan(const char *data, size_t len, const char *name, struct bpo_error *err)
+struct alias_uses {
+	yaml_mark_t *start, *end; /* each alias event's marks, in stream order */
+	size_t n, cap;
+};
+
+static int prescan(const char *data, size_t len, const char *name, struct alias_uses *au,
+		   struct bpo_error *err)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
@@ -97,6 +103,15 @@ static int prescan(const char *data, size_t len, const char *name, struct bpo_er
 		} else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
 			depth--;
 		}
+		if (type == YAML_ALIAS_EVENT) {
+			if (au->n == au->cap) {
+				au->cap = au->cap ? 2 * au->cap : 8;
+				au->start = bpo_xreallocarray(au->start, au->cap, sizeof(*au->start));
+				au->end = bpo_xreallocarray(au->end, au->cap, sizeof(*au->end));
+			}
+			au->start[au->n] = ev.start_mark;
+			au->end[au->n++] = ev.end_mark;
+		}
 		if ((type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT ||
 		     type == YAML_SCALAR_EVENT || type == YAML_ALIAS_EVENT) &&
 		    ++nodes > BPO_YAML_MAX_NODES && rc == 0)
@@ -111,12 +126,163 @@ static int prescan(const char *data, size_t len, const char *name, struct bpo_er
 	return rc;
 }
 
+/*
+ * Aliases, made copies at their use: libyaml's loader makes an alias the very
+ * node of its anchor, so a mistake reached through `key: *a` would be reported
+ * at the anchor, where the value is right for its own key. Each alias is
+ * replaced by a deep copy whose nodes carry the alias's marks. In document
+ * order, the first reference to a node is its anchor (YAML puts the anchor
+ * first) and every later one an alias, in the order of the alias events.
+ * The copies count against BPO_YAML_MAX_NODES (a "billion laughs" stops
+ * there) and an alias inside its own anchor is refused.
+ */
+struct expand {
+	yaml_document_t *doc;
+	const char *name;
+	const struct alias_uses *au;
+	size_t next;      /* the next alias use */
+	bool *seen;       /* by node id - 1 */
+	size_t n_seen;
+	struct bpo_error *err;
+};
+
+static yaml_node_t *node_at(yaml_document_t *doc, int id)
+{
+	return yaml_document_get_node(doc, id);
+}
+
+static size_t n_nodes(const yaml_document_t *doc)
+{
+	return (size_t)(doc->nodes.top - doc->nodes.start);
+}
+
+/* A copy of node id with the marks of the use; 0 on an error. */
+static int copy_node(struct expand *x, int id, const yaml_mark_t *start, const yaml_mark_t *end,
+		     unsigned depth)
+{
+	yaml_node_t *n = node_at(x->doc, id);
+	int c = 0;
+
+	if (depth > BPO_YAML_MAX_DEPTH) {
+		bpo_error_set(x->err, BPO_E_SYNTAX,
+			      "%s:%lu:%lu: the alias is part of its own anchor, or nests deeper "
+			      "than %d levels", x->name, mark_line(start), mark_col(start),
+			      BPO_YAML_MAX_DEPTH);
+		return 0;
+	}
+	if (n_nodes(x->doc) >= BPO_YAML_MAX_NODES) {
+		bpo_error_set(x->err, BPO_E_SYNTAX, "%s:%lu:%lu: aliases expand to more than %d "
+			      "YAML nodes", x->name, mark_line(start), mark_col(start),
+			      BPO_YAML_MAX_NODES);
+		return 0;
+	}
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		c = yaml_document_add_scalar(x->doc, n->tag, n->data.scalar.value,
+					     (int)n->data.scalar.length, n->data.scalar.style);
+		break;
+	case YAML_SEQUENCE_NODE: {
+		size_t items = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+		c = yaml_document_add_sequence(x->doc, n->tag, n->data.sequence.style);
+		for (size_t i = 0; c && i < items; i++) {
+			int item = node_at(x->doc, id)->data.sequence.items.start[i];
+			int ci = copy_node(x, item, start, end, depth + 1);
+			if (!ci || !yaml_document_append_sequence_item(x->doc, c, ci))
+				return 0;
+		}
+		break;
+	}
+	case YAML_MAPPING_NODE: {
+		size_t pairs = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+		c = yaml_document_add_mapping(x->doc, n->tag, n->data.mapping.style);
+		for (size_t i = 0; c && i < pairs; i++) {
+			yaml_node_pair_t pr = node_at(x->doc, id)->data.mapping.pairs.start[i];
+			int ck = copy_node(x, pr.key, start, end, depth + 1);
+			int cv = ck ? copy_node(x, pr.value, start, end, depth + 1) : 0;
+			if (!cv || !yaml_document_append_mapping_pair(x->doc, c, ck, cv))
+				return 0;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	if (!c) {
+		if (x->err && !x->err->msg[0])
+			bpo_error_set(x->err, BPO_E_FAIL, "%s: out of memory copying an alias", x->name);
+		return 0;
+	}
+	node_at(x->doc, c)->start_mark = *start;
+	node_at(x->doc, c)->end_mark = *end;
+	return c;
+}
+
+/* The reference *ref (a child of some node): an alias when its node was seen. */
+static int expand_ref(struct expand *x, int *ref);
+
+static int expand_node(struct expand *x, int id)
+{
+	yaml_node_t *n = node_at(x->doc, id);
+	if (n->type == YAML_SEQUENCE_NODE) {
+		size_t items = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+		for (size_t i = 0; i < items; i++)
+			if (expand_ref(x, &node_at(x->doc, id)->data.sequence.items.start[i]) < 0)
+				return -1;
+	} else if (n->type == YAML_MAPPING_NODE) {
+		size_t pairs = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+		for (size_t i = 0; i < pairs; i++) {
+			if (expand_ref(x, &node_at(x->doc, id)->data.mapping.pairs.start[i].key) < 0 ||
+			    expand_ref(x, &node_at(x->doc, id)->data.mapping.pairs.start[i].value) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int expand_ref(struct expand *x, int *ref)
+{
+	int id = *ref, c;
+	/* ref points into the nodes' item/pair arrays, which adding nodes
+	   does not move (only the nodes array itself is reallocated) */
+	if ((size_t)id > x->n_seen)
+		return 0; /* a copy made here: already expanded */
+	if (!x->seen[id - 1]) {
+		x->seen[id - 1] = true;
+		return expand_node(x, id);
+	}
+	if (x->next >= x->au->n)
+		return 0; /* not an alias after all (cannot happen with libyaml's loader) */
+	c = copy_node(x, id, &x->au->start[x->next], &x->au->end[x->next], 0);
+	x->next++;
+	if (!c)
+		return -1;
+	*ref = c;
+	return 0;
+}
+
+static int expand_aliases(yaml_document_t *doc, const char *name, const struct alias_uses *au,
+			  struct bpo_error *err)
+{
+	struct expand x = {.doc = doc, .name = name, .au = au, .err = err};
+	int rc;
+
+	if (!au->n || !yaml_document_get_root_node(doc))
+		return 0;
+	x.n_seen = n_nodes(doc);
+	x.seen = bpo_xcalloc(x.n_seen, sizeof(*x.seen));
+	x.seen[0] = true; /* the root */
+	rc = expand_node(&x, 1);
+	free(x.seen);
+	return rc;
+}
+
 /* Load one YAML document; a second document is an error. */
 int bpo_yaml_load(struct bpo_yaml *y, const char *data, size_t len, const char *name,
 		  struct bpo_error *err)
 {
 	yaml_parser_t parser;
 	yaml_document_t extra;
+	struct alias_uses au = {NULL, NULL, 0, 0};
 	int rc = -1;
 
 	y->loaded = false;
@@ -124,8 +290,11 @@ int bpo_yaml_load(struct bpo_yaml *y, const char *data, size_t len, const char *
 	if (len > BPO_MAX_RECIPE)
 		return bpo_error_set(err, BPO_E_SYNTAX, "%s: %zu bytes is larger than the limit of %u",
 				     name, len, BPO_MAX_RECIPE);
-	if (prescan(data, len, name, err) < 0)
+	if (prescan(data, len, name, &au, err) < 0) {
+		free(au.start);
+		free(au.end);
 		return -1;
+	}
 	if (!yaml_parser_initialize(&parser))
 		return bpo_error_set(err, BPO_E_FAIL, "%s: cannot initialise the YAML parser", name);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
@@ -151,8 +320,12 @@ int bpo_yaml_load(struct bpo_yaml *y, const char *data, size_t len, const char *
 		goto out;
 	}
 	yaml_document_delete(&extra);
+	if (expand_aliases(&y->doc, name, &au, err) < 0)
+		goto out;
 	rc = 0;
 out:
+	free(au.start);
+	free(au.end);
 	yaml_parser_delete(&parser);
 	if (rc < 0 && y->loaded) {
 		yaml_document_delete(&y->doc);
@@ -190,6 +363,68 @@ int bpo_yaml_error(const struct bpo_yaml *y, const yaml_node_t *node, struct bpo
 		return bpo_error_set(err, BPO_E_SYNTAX, "%s:1:1: %s", y->name, msg);
 	return bpo_error_set(err, BPO_E_SYNTAX, "%s:%lu:%lu: %s", y->name,
 			     mark_line(&node->start_mark), mark_col(&node->start_mark), msg);
+}
+
+struct err_line {
+	unsigned long line, col;
+	size_t idx;
+	const char *text;
+	size_t len;
+};
+
+static int err_line_cmp(const void *a, const void *b)
+{
+	const struct err_line *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+void bpo_yaml_sort_errors(const struct bpo_yaml *y, struct bpo_error *err)
+{
+	struct err_line lines[64];
+	char sorted[BPO_ERROR_MSG_MAX];
+	size_t n = 0, nlen = strlen(y->name), used = 0;
+	const char *s;
+
+	if (!err || !strchr(err->msg, '\n'))
+		return;
+	for (s = err->msg; *s && n < sizeof(lines) / sizeof(lines[0]);) {
+		size_t len = strcspn(s, "\n");
+		struct err_line *l = &lines[n];
+		char *end;
+		l->text = s;
+		l->len = len;
+		l->idx = n;
+		l->line = l->col = ULONG_MAX;
+		if (strncmp(s, y->name, nlen) == 0 && s[nlen] == ':') {
+			unsigned long a = strtoul(s + nlen + 1, &end, 10);
+			if (*end == ':') {
+				unsigned long b = strtoul(end + 1, &end, 10);
+				if (*end == ':') {
+					l->line = a;
+					l->col = b;
+				}
+			}
+		}
+		n++;
+		s += len;
+		if (*s == '\n')
+			s++;
+	}
+	if (*s)
+		return; /* too many lines to sort: leave them */
+	qsort(lines, n, sizeof(lines[0]), err_line_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sorted[used++] = '\n';
+		memcpy(sorted + used, lines[i].text, lines[i].len);
+		used += lines[i].len;
+	}
+	sorted[used] = '\0';
+	memcpy(err->msg, sorted, used + 1);
 }
 
 /* A node's kind for messages. */
@@ -282,35 +517,55 @@ int bpo_yaml_check_keys(struct bpo_yaml *y, const yaml_node_t *map, const char *
 			const char *where, struct bpo_error *err)
 {
 	yaml_node_pair_t *p, *q;
+	struct bpo_error one, all;
+	int bad = 0;
 
+	bpo_error_init(&all);
+	/* every unknown or repeated key, one line each */
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(&y->doc, p->key);
 		const char *ks = bpo_yaml_scalar(k);
 		char shown[SHOW_MAX + 8], list[512];
 		bool known = false;
 
-		if (!ks)
-			return bpo_yaml_error(y, k, err, "%s: expected a string key, found %s",
-					      where, bpo_yaml_node_kind(k));
+		bpo_error_init(&one);
+		if (!ks) {
+			bpo_yaml_error(y, k, &one, "%s: expected a string key, found %s", where,
+				       bpo_yaml_node_kind(k));
+			bpo_error_add(&all, &one);
+			bad++;
+			continue;
+		}
 		show(shown, sizeof(shown), ks, k->data.scalar.length);
 		for (size_t i = 0; allowed[i] && !known; i++)
 			known = strlen(allowed[i]) == k->data.scalar.length &&
 				strcmp(allowed[i], ks) == 0;
 		if (!known) {
 			join_allowed(list, sizeof(list), allowed);
-			return bpo_yaml_error(y, k, err, "unknown key '%s' in %s; allowed: %s", shown,
-					      where, list);
+			bpo_yaml_error(y, k, &one, "unknown key '%s' in %s; allowed: %s", shown, where,
+				       list);
+			bpo_error_add(&all, &one);
+			bad++;
+			continue;
 		}
 		for (q = map->data.mapping.pairs.start; q < p; q++) {
 			yaml_node_t *k2 = yaml_document_get_node(&y->doc, q->key);
-			if (strcmp(bpo_yaml_scalar(k2), ks) == 0)
-				return bpo_yaml_error(y, k, err,
-						      "duplicate key '%s' in %s (first at %lu:%lu)",
-						      shown, where, mark_line(&k2->start_mark),
-						      mark_col(&k2->start_mark));
+			const char *k2s = bpo_yaml_scalar(k2);
+			if (k2s && strcmp(k2s, ks) == 0) {
+				bpo_yaml_error(y, k, &one, "duplicate key '%s' in %s (first at %lu:%lu)",
+					       shown, where, mark_line(&k2->start_mark),
+					       mark_col(&k2->start_mark));
+				bpo_error_add(&all, &one);
+				bad++;
+				break;
+			}
 		}
 	}
-	return 0;
+	if (!bad)
+		return 0;
+	if (err)
+		*err = all;
+	return -1;
 }
 
 /* Value of key (keys were checked to be scalars and unique). */

@@ -44,6 +44,10 @@ yaml_node_t *bpo_yaml_root(struct bpo_yaml *y);
 /* Fill err with "name:line:col: message" at node (or 1:1 when NULL); returns -1. */
 int bpo_yaml_error(const struct bpo_yaml *y, const yaml_node_t *node, struct bpo_error *err,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Put the lines of err (several mistakes, bpo_error_add) in the order of
+ * their "NAME:LINE:COL: " positions in y's document, as compilers report;
+ * lines without one go last. */
+void bpo_yaml_sort_errors(const struct bpo_yaml *y, struct bpo_error *err);
 /* "a string", "a list", "a mapping" (for "expected X, found Y"). */
 const char *bpo_yaml_node_kind(const yaml_node_t *node);
 bool bpo_yaml_is_null(const yaml_node_t *node);

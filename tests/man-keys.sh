@@ -74,6 +74,10 @@ for t in $tables; do
 	table_strings "$recipe_c" "static const char [*]const ${t}_keys[[][]] = [{]" |
 		sed "s|^|$g |" >>"$tmp/recipe.code"
 done
+# the limits mapping's keys are src/limits.h's BPO_LIMITS_KEYS (shared with bpo.conf)
+limits_keys=$(grep -E '^#define BPO_LIMITS_KEYS' "$srcdir/src/limits.h" | grep -oE '"[^"]*"' | tr -d '"')
+[ -n "$limits_keys" ] || bad "src/limits.h: no BPO_LIMITS_KEYS found; update this test"
+for k in $limits_keys; do echo "limits $k"; done >>"$tmp/recipe.code"
 sort -u -o "$tmp/recipe.code" "$tmp/recipe.code"
 if [ "$ntables" -lt 5 ] || [ "$(wc -l <"$tmp/recipe.code")" -lt 20 ]; then
 	bad "src/recipe.c: found $ntables key tables and $(wc -l <"$tmp/recipe.code") keys;" \
@@ -123,6 +127,10 @@ for t in keys qa_keys; do
 		grep -qE "^\.BR? $k( |,|\$)|^  $k: " "$tmp/conf.keys" ||
 			bad "src/bpoconf.c accepts the key '$k' (table $t), bpo.conf(5) does not name it"
 	done
+done
+for k in $limits_keys; do
+	grep -qE "^\.BR? $k( |,|\$)|^  $k: " "$tmp/conf.keys" ||
+		bad "src/limits.h has the limits key '$k', bpo.conf(5) does not name it"
 done
 echo "bpo.conf keys: $(echo $(cat "$tmp/conf.code"))"
 

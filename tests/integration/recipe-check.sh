@@ -128,3 +128,42 @@ run 2 recipe check "$T/three.yaml"
 	grep -q "three.yaml:6:11: target.policy: " "$T/err" &&
 	grep -q "three.yaml:8:12: build.timeout: " "$T/err" || fail "three mistakes: $(cat "$T/err")"
 echo "ok: three mistakes in one run"
+
+# three mistakes within one section, and one reached through an alias: all
+# reported, in the order of the file; the alias's at its use (line 9), not at
+# its anchor (line 3, where 'trixie' is a right suite)
+cat >"$T/within.yaml" <<'Y'
+source:
+  package: hello
+  suite: &s trixie
+  component: "c d"
+  keyring: ""
+  archive: https://example.org/debian
+target:
+  release: bookworm
+  distribution: *s
+  policy: nonsense
+build:
+  timeout: *s
+Y
+run 2 recipe check "$T/within.yaml"
+grep "^bpo: error: " "$T/err" | sed "s|^bpo: error: $T/within.yaml:||; s|: .*||" >"$T/where"
+printf '%s\n' 4:14 5:12 10:11 12:12 | diff -u - "$T/where" || fail "within a section: $(cat "$T/err")"
+grep -q "within.yaml:12:12: build.timeout: .*found 'trixie'" "$T/err" || fail "alias: $(cat "$T/err")"
+echo "ok: every mistake within a section, in file order; an alias's mistake at its use"
+
+# a bpo.conf with three mistakes: all of them, in the order of the file
+cat >"$T/three.conf" <<'Y'
+mirror: ftp://example.org/debian
+build-user: "no such user"
+limits:
+  ratio: many
+  unpacked-size: 1G
+  members: -3
+Y
+rc=0
+"$BPO" --config "$T/three.conf" config >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" = 2 ] || fail "bpo.conf with three mistakes: exit $rc"
+grep "^bpo: error: " "$T/err" | sed "s|^bpo: error: $T/three.conf:||; s|: .*||" >"$T/where"
+printf '%s\n' 1:9 2:13 4:10 6:12 | diff -u - "$T/where" || fail "bpo.conf mistakes: $(cat "$T/err")"
+echo "ok: every mistake of a bpo.conf in one run"

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "err.h"
 #include "fsutil.h"
+#include "limits.h"
 #include "xmem.h"
 
 /* ---- path checks ---- */
@@ -549,6 +550,117 @@ static void test_read_compressed(void **state)
 	bpo_buf_destroy(&b);
 }
 
+/* The ratio limit (limits.ratio): a tarball of zeros far past the floor is
+ * refused at the header with the default limits, and extracts when the ratio
+ * is raised; an index-like stream that decompresses 1000 times is refused by
+ * bpo_archive_read_compressed. Small data is never judged by its ratio. */
+static void test_ratio(void **state)
+{
+	struct fixture *fx = *state;
+	const size_t big = (size_t)BPO_ARCHIVE_RATIO_FLOOR + (1u << 20);
+	const struct member bomb[] = { { "pkg/zeros", REG, NULL, 0, (int64_t)big } };
+	const struct member small[] = { { "pkg/zeros", REG, NULL, 0, 1 << 20 } };
+	char *tar = bpo_path_join(fx->dir, "bomb.tar.xz");
+	char *star = bpo_path_join(fx->dir, "small.tar.xz");
+	char *dest = bpo_path_join(fx->dir, "out-bomb");
+	char *sdest = bpo_path_join(fx->dir, "out-small");
+	char *idx = bpo_path_join(fx->dir, "Packages.xz");
+	char *text = bpo_xmalloc(big + 1);
+	struct bpo_archive_opts opts;
+	struct bpo_error err;
+	struct bpo_buf b;
+	struct stat st;
+
+	assert_false(bpo_archive_ratio_exceeded(BPO_ARCHIVE_RATIO_FLOOR, 1, 100));
+	assert_true(bpo_archive_ratio_exceeded(BPO_ARCHIVE_RATIO_FLOOR + 1, 1000, 100));
+	assert_false(bpo_archive_ratio_exceeded(BPO_ARCHIVE_RATIO_FLOOR + 1, 10u << 20, 100));
+	assert_true(bpo_archive_ratio_exceeded(BPO_ARCHIVE_RATIO_FLOOR + 1, 0, 100));
+	assert_false(bpo_archive_ratio_exceeded(100ull << 20, 1u << 20, 100)); /* exactly 100 */
+	assert_true(bpo_archive_ratio_exceeded(102ull << 20, 1u << 20, 100));
+	assert_true(bpo_archive_ratio_exceeded(BPO_ARCHIVE_RATIO_FLOOR + 1, 1000, 0)); /* default */
+
+	write_tar(tar, F_XZ, bomb, 1);
+	assert_int_equal(stat(tar, &st), 0);
+	assert_true((uint64_t)st.st_size * 100 < big); /* it is a bomb */
+	bpo_archive_opts_init(&opts);
+	bpo_error_init(&err);
+	assert_int_equal(bpo_archive_extract(tar, dest, &opts, &err), -1);
+	assert_int_equal(err.kind, BPO_E_SYNTAX);
+	if (!strstr(err.msg, "unpacks to more than 100 times its compressed size") ||
+	    !strstr(err.msg, "limits.ratio") || !strstr(err.msg, tar))
+		fail_msg("unexpected: %s", err.msg);
+	assert_false(bpo_path_exists(dest));
+	opts.limits.max_ratio = 1000000;
+	if (bpo_archive_extract(tar, dest, &opts, &err) < 0)
+		fail_msg("raised ratio: %s", err.msg);
+	assert_int_equal(bpo_rm_rf(dest, NULL), 0);
+
+	/* 1 MiB of zeros: a ratio of thousands, under the floor */
+	write_tar(star, F_XZ, small, 1);
+	bpo_archive_opts_init(&opts);
+	if (bpo_archive_extract(star, sdest, &opts, &err) < 0)
+		fail_msg("small: %s", err.msg);
+
+	memset(text, 'a', big);
+	text[big] = '\0';
+	write_stream(idx, ARCHIVE_FILTER_XZ, text);
+	bpo_buf_init(&b, BPO_MAX_INDEX);
+	assert_int_equal(bpo_archive_read_compressed(idx, BPO_MAX_INDEX, &b, &err), -1);
+	assert_int_equal(err.kind, BPO_E_SYNTAX);
+	if (!strstr(err.msg, "decompresses to more than 100 times"))
+		fail_msg("unexpected: %s", err.msg);
+	bpo_buf_destroy(&b);
+	free(text);
+	free(tar);
+	free(star);
+	free(dest);
+	free(sdest);
+	free(idx);
+}
+
+/* limits.h: sizes with suffixes, and the recipe over bpo.conf over the default. */
+static void test_limits(void **state)
+{
+	struct bpo_limits conf = { { 0 } }, recipe = { { 0 } }, eff;
+	struct bpo_archive_limits al;
+	uint64_t v = 0;
+	(void)state;
+	assert_int_equal(bpo_size_parse("1", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(bpo_size_parse("64G", &v), 0);
+	assert_true(v == 64ull << 30);
+	assert_int_equal(bpo_size_parse("2GiB", &v), 0);
+	assert_true(v == 2ull << 30);
+	assert_int_equal(bpo_size_parse("512K", &v), 0);
+	assert_int_equal(v, 512u << 10);
+	assert_int_equal(bpo_size_parse("3T", &v), 0);
+	assert_true(v == 3ull << 40);
+	assert_int_equal(bpo_size_parse("0", &v), -1);
+	assert_int_equal(bpo_size_parse("", &v), -1);
+	assert_int_equal(bpo_size_parse("12X", &v), -1);
+	assert_int_equal(bpo_size_parse("1Gb", &v), -1);
+	assert_int_equal(bpo_size_parse("-1", &v), -1);
+	assert_int_equal(bpo_size_parse(" 1", &v), -1);
+	assert_int_equal(bpo_size_parse("99999999999T", &v), -1);
+	assert_int_equal(bpo_size_parse("99999999999999999999", &v), -1);
+
+	bpo_limits_effective(NULL, NULL, &eff);
+	assert_true(eff.v[BPO_LIMIT_UNPACKED_SIZE] == BPO_ARCHIVE_MAX_TOTAL_DEFAULT);
+	assert_true(eff.v[BPO_LIMIT_RATIO] == BPO_ARCHIVE_MAX_RATIO_DEFAULT);
+	assert_true(eff.v[BPO_LIMIT_DOWNLOAD_SIZE] == BPO_LIMIT_DOWNLOAD_DEFAULT);
+	conf.v[BPO_LIMIT_RATIO] = 500;
+	conf.v[BPO_LIMIT_MEMBERS] = 7;
+	recipe.v[BPO_LIMIT_RATIO] = 1000;
+	bpo_limits_effective(&conf, &recipe, &eff);
+	assert_int_equal(eff.v[BPO_LIMIT_RATIO], 1000);
+	assert_int_equal(eff.v[BPO_LIMIT_MEMBERS], 7);
+	bpo_limits_archive(&eff, &al);
+	assert_int_equal(al.max_ratio, 1000);
+	assert_int_equal(al.max_members, 7);
+	assert_true(al.max_total == BPO_ARCHIVE_MAX_TOTAL_DEFAULT);
+	assert_string_equal(bpo_limit_name(BPO_LIMIT_DOWNLOAD_SIZE), "download-size");
+}
+
 /* Only dpkg's compressions: an lz4 tarball is refused, and a stream of a
  * compression libarchive would run an external program for (lzop without
  * liblzo2) is taken as plain data, never handed to /usr/bin/lzop. */
@@ -635,6 +747,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_member, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_compressed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_only_dpkg_compressions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ratio, setup, teardown),
+		cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests_name("archive", tests, NULL, NULL);
 }

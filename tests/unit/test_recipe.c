@@ -339,6 +339,35 @@ static const struct {
 	const char *yaml;
 	const char *error;
 } cases[] = {
+	/* a mistake reached through an alias is reported at the alias (the
+	   use), not at the anchor, where the value is right for its key */
+	{"source: {package: hello, suite: &s trixie}\ntarget: {release: bookworm}\n"
+	 "build: {arch: *s, timeout: *s}\n",
+	 "3:28: build.timeout: expected seconds or a duration like 90s, 30m, 2h, 1d (at most "
+	 "604800 seconds), found 'trixie'"},
+	/* an alias inside its own anchor */
+	{"source: &a {package: hello, suite: trixie, x: *a}\ntarget: {release: bookworm}\n",
+	 "1:47: the alias is part of its own anchor, or nests deeper than 32 levels"},
+	/* several mistakes in one section, each its own line, in the file's order */
+	{"source: {package: Hello_World, suite: 'a b', component: 'c d', zzz: 1}\n"
+	 "target: {release: bookworm, policy: nonsense, distribution: 'x y'}\n"
+	 "limits: {ratio: 10x, unpacked-size: lots, members: 0}\n",
+	 "1:19: source.package: expected a Debian source package name (a-z, 0-9, '+', '-', '.'), "
+	 "found 'Hello_World'\n"
+	 "t.yaml:1:39: source.suite: expected a suite name like trixie, found 'a b'\n"
+	 "t.yaml:1:57: source.component: expected a component name like main, found 'c d'\n"
+	 "t.yaml:1:64: unknown key 'zzz' in source; allowed: package, archive, suite, component, "
+	 "keyring, version, dsc, allow-unsigned, check-valid-until, max-valid-time\n"
+	 "t.yaml:2:37: target.policy: expected bpo or local, found 'nonsense'\n"
+	 "t.yaml:2:61: target.distribution: expected a distribution name like bookworm-backports, "
+	 "found 'x y'\n"
+	 "t.yaml:3:17: limits.ratio: expected a whole number above 0, found '10x'\n"
+	 "t.yaml:3:37: limits.unpacked-size: expected a size in bytes like 68719476736 or 64G, "
+	 "found 'lots'\n"
+	 "t.yaml:3:52: limits.members: expected a whole number above 0, found '0'"},
+	{"source: {package: hello, suite: trixie}\ntarget: {release: bookworm}\n"
+	 "limits: {unpacked-size: 64G, members: 10, ratio: 500, download-size: 2GiB}\n",
+	 NULL},
 	/* aliases are fine as long as the schema holds */
 	{"source: &s {package: hello, suite: trixie}\ntarget: {release: trixie}\n"
 	 "build: {profiles: &p [nocheck], extra-packages: *p}\n",

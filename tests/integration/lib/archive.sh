@@ -58,6 +58,8 @@ archive_gpg() {
 
 # archive_source ROOT NAME VERSION quilt|native: build a small source package
 # with dpkg-source -b into ROOT/pool/main/<initial>/<NAME>/. Prints the .dsc path.
+# ARCHIVE_SOURCE_ZEROS=MIB adds a file of that many MiB of zeros (a
+# decompression bomb: it compresses to almost nothing).
 archive_source() {
 	local root=$1 name=$2 version=$3 kind=$4
 	local upstream=${version%-*} pool="$root/pool/main/${name:0:1}/$name"
@@ -67,6 +69,7 @@ archive_source() {
 	local d="$work/$name-$upstream"
 	printf 'hello from %s %s\n' "$name" "$version" >"$d/README"
 	head -c 20000 /dev/urandom | base64 >"$d/data.txt"
+	[ -z "${ARCHIVE_SOURCE_ZEROS:-}" ] || truncate -s "${ARCHIVE_SOURCE_ZEROS}M" "$d/zeros"
 	if [ "$kind" = quilt ]; then
 		tar -C "$work" --exclude=debian -czf "$work/${name}_$upstream.orig.tar.gz" "$name-$upstream"
 		echo "3.0 (quilt)" >"$d/debian/source/format"
