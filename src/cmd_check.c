@@ -26,7 +26,10 @@ static const struct bpo_cmd cmd_check = {
 		"For each recipe (a directory means its *.yaml files), read the version its\n"
 		"source suite offers now (from the verified indices) and the version the\n"
 		"recipe's target repository has published, and say which recipes are out of\n"
-		"date: nothing published yet, or a backport of an older version. With --osv,\n"
+		"date: nothing published yet, a backport of an older version, or the same\n"
+		"version made from another recipe (what the published backport's\n"
+		"Bpo-Recipe records: a patch added or changed, a build setting; then\n"
+		"'recipe changed since VERSION was published'). With --osv,\n"
 		"also the vulnerabilities that OSV data (a local copy of the distribution's\n"
 		"records) marks as fixed in the version the suite offers but not in the\n"
 		"version the published backport was made from, and that the published\n"
@@ -139,6 +142,7 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 		struct bpo_resolved rv;
 		struct bpo_strv missing = {0};
 		const char *status;
+		char *reason = NULL;
 		int code;
 
 		bpo_recipe_init(&r);
@@ -154,7 +158,8 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 			status = "up-to-date";
 		} else {
 			code = BPO_EXIT_OUTDATED;
-			status = rv.published.n ? "outdated" : "not-published";
+			status = rv.recipe_changed ? "recipe-changed"
+				 : rv.published.n  ? "outdated" : "not-published";
 		}
 		if (code == BPO_EXIT_OK || code == BPO_EXIT_OUTDATED) {
 			missing_fixes(&db, &rv, &missing);
@@ -162,6 +167,16 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 				code = BPO_EXIT_OUTDATED;
 		}
 		rc = worse(rc, code);
+		if (code == BPO_EXIT_OUTDATED && rv.recipe_changed)
+			reason = bpo_xasprintf("recipe changed since %s was published",
+					       rv.published.v[0]);
+		else if (code == BPO_EXIT_OUTDATED && !rv.published.n)
+			reason = bpo_xstrdup("nothing published yet");
+		else if (code == BPO_EXIT_OUTDATED && rv.outdated)
+			reason = bpo_xasprintf("%s is a backport of %s; the source suite has %s",
+					       rv.published.v[0], rv.published_base, rv.version);
+		else if (code == BPO_EXIT_OUTDATED)
+			reason = bpo_xasprintf("missing fixes in %s", rv.published.v[0]);
 		if (json) {
 			printf("%s{\"recipe\":", i ? "," : "");
 			bpo_json_fputs(stdout, files.v[i]);
@@ -173,6 +188,12 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 			bpo_json_fputs(stdout, rv.published.n ? rv.published.v[0] : NULL);
 			fputs(",\"published_from\":", stdout);
 			bpo_json_fputs(stdout, rv.published_base);
+			fputs(",\"reason\":", stdout);
+			bpo_json_fputs(stdout, reason);
+			fputs(",\"recipe_sha256\":", stdout);
+			bpo_json_fputs(stdout, rv.source ? rv.recipe_digest : NULL);
+			fputs(",\"published_recipe_sha256\":", stdout);
+			bpo_json_fputs(stdout, rv.published_recipe);
 			fputs(",\"missing_fixes\":[", stdout);
 			for (size_t k = 0; k < missing.n; k++) {
 				fputs(k ? "," : "", stdout);
@@ -185,12 +206,15 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 			printf("%-14s %s: %s %s", status, files.v[i], rv.source, rv.version);
 			if (rv.published.n)
 				printf(" (published: %s, from %s)", rv.published.v[0], rv.published_base);
+			if (rv.recipe_changed)
+				printf("; %s", reason);
 			for (size_t k = 0; k < missing.n; k++)
 				printf("%s%s", k ? ", " : "; missing fixes: ", missing.v[k]);
 			fputc('\n', stdout);
 		} else {
 			printf("%-14s %s\n", status, files.v[i]);
 		}
+		free(reason);
 		bpo_strv_destroy(&missing);
 		bpo_resolved_destroy(&rv);
 		bpo_recipe_destroy(&r);

@@ -10,8 +10,10 @@
 #include "bpoconf.h"
 #include "buf.h"
 #include "cmd.h"
+#include "fsutil.h"
 #include "index.h"
 #include "log.h"
+#include "pipeline.h"
 #include "recipe.h"
 #include "source.h"
 
@@ -38,11 +40,11 @@ static const struct bpo_cmd cmd_source = {
 		"formats every patch is applied to the tree.\n"
 		"\n"
 		"Version: with the 'bpo' policy the source's version V becomes V~bpoN+M,\n"
-		"M one more than the highest V~bpoN+M the target's backports suite has;\n"
-		"with the 'local' policy V gets the recipe's local suffix (+acme1, +acme2,\n"
-		"...). The new version must sort above every version of the source and of\n"
-		"its binaries in the target release's suites (read from their verified\n"
-		"indices), and, for 'bpo', below V.\n"
+		"M one more than the highest V~bpoN+M the target's backports suite or the\n"
+		"recipe's publish.repo has; with the 'local' policy V gets the recipe's\n"
+		"local suffix (+acme1, +acme2, ...). The new version must sort above every\n"
+		"version of the source and of its binaries in the target release's suites\n"
+		"(read from their verified indices), and, for 'bpo', below V.\n"
 		"\n"
 		"Options:\n"
 		"  --dest DIR            write the tree, orig tarball(s), .dsc and .changes\n"
@@ -111,6 +113,7 @@ static int run_source(struct bpo_ctx *ctx, int argc, char **argv)
 	struct bpo_config cfg;
 	struct bpo_source_result res;
 	struct bpo_buf json;
+	struct bpo_strv published = {0};
 	bool want_json = false;
 	int rc = BPO_EXIT_OK, c;
 
@@ -148,9 +151,29 @@ static int run_source(struct bpo_ctx *ctx, int argc, char **argv)
 	bpo_buf_init(&json, 1u << 20);
 	struct bpo_valid_until vu[BPO_VALID_UNTIL_MAX];
 	if (bpo_config_load(&cfg, ctx->config_path, &err) < 0 ||
-	    bpo_recipe_load(&r, argv[optind], &err) < 0 ||
-	    (bpo_index_recipe_valid_until(&r, &cfg, vu), bpo_source_make(&r, &cfg, &o, &res,
-									    &err) < 0)) {
+	    bpo_recipe_load(&r, argv[optind], &err) < 0) {
+		rc = bpo_cmd_fail(&err);
+		goto out;
+	}
+	/* the versions the recipe's publish.repo has count as published rebuilds,
+	   as for bpo build: the new version is the next one */
+	if (r.publish.repo && bpo_is_dir(r.publish.repo)) {
+		char *name = r.source.package ? bpo_xstrdup(r.source.package) : NULL;
+		if (!name && r.source.dsc) {
+			const char *base = strrchr(r.source.dsc, '/');
+			base = base ? base + 1 : r.source.dsc;
+			name = bpo_xstrndup(base, strcspn(base, "_"));
+		}
+		if (bpo_pipeline_repo_versions(&r, r.publish.repo, name, &published, &err) < 0) {
+			free(name);
+			rc = bpo_cmd_fail(&err);
+			goto out;
+		}
+		free(name);
+		o.published = (const char *const *)published.v;
+	}
+	if ((bpo_index_recipe_valid_until(&r, &cfg, vu), bpo_source_make(&r, &cfg, &o, &res,
+									&err) < 0)) {
 		rc = bpo_cmd_fail(&err);
 		goto out;
 	}
@@ -168,6 +191,7 @@ static int run_source(struct bpo_ctx *ctx, int argc, char **argv)
 	bpo_info("%s %s -> %s%s%s", res.source, res.old_version, res.version,
 		 res.since ? ", .changes since " : "", res.since ? res.since : "");
 out:
+	bpo_strv_destroy(&published);
 	bpo_buf_destroy(&json);
 	bpo_source_result_destroy(&res);
 	bpo_config_destroy(&cfg);

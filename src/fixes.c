@@ -196,17 +196,17 @@ void bpo_fixes_parse_field(const char *value, struct bpo_strv *ids)
 	}
 }
 
-/* Whether the line is the start of a Bpo-Fixes field (XS-, XC-, XSC-, XCS- or bare). */
-static bool fixes_line(const char *line, size_t n)
+/* Whether the line is the start of the field (XS-, XC-, XSC-, XCS- or bare). */
+static bool field_line(const char *line, size_t n, const char *field)
 {
 	const char *colon = memchr(line, ':', n);
 	size_t k;
 	if (!colon)
 		return false;
 	k = (size_t)(colon - line);
-	if (k == strlen(BPO_FIXES_FIELD) && strncasecmp(line, BPO_FIXES_FIELD, k) == 0)
+	if (k == strlen(field) && strncasecmp(line, field, k) == 0)
 		return true;
-	if (k < 2 + strlen(BPO_FIXES_FIELD) || (line[0] != 'X' && line[0] != 'x'))
+	if (k < 2 + strlen(field) || (line[0] != 'X' && line[0] != 'x'))
 		return false;
 	const char *dash = memchr(line, '-', k);
 	if (!dash)
@@ -214,8 +214,8 @@ static bool fixes_line(const char *line, size_t n)
 	for (const char *c = line + 1; c < dash; c++)
 		if (!strchr("SBCsbc", *c))
 			return false;
-	return (size_t)(colon - dash - 1) == strlen(BPO_FIXES_FIELD) &&
-	       strncasecmp(dash + 1, BPO_FIXES_FIELD, strlen(BPO_FIXES_FIELD)) == 0;
+	return (size_t)(colon - dash - 1) == strlen(field) &&
+	       strncasecmp(dash + 1, field, strlen(field)) == 0;
 }
 
 static bool blank(const char *line, size_t n)
@@ -228,6 +228,12 @@ static bool blank(const char *line, size_t n)
 
 int bpo_fixes_control_set(const char *control, size_t len, const char *value,
 			  struct bpo_buf *out, struct bpo_error *err)
+{
+	return bpo_control_set_field(control, len, BPO_FIXES_FIELD, value, out, err);
+}
+
+int bpo_control_set_field(const char *control, size_t len, const char *field,
+			  const char *value, struct bpo_buf *out, struct bpo_error *err)
 {
 	const char *p = control, *end = control + len;
 	bool in_stanza = false, skipping = false, has_source = false, done = false;
@@ -243,7 +249,7 @@ int bpo_fixes_control_set(const char *control, size_t len, const char *value,
 				in_stanza = true;
 			if (in_stanza && blank(p, n)) {
 				/* the end of the source stanza: the field goes here */
-				if (value && bpo_buf_printf(out, err, "XSC-%s: %s\n", BPO_FIXES_FIELD,
+				if (value && bpo_buf_printf(out, err, "XSC-%s: %s\n", field,
 							    value) < 0)
 					return -1;
 				done = true;
@@ -251,7 +257,7 @@ int bpo_fixes_control_set(const char *control, size_t len, const char *value,
 			} else if (in_stanza && !comment) {
 				bool cont = p[0] == ' ' || p[0] == '\t';
 				if (!cont)
-					skipping = fixes_line(p, n);
+					skipping = field_line(p, n, field);
 				if (!cont && n >= 7 && strncasecmp(p, "Source:", 7) == 0)
 					has_source = true;
 				keep = !skipping;
@@ -263,7 +269,7 @@ int bpo_fixes_control_set(const char *control, size_t len, const char *value,
 		p += n + (nl ? 1 : 0);
 	}
 	if (!done && in_stanza && value &&
-	    bpo_buf_printf(out, err, "XSC-%s: %s\n", BPO_FIXES_FIELD, value) < 0)
+	    bpo_buf_printf(out, err, "XSC-%s: %s\n", field, value) < 0)
 		return -1;
 	if (!has_source)
 		return bpo_error_set(err, BPO_E_SYNTAX,

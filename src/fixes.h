@@ -77,5 +77,13 @@ int bpo_fixes_json(const struct bpo_fixes *f, struct bpo_buf *out, struct bpo_er
  * byte for byte. BPO_E_SYNTAX when there is no source stanza. */
 int bpo_fixes_control_set(const char *control, size_t len, const char *value,
 			  struct bpo_buf *out, struct bpo_error *err);
+/* The same for any field (its bare name, e.g. "Bpo-Recipe"). */
+int bpo_control_set_field(const char *control, size_t len, const char *field,
+			  const char *value, struct bpo_buf *out, struct bpo_error *err);
+
+/* The field that records what a backport was made of, in .dsc, .changes and
+ * Sources: "SOURCE_VERSION sha256:DIGEST" (the version the recipe's source
+ * gave, bpo_recipe_digest). */
+#define BPO_RECIPE_FIELD "Bpo-Recipe"
 
 #endif

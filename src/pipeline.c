@@ -57,6 +57,7 @@ void bpo_resolved_destroy(struct bpo_resolved *res)
 	free(res->source);
 	free(res->version);
 	free(res->published_base);
+	free(res->published_recipe);
 	bpo_strv_destroy(&res->published_fixes);
 	bpo_strv_destroy(&res->binaries);
 	bpo_strv_destroy(&res->published);
@@ -133,10 +134,10 @@ char *bpo_pipeline_base_version(const struct bpo_recipe *r, const char *v)
 /* Versions of source in the repository's suite/component (its Sources index). */
 static int repo_published(const char *repo, const char *suite, const char *component,
 			  const char *source, struct bpo_strv *out, struct bpo_strv *fixes,
-			  struct bpo_error *err)
+			  char **recipe, struct bpo_error *err)
 {
 	const char *best = NULL;
-	char *best_fixes = NULL;
+	char *best_fixes = NULL, *best_recipe = NULL;
 	char *path = bpo_xasprintf("%s/dists/%s/%s/source/Sources", repo, suite, component);
 	struct bpo_buf b;
 	struct bpo_deb822_parser p;
@@ -159,8 +160,11 @@ static int repo_published(const char *repo, const char *suite, const char *compo
 			if (!best || bpo_version_compare_str(ver, best) > 0) {
 				/* the fixes the newest one carries */
 				const char *fx = bpo_deb822_get(&para, BPO_FIXES_FIELD);
+				const char *rf = bpo_deb822_get(&para, BPO_RECIPE_FIELD);
 				free(best_fixes);
 				best_fixes = fx ? bpo_xstrdup(fx) : NULL;
+				free(best_recipe);
+				best_recipe = rf ? bpo_xstrdup(rf) : NULL;
 				best = out->v[out->n - 1];
 			}
 		}
@@ -176,11 +180,27 @@ static int repo_published(const char *repo, const char *suite, const char *compo
 			out->v[j - 1] = t;
 		}
 	bpo_fixes_parse_field(best_fixes, fixes);
+	if (recipe) {
+		*recipe = best_recipe;
+		best_recipe = NULL;
+	}
 	rc = 0;
 out:
+	free(best_recipe);
 	free(best_fixes);
 	bpo_buf_destroy(&b);
 	free(path);
+	return rc;
+}
+
+int bpo_pipeline_repo_versions(const struct bpo_recipe *r, const char *repo,
+			       const char *source, struct bpo_strv *out, struct bpo_error *err)
+{
+	struct bpo_strv fixes = {0};
+	int rc = repo_published(repo, r->publish.suite ? r->publish.suite : r->target.distribution,
+				r->publish.component ? r->publish.component : "main", source, out,
+				&fixes, NULL, err);
+	bpo_strv_destroy(&fixes);
 	return rc;
 }
 
@@ -256,6 +276,7 @@ int bpo_pipeline_resolve(const struct bpo_recipe *r, const struct bpo_config *cf
 	bpo_index_recipe_valid_until(r, &eff, vu);
 	cfg = &eff;
 	const char *repo = repo_override ? repo_override : r->publish.repo;
+	char *recorded = NULL;
 
 	bpo_resolved_init(res);
 	if ((r->source.kind == BPO_SOURCE_ARCHIVE ? resolve_archive(r, cfg, res, err)
@@ -265,16 +286,33 @@ int bpo_pipeline_resolve(const struct bpo_recipe *r, const struct bpo_config *cf
 		const char *suite = r->publish.suite ? r->publish.suite : r->target.distribution;
 		const char *comp = r->publish.component ? r->publish.component : "main";
 		if (repo_published(repo, suite, comp, res->source, &res->published,
-				   &res->published_fixes, err) < 0)
+				   &res->published_fixes, &recorded, err) < 0)
 			goto fail;
 	}
+	if (bpo_recipe_digest(r, res->recipe_digest, err) < 0)
+		goto fail;
 	res->outdated = true;
 	if (res->published.n > 0) {
 		res->published_base = bpo_pipeline_base_version(r, res->published.v[0]);
 		res->outdated = bpo_version_compare_str(res->published_base, res->version) < 0;
 	}
+	/* Bpo-Recipe: "VERSION sha256:HEX"; the same source version made from
+	   another recipe (a patch added, changed, a build setting) is out of date */
+	if (recorded) {
+		const char *sp = strchr(recorded, ' ');
+		const char *hex = sp && strncmp(sp + 1, "sha256:", 7) == 0 ? sp + 8 : NULL;
+		if (hex && strlen(hex) == 64) {
+			res->published_recipe = bpo_xstrdup(hex);
+			if (!res->outdated && (size_t)(sp - recorded) == strlen(res->version) &&
+			    strncmp(recorded, res->version, (size_t)(sp - recorded)) == 0 &&
+			    strcmp(hex, res->recipe_digest) != 0)
+				res->recipe_changed = res->outdated = true;
+		}
+		free(recorded);
+	}
 	return 0;
 fail:
+	free(recorded);
 	bpo_resolved_destroy(res);
 	return -1;
 }
@@ -775,6 +813,9 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 				dprintf(log_fd, "bpo: warning: %s\n", cfg->valid_until[i].warning);
 		bpo_log_set_copy_fd(log_fd);
 	}
+	if (res->repo && rv.recipe_changed)
+		bpo_info("%s: recipe changed since %s was published: building the next version",
+			 r->file, rv.published.v[0]);
 	if (res->repo && !rv.outdated && !o->rebuild && !o->deps_only) {
 		res->skipped = true;
 		res->version = bpo_xstrdup(rv.published.v[0]);

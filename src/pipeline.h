@@ -52,7 +52,12 @@ struct bpo_resolved {
 	struct bpo_strv published;  /* versions the target repository has, highest first */
 	char *published_base;    /* upstream version the newest published one is a backport of */
 	struct bpo_strv published_fixes; /* the advisory ids the newest published one carries */
-	bool outdated;           /* nothing published, or a backport of an older version */
+	char *published_recipe;  /* the newest published one's Bpo-Recipe digest (hex), or
+				    NULL (none recorded: published before bpo recorded it) */
+	char recipe_digest[65];  /* the recipe's now (bpo_recipe_digest) */
+	bool recipe_changed;     /* the same version is published, from another recipe */
+	bool outdated;           /* nothing published, a backport of an older version,
+				    or recipe_changed */
 };
 
 void bpo_resolved_init(struct bpo_resolved *res);
@@ -61,6 +66,10 @@ void bpo_resolved_destroy(struct bpo_resolved *res);
 int bpo_pipeline_resolve(const struct bpo_recipe *r, const struct bpo_config *cfg,
 			 const char *repo_override, struct bpo_resolved *res,
 			 struct bpo_error *err);
+/* The versions of source that repo (a repository directory) has in r's
+ * publish suite and component, highest first (none when nothing is there). */
+int bpo_pipeline_repo_versions(const struct bpo_recipe *r, const char *repo,
+			       const char *source, struct bpo_strv *out, struct bpo_error *err);
 /* The version a published backport was made from: strips "~bpoN+M" (policy
  * bpo) or the local suffix and its number (policy local). Owned. */
 char *bpo_pipeline_base_version(const struct bpo_recipe *r, const char *published);

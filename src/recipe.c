@@ -14,6 +14,7 @@
 
 #include "fixes.h"
 #include "fsutil.h"
+#include "hash.h"
 #include "version.h"
 #include "xmem.h"
 #include "yamldoc.h"
@@ -1459,4 +1460,63 @@ int bpo_recipe_write_json(const struct bpo_recipe *r, struct bpo_buf *out, struc
 	bpo_ywriter_init(&w, BPO_YW_JSON, out, false, err);
 	write_recipe(&w, r, true);
 	return bpo_ywriter_finish(&w);
+}
+
+/*
+ * The digest of what a backport is made of (recipe.h): the normalised recipe
+ * without what only says where the source comes from or how it is checked,
+ * built and published, each patch by its name and its content's sha256.
+ */
+int bpo_recipe_digest(const struct bpo_recipe *r, char hex[65], struct bpo_error *err)
+{
+	struct bpo_recipe c = *r;
+	struct bpo_recipe_patch *pt = bpo_xcalloc(r->n_patches ? r->n_patches : 1, sizeof(*pt));
+	char (*sums)[BPO_HASH_HEX_MAX] = bpo_xcalloc(r->n_patches ? r->n_patches : 1,
+						       sizeof(*sums));
+	struct bpo_ywriter w;
+	struct bpo_buf out;
+	int rc = -1;
+
+	for (size_t i = 0; i < r->n_patches; i++) {
+		const struct bpo_recipe_patch *p = &r->patches[i];
+		if (p->path) {
+			if (bpo_hash_file(p->path, BPO_HASH_SHA256, sums[i], NULL, err) < 0)
+				goto out;
+		} else {
+			snprintf(sums[i], sizeof(sums[i]), "%s", p->sha256 ? p->sha256 : "");
+		}
+		pt[i] = (struct bpo_recipe_patch){.path = p->name, .sha256 = sums[i], .name = p->name};
+	}
+	c.patches = pt;
+	/* where the source comes from and how it is verified: the version it
+	   gives is recorded beside the digest (Bpo-Recipe) */
+	c.source.archive = c.source.suite = c.source.component = c.source.keyring = NULL;
+	c.source.dsc = NULL;
+	c.source.allow_unsigned = false;
+	c.source.check_valid_until = true;
+	c.source.max_valid_time = 0;
+	memset(&c.limits, 0, sizeof(c.limits));
+	c.build.timeout = 0;
+	memset(&c.publish, 0, sizeof(c.publish));
+	memset(c.qa, 0, sizeof(c.qa));
+	memset(&c.newer, 0, sizeof(c.newer));
+	bpo_buf_init(&out, BPO_MAX_RECIPE * 4);
+	bpo_ywriter_init(&w, BPO_YW_YAML, &out, true, err);
+	write_recipe(&w, &c, false);
+	if (bpo_ywriter_finish(&w) < 0) {
+		bpo_buf_destroy(&out);
+		goto out;
+	}
+	{
+		char full[BPO_HASH_HEX_MAX];
+		bpo_sha256_hex_buf(out.data ? out.data : "", out.len, full);
+		memcpy(hex, full, 65);
+		hex[64] = '\0';
+	}
+	bpo_buf_destroy(&out);
+	rc = 0;
+out:
+	free(sums);
+	free(pt);
+	return rc;
 }

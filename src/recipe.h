@@ -172,5 +172,13 @@ unsigned bpo_recipe_release_number(const char *codename);
  * target.release-number and each patch's name). */
 int bpo_recipe_write_yaml(const struct bpo_recipe *r, struct bpo_buf *out, struct bpo_error *err);
 int bpo_recipe_write_json(const struct bpo_recipe *r, struct bpo_buf *out, struct bpo_error *err);
+/* What a backport is made of, as a sha256 (hex): the recipe's source package
+ * and version pin, target, changelog, patches (each by name and the sha256 of
+ * its content), fixes, fuzz and build settings, normalised; not the source's
+ * archive, suite, keyring or Valid-Until handling, limits, build.timeout,
+ * publish or qa, which change where it comes from or how it is checked, not
+ * what is built. A patch file that cannot be read is an error. The source
+ * stage records it in the .dsc (Bpo-Recipe), `bpo check` compares. */
+int bpo_recipe_digest(const struct bpo_recipe *r, char hex[65], struct bpo_error *err);
 
 #endif

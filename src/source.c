@@ -478,7 +478,8 @@ static char *relax_alt(const struct bpo_recipe *r, const char *alt, unsigned *hi
  * the series applied: all-or-nothing, so every recipe patch is), then the CVE
  * ids of the changelog entries above since (the target release's version);
  * written to debian/control as XSC-Bpo-Fixes so that the .dsc and the
- * .changes say them.
+ * .changes say them; beside it XSC-Bpo-Recipe, what the backport is made of
+ * (the source's version and bpo_recipe_digest), which bpo check compares.
  */
 static int collect_fixes(const struct bpo_recipe *r, const char *version, const char *tree,
 			 const char *since, struct bpo_source_result *res, struct bpo_error *err)
@@ -519,8 +520,18 @@ static int collect_fixes(const struct bpo_recipe *r, const char *version, const 
 	value = bpo_fixes_field(&res->fixes);
 	if (bpo_fixes_control_set(b.data ? b.data : "", b.len, value, &out, err) < 0)
 		goto out;
-	if ((out.len != b.len || memcmp(out.data, b.data, b.len) != 0) &&
-	    bpo_file_write_atomic(ctl, out.data, out.len, 0644, err) < 0)
+	/* what the backport is made of (Bpo-Recipe): bpo check compares it */
+	{
+		char digest[65];
+		if (bpo_recipe_digest(r, digest, err) < 0)
+			goto out;
+		free(value);
+		value = bpo_xasprintf("%s sha256:%s", version, digest);
+		bpo_buf_reset(&b);
+		if (bpo_control_set_field(out.data, out.len, BPO_RECIPE_FIELD, value, &b, err) < 0)
+			goto out;
+	}
+	if (bpo_file_write_atomic(ctl, b.data, b.len, 0644, err) < 0)
 		goto out;
 	rc = 0;
 out:

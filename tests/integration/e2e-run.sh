@@ -6,7 +6,8 @@
 # right order, a broken recipe beside them is reported without stopping them,
 # stock apt in the bookworm root installs B from the repository; then a newer A
 # lands in the archive: `bpo check` exits 10 naming A, `bpo run --outdated`
-# rebuilds only A, and `bpo check` exits 0. Real chroot builds: slow.
+# rebuilds only A, and `bpo check` exits 0; A's recipe gains a patch: check
+# says recipe-changed, run --outdated builds 1.1-1~bpo12+2. Real chroot builds: slow.
 set -euo pipefail
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 . "$BPO_SRCDIR/tests/integration/chroot-lib.bash"
@@ -159,6 +160,30 @@ assert res["a.yaml"]["version"] == "1.1-1~bpo12+1", res["a.yaml"]
 assert res["b.yaml"]["skipped"] is True, res["b.yaml"]
 PY
 bpo check "$T/recipes/a.yaml" "$T/recipes/b.yaml"
+# --- A's recipe gains a patch: check says so, run --outdated builds the next
+#     ~bpo12+M of the same 1.1-1 (#17.1), and then check is content again
+mkdir -p "$T/recipes/patches"
+printf -- '--- /dev/null\n+++ b/BPO-NOTE\n@@ -0,0 +1 @@\n+a second fix\n' >"$T/recipes/patches/note.patch"
+printf 'patches:\n  - patches/note.patch\n' >>"$T/recipes/a.yaml"
+rc=0
+bpo check --json "$T/recipes/a.yaml" "$T/recipes/b.yaml" >"$T/check2.json" || rc=$?
+[ "$rc" = 10 ] || fail "bpo check after the recipe changed: exit $rc, expected 10"
+python3 - "$T/check2.json" <<'PY'
+import json, sys
+res = {r["recipe"].rsplit("/", 1)[-1]: r for r in json.load(open(sys.argv[1]))}
+a = res["a.yaml"]
+assert a["status"] == "recipe-changed", a
+assert a["reason"] == "recipe changed since 1.1-1~bpo12+1 was published", a
+assert res["b.yaml"]["status"] == "up-to-date", res
+PY
+bpo run --outdated --json "${targs[@]}" "$T/recipes/a.yaml" "$T/recipes/b.yaml" >"$T/run3.json"
+python3 - "$T/run3.json" <<'PY'
+import json, sys
+res = {r["recipe"].rsplit("/", 1)[-1]: r for r in json.load(open(sys.argv[1]))}
+assert res["a.yaml"]["version"] == "1.1-1~bpo12+2" and not res["a.yaml"]["skipped"], res["a.yaml"]
+assert res["b.yaml"]["skipped"] is True, res["b.yaml"]
+PY
+bpo check "$T/recipes/a.yaml" "$T/recipes/b.yaml"
 # the directory with the broken recipe: still checked, exit 2 outranks 0
 rc=0
 bpo check "$T/recipes" >"$T/check-dir.out" 2>&1 || rc=$?
@@ -176,7 +201,7 @@ bpo build --rebuild --json "${targs[@]}" "$T/recipes/a.yaml" >"$T/rebuild.json"
 python3 - "$T/rebuild.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["exit"] == 0 and not r["skipped"] and r["version"] == "1.1-1~bpo12+2", r
+assert r["exit"] == 0 and not r["skipped"] and r["version"] == "1.1-1~bpo12+3", r
 vu = r["valid_until_overrides"]
 assert len(vu) == 1 and vu[0]["suite"] == "newer" and vu[0]["valid_until"].endswith("Z"), vu
 assert vu[0]["accepted_by"] == "source.check-valid-until: false of the recipe", vu
@@ -184,15 +209,16 @@ n = sum(1 for l in open(r["log"]) if "newer: expired (Valid-Until" in l)
 assert n == 1, "the Valid-Until warning %d times in bpo.log" % n
 assert all(r["seconds"][s] >= 0 for s in ("resolve", "source", "build", "publish")), r
 # one "published" line per source version (binary and source .changes are two uploads)
-n = sum(1 for l in open(r["log"]) if "published bpoe2e-a 1.1-1~bpo12+2 to" in l)
+n = sum(1 for l in open(r["log"]) if "published bpoe2e-a 1.1-1~bpo12+3 to" in l)
 assert n == 1, "published line %d times in bpo.log" % n
 PY
-bpo repo list "$T/repo" | grep 'bpoe2e-data 1.1-1~bpo12+2' >/dev/null || fail "the rebuild is not published"
+bpo repo list "$T/repo" | grep 'bpoe2e-data 1.1-1~bpo12+3' >/dev/null || fail "the rebuild is not published"
 # a fatal qa failure publishes nothing: C's binary depends on a package that
 # neither bookworm nor the repository has, so the install check fails
 src bpoe2e-c 1.0-1 "debhelper-compat (= 13)" bpoe2e-broken "\${misc:Depends}, bpoe2e-nosuch"
 publish_archive
 mkdir "$T/more"
+cp -r "$T/recipes/patches" "$T/more/"
 sed 's/bpoe2e-a/bpoe2e-c/' "$T/recipes/a.yaml" >"$T/more/c.yaml"
 tree_sum() { (cd "$T/repo" && find . -type f ! -path './log/*' -print0 | sort -z | xargs -0 sha256sum); }
 before=$(tree_sum)
