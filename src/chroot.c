@@ -1279,12 +1279,15 @@ int bpo_chroot_run(const struct bpo_ns *ns, const struct bpo_chroot_spec *s, int
 					struct timespec ts = {0, 50 * 1000 * 1000};
 					nanosleep(&ts, NULL);
 				}
-			if (timed_out)
+			if (timed_out) {
 				bpo_error_set(err, BPO_E_FAIL, "%s: timed out after %u s, killed",
 					      s->argv[0], s->timeout);
-			else
+				bpo_error_class(err, "timeout");
+			} else {
 				bpo_error_set(err, BPO_E_FAIL, "%s: interrupted by signal %d, killed",
 					      s->argv[0], (int)got_signal);
+				bpo_error_class(err, "interrupted");
+			}
 			goto out;
 		}
 	}

@@ -122,10 +122,12 @@ static const struct bpo_cmd cmd_build = {
 		"                        newer-suite and newer-keyring (default: the source's\n"
 		"                        archive and suite; none for a .dsc source); the\n"
 		"                        keyring is bpo.conf's for the mirror\n"
-		"  --json                print one JSON object: recipe, stage reached, exit,\n"
-		"                        skipped, source, upstream_version, version, work_dir,\n"
-		"                        log (WORK/bpo.log), build_log, repo, suite, error,\n"
-		"                        class (dep-wait or null), deps (the verdict),\n"
+		"  --json                print one JSON object: schema_version, recipe, stage\n"
+		"                        reached, exit, skipped, source, upstream_version,\n"
+		"                        version, work_dir, log (WORK/bpo.log), build_log,\n"
+		"                        repo, suite, error, class (the failure class, bpo(1)\n"
+		"                        FAILURE CLASSES, or null), explain (the lines that\n"
+		"                        explain a failure), deps (the verdict),\n"
 		"                        seconds per stage, qa (the report of 'bpo qa\n"
 		"                        --json'), valid_until_overrides (the expired suites\n"
 		"                        a Valid-Until override let through: archive,\n"
@@ -170,7 +172,7 @@ static void print_json(const struct bpo_build_result *r, const struct bpo_error 
 {
 	FILE *f = stdout;
 
-	fputs("{\"source\":", f);
+	fprintf(f, "{\"schema_version\":%d,\"source\":", BPO_JSON_SCHEMA_VERSION);
 	bpo_json_fputs(f, r->source ? r->source : "");
 	fputs(",\"version\":", f);
 	bpo_json_fputs(f, r->version ? r->version : "");
@@ -204,6 +206,15 @@ static void print_json(const struct bpo_build_result *r, const struct bpo_error 
 		fputs("null", f);
 	else
 		bpo_json_fputs(f, err->msg);
+	/* the failure class (bpo(1) FAILURE CLASSES) */
+	fputs(",\"class\":", f);
+	if (r->ok)
+		fputs("null", f);
+	else
+		bpo_json_fputs(f, bpo_chroot_interrupted() ? "interrupted"
+				  : bpo_error_class_of(err, r->phase == BPO_BUILD_DEPS ? "dep-wait"
+							: r->phase == BPO_BUILD_BUILD ? "ftbfs"
+							: "setup"));
 	fputs("}\n", f);
 }
 
@@ -264,8 +275,8 @@ static int run_recipe(struct bpo_ctx *ctx, const char *path, const struct bpo_pi
 	    bpo_recipe_set_newer(&r, newer[0], newer[1], newer[2], &err) < 0) {
 		rc = bpo_cmd_fail(&err);
 		res.recipe = bpo_xstrdup(path);
+		bpo_pipeline_result_fail(&res, BPO_STAGE_RESOLVE, &err);
 		res.exit_code = rc;
-		res.error = bpo_xstrdup(err.msg);
 		goto report;
 	}
 	bpo_chroot_signals_install();

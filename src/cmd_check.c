@@ -178,7 +178,8 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 		else if (code == BPO_EXIT_OUTDATED)
 			reason = bpo_xasprintf("missing fixes in %s", rv.published.v[0]);
 		if (json) {
-			printf("%s{\"recipe\":", i ? "," : "");
+			printf("%s{\"schema_version\":%d,\"recipe\":", i ? "," : "",
+			       BPO_JSON_SCHEMA_VERSION);
 			bpo_json_fputs(stdout, files.v[i]);
 			printf(",\"status\":\"%s\",\"source\":", status);
 			bpo_json_fputs(stdout, rv.source);
@@ -201,6 +202,9 @@ static int run_check(struct bpo_ctx *ctx, int argc, char **argv)
 			}
 			fputs("],\"error\":", stdout);
 			bpo_json_fputs(stdout, code != 0 && code != BPO_EXIT_OUTDATED ? err.msg : NULL);
+			fputs(",\"class\":", stdout);
+			bpo_json_fputs(stdout, code == 0 || code == BPO_EXIT_OUTDATED ? NULL
+					       : bpo_error_class_of(&err, "fetch"));
 			fputc('}', stdout);
 		} else if (code == 0 || code == BPO_EXIT_OUTDATED) {
 			printf("%-14s %s: %s %s", status, files.v[i], rv.source, rv.version);

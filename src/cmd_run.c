@@ -76,6 +76,7 @@ struct node {
 	enum node_state state;
 	pid_t pid;
 	char *out_path;      /* the child's --json output */
+	const char *cls; /* failure class when not built by a child (bpo(1)) */
 	char *error;
 };
 
@@ -213,6 +214,7 @@ static int execute(const struct bpo_ctx *ctx, const struct run_opts *o, struct n
 					nodes[i].exit_code = nodes[which].exit_code;
 					nodes[i].error = bpo_xasprintf("not built: it needs %s, which "
 								       "failed", nodes[which].name);
+					nodes[i].cls = "dep-wait";
 					bpo_error("%s: %s", nodes[i].file, nodes[i].error);
 					left--;
 					started = true;
@@ -297,7 +299,7 @@ static void print_json(struct node *nodes, size_t n)
 			fwrite(nd->error, 1, l, stdout);
 			continue;
 		}
-		fputs("{\"recipe\":", stdout);
+		printf("{\"schema_version\":%d,\"recipe\":", BPO_JSON_SCHEMA_VERSION);
 		bpo_json_fputs(stdout, nd->file);
 		printf(",\"stage\":\"%s\",\"exit\":%d,\"skipped\":%s,\"source\":",
 		       nd->loaded ? "resolve" : "recipe", nd->exit_code,
@@ -307,6 +309,10 @@ static void print_json(struct node *nodes, size_t n)
 		bpo_json_fputs(stdout, nd->resolved ? nd->rv.version : NULL);
 		fputs(",\"error\":", stdout);
 		bpo_json_fputs(stdout, nd->state == N_UNCHANGED ? NULL : nd->error);
+		fputs(",\"class\":", stdout); /* "internal": a child without its JSON */
+		bpo_json_fputs(stdout, nd->state == N_UNCHANGED ? NULL
+				       : nd->cls ? nd->cls : nd->exit_code >= 128 ? "interrupted"
+				       : nd->exit_code ? "internal" : NULL);
 		fputc('}', stdout);
 	}
 	fputs("]\n", stdout);
@@ -415,6 +421,7 @@ static int run_run(struct bpo_ctx *ctx, int argc, char **argv)
 			bpo_error("%s", err.msg);
 			nd->exit_code = bpo_error_exit_code(&err);
 			nd->error = bpo_xstrdup(err.msg);
+			nd->cls = bpo_error_class_of(&err, "fetch");
 			nd->state = N_FAILED;
 			if (rc == BPO_EXIT_OK)
 				rc = nd->exit_code;

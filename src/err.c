@@ -11,6 +11,7 @@ void bpo_error_init(struct bpo_error *err)
 	if (!err)
 		return;
 	err->kind = BPO_E_NONE;
+	err->cls = NULL;
 	err->msg[0] = '\0';
 }
 
@@ -21,11 +22,30 @@ int bpo_error_set(struct bpo_error *err, enum bpo_errkind kind, const char *fmt,
 	if (!err)
 		return -1;
 	err->kind = kind;
+	err->cls = NULL;
 	va_start(ap, fmt);
 	if (vsnprintf(err->msg, sizeof(err->msg), fmt, ap) < 0)
 		err->msg[0] = '\0';
 	va_end(ap);
 	return -1;
+}
+
+int bpo_error_class(struct bpo_error *err, const char *cls)
+{
+	if (err)
+		err->cls = cls;
+	return -1;
+}
+
+const char *bpo_error_class_of(const struct bpo_error *err, const char *otherwise)
+{
+	if (err->cls)
+		return err->cls;
+	if (err->kind == BPO_E_VERIFY)
+		return "verify";
+	if (err->kind == BPO_E_USAGE || err->kind == BPO_E_SYNTAX)
+		return "usage";
+	return otherwise;
 }
 
 int bpo_error_add(struct bpo_error *err, const struct bpo_error *one)

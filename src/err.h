@@ -35,6 +35,9 @@ enum {
 
 struct bpo_error {
 	enum bpo_errkind kind;
+	/* the failure class (bpo(1) FAILURE CLASSES: "timeout", "patch-conflict",
+	   ...) where the failing code knows it, or NULL; bpo_error_set clears it */
+	const char *cls;
 	char msg[BPO_ERROR_MSG_MAX];
 };
 
@@ -42,6 +45,12 @@ void bpo_error_init(struct bpo_error *err);
 /* Fill err (if not NULL) and return -1. */
 int bpo_error_set(struct bpo_error *err, enum bpo_errkind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Set err's failure class (a string literal); returns -1, so that
+ * `return bpo_error_class(err, "timeout")` follows a bpo_error_set. */
+int bpo_error_class(struct bpo_error *err, const char *cls);
+/* err's failure class: the one set, else "verify" for BPO_E_VERIFY, "usage"
+ * for BPO_E_USAGE and BPO_E_SYNTAX, else otherwise. */
+const char *bpo_error_class_of(const struct bpo_error *err, const char *otherwise);
 /* Put "prefix: " in front of the message already in err; returns -1. */
 int bpo_error_prefix(struct bpo_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -328,6 +328,7 @@ void bpo_pipeline_result_destroy(struct bpo_pipeline_result *res)
 		return;
 	free(res->recipe);
 	bpo_strv_destroy(&res->build_warnings);
+	bpo_strv_destroy(&res->explain);
 	if (res->deps) {
 		bpo_depcheck_result_destroy(res->deps);
 		free(res->deps);
@@ -365,10 +366,72 @@ static void add_artifact(struct bpo_pipeline_result *res, const char *path)
 		snprintf(a->sha256, sizeof(a->sha256), "%.64s", hex);
 }
 
-static int fail_at(struct bpo_pipeline_result *res, enum bpo_stage stage,
-		   const struct bpo_error *err)
+/* The failure class of an error at stage (bpo(1) FAILURE CLASSES): the one
+ * the failing code set, else by the stage and the error's kind. */
+static const char *failure_class(enum bpo_stage stage, const struct bpo_error *err)
+{
+	static const char *const by_stage[BPO_STAGE_DONE] = {
+		[BPO_STAGE_RESOLVE] = "fetch", [BPO_STAGE_SOURCE] = "source",
+		[BPO_STAGE_DEPS] = "dep-wait", [BPO_STAGE_BUILD] = "ftbfs",
+		[BPO_STAGE_QA] = "qa-setup", [BPO_STAGE_PUBLISH] = "publish"};
+	if (bpo_chroot_interrupted())
+		return "interrupted";
+	if (stage == BPO_STAGE_SOURCE && err->kind != BPO_E_FAIL)
+		return bpo_error_class_of(err, "fetch");
+	return bpo_error_class_of(err, stage < BPO_STAGE_DONE ? by_stage[stage] : "publish");
+}
+
+/* The last n non-blank lines of the file at path, pushed to out. */
+static void log_tail(const char *path, size_t n, struct bpo_strv *out)
+{
+	struct bpo_buf b;
+	const char *start[BPO_EXPLAIN_LINES + 1];
+	size_t len[BPO_EXPLAIN_LINES + 1], k = 0;
+
+	if (n > BPO_EXPLAIN_LINES)
+		n = BPO_EXPLAIN_LINES;
+	bpo_buf_init(&b, 1u << 30);
+	if (!path || bpo_file_read(path, 1u << 30, &b, NULL) < 0 || !b.data) {
+		bpo_buf_destroy(&b);
+		return;
+	}
+	/* backwards from the end: the last n lines with something on them */
+	for (size_t e = b.len; e > 0 && k < n;) {
+		size_t s = e;
+		while (s > 0 && b.data[s - 1] != '\n')
+			s--;
+		size_t l = e - s;
+		while (l && (b.data[s + l - 1] == '\r' || b.data[s + l - 1] == ' '))
+			l--;
+		if (l) {
+			start[k] = b.data + s;
+			len[k++] = l;
+		}
+		e = s ? s - 1 : 0;
+	}
+	while (k--)
+		bpo_strv_push_owned(out, bpo_xstrndup(start[k], len[k]));
+	bpo_buf_destroy(&b);
+}
+
+int bpo_pipeline_result_fail(struct bpo_pipeline_result *res, enum bpo_stage stage,
+			     const struct bpo_error *err)
 {
 	res->stage = stage;
+	if (!res->failure_class)
+		res->failure_class = failure_class(stage, err);
+	if (!res->explain.n) {
+		/* the error's lines, and for a build the end of its log */
+		const char *p = err->msg;
+		while (*p) {
+			size_t l = strcspn(p, "\n");
+			if (l)
+				bpo_strv_push_owned(&res->explain, bpo_xstrndup(p, l));
+			p += l + (p[l] == '\n');
+		}
+		if (stage == BPO_STAGE_BUILD)
+			log_tail(res->build_log, BPO_EXPLAIN_LINES, &res->explain);
+	}
 	/* the failed stage's time too, up to the failure */
 	if (stage < BPO_STAGE_DONE && res->stage_start > 0 && res->seconds[stage] == 0)
 		res->seconds[stage] = bpo_now_s() - res->stage_start;
@@ -500,6 +563,25 @@ static int run_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		goto out;
 	res->qa_json = bpo_xstrndup(out.data ? out.data : "null", out.data ? out.len : 4);
 	res->qa_fatal = bpo_qa_report_fatal(&rep) != 0;
+	/* the class and the lines of the first check that stops the publish */
+	for (int c = 0; res->qa_fatal && !res->failure_class && c < BPO_QA_N; c++) {
+		static const char *const cls[BPO_QA_N] = {"qa-install", "qa-upgrade", "lintian",
+							  "qa-test", "regression"};
+		const struct bpo_qa_result *q = &rep.r[c];
+		if (q->policy != BPO_QA_POLICY_FAIL ||
+		    (q->status != BPO_QA_FAILED && q->status != BPO_QA_ERROR))
+			continue;
+		res->failure_class = cls[c];
+		if (q->summary)
+			bpo_strv_push_owned(&res->explain, bpo_xasprintf("%s: %s",
+					    bpo_qa_check_name((enum bpo_qa_check)c), q->summary));
+		for (size_t i = 0; i < q->n_items && i < BPO_EXPLAIN_LINES; i++)
+			if (!q->items[i].info)
+				bpo_strv_push_owned(&res->explain, bpo_xasprintf(
+					"%s %s: %s", q->items[i].name ? q->items[i].name : "",
+					q->items[i].what ? q->items[i].what : "",
+					q->items[i].message ? q->items[i].message : ""));
+	}
 	rc = 0;
 out:
 	bpo_buf_destroy(&out);
@@ -788,7 +870,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	progress(res, BPO_STAGE_RESOLVE);
 	t = bpo_now_s();
 	if (bpo_pipeline_resolve(r, cfg, o->no_publish ? NULL : repo, &rv, &err) < 0) {
-		fail_at(res, BPO_STAGE_RESOLVE, &err);
+		bpo_pipeline_result_fail(res, BPO_STAGE_RESOLVE, &err);
 		goto out;
 	}
 	res->seconds[BPO_STAGE_RESOLVE] = bpo_now_s() - t;
@@ -797,7 +879,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	work = recipe_work_dir(r, cfg, o, rv.source, rv.version);
 	res->work_dir = bpo_xstrdup(work);
 	if (bpo_mkdir_p(work, 0755, &err) < 0 || (work_lock = lock_work(work, &err)) < 0) {
-		fail_at(res, BPO_STAGE_RESOLVE, &err);
+		bpo_pipeline_result_fail(res, BPO_STAGE_RESOLVE, &err);
 		goto out;
 	}
 	/* WORK/bpo.log: every message of this build (the build's own log is
@@ -832,7 +914,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	src_dir = bpo_path_join(work, "source");
 	result_dir = bpo_path_join(work, "result");
 	if (bpo_rm_rf(src_dir, &err) < 0 || bpo_rm_rf(result_dir, &err) < 0) {
-		fail_at(res, BPO_STAGE_SOURCE, &err);
+		bpo_pipeline_result_fail(res, BPO_STAGE_SOURCE, &err);
 		goto out;
 	}
 	struct bpo_source_opts so = {
@@ -847,7 +929,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		.orig_by_published = res->repo != NULL,
 	};
 	if (bpo_source_make(r, cfg, &so, &src, &err) < 0) {
-		fail_at(res, BPO_STAGE_SOURCE, &err);
+		bpo_pipeline_result_fail(res, BPO_STAGE_SOURCE, &err);
 		goto out;
 	}
 	res->seconds[BPO_STAGE_SOURCE] = bpo_now_s() - t;
@@ -868,7 +950,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	t = bpo_now_s();
 	repo_line = extra_sources(r, cfg, res->repo ? repo : NULL, suite, comp, &extra);
 	if (deps_stage(r, cfg, src.dsc, &extra, res, &err) < 0) {
-		fail_at(res, BPO_STAGE_DEPS, &err);
+		bpo_pipeline_result_fail(res, BPO_STAGE_DEPS, &err);
 		goto out;
 	}
 	res->seconds[BPO_STAGE_DEPS] = bpo_now_s() - t;
@@ -911,7 +993,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		res->build_log = bpo_xstrdup(br.log_path);
 	}
 	if (brc < 0) {
-		fail_at(res, BPO_STAGE_BUILD, &err);
+		bpo_pipeline_result_fail(res, BPO_STAGE_BUILD, &err);
 		goto out;
 	}
 	res->seconds[BPO_STAGE_BUILD] = bpo_now_s() - t;
@@ -946,14 +1028,14 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		free(changes);
 		res->seconds[BPO_STAGE_QA] = bpo_now_s() - t;
 		if (qrc < 0) {
-			fail_at(res, BPO_STAGE_QA, &err);
+			bpo_pipeline_result_fail(res, BPO_STAGE_QA, &err);
 			goto out;
 		}
 		if (res->qa_fatal) {
 			bpo_error_set(&err, BPO_E_FAIL, "a check whose policy is fail failed%s "
 				      "(the report is above and in the result)",
 				      res->repo ? ": nothing published" : "");
-			fail_at(res, BPO_STAGE_QA, &err);
+			bpo_pipeline_result_fail(res, BPO_STAGE_QA, &err);
 			res->exit_code = BPO_EXIT_FAIL;
 			goto out;
 		}
@@ -978,7 +1060,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 					  &err);
 		if (urc < 0) {
 			bpo_strv_destroy(&changes);
-			fail_at(res, BPO_STAGE_PUBLISH, &err);
+			bpo_pipeline_result_fail(res, BPO_STAGE_PUBLISH, &err);
 			goto out;
 		}
 		res->seconds[BPO_STAGE_PUBLISH] = bpo_now_s() - t;
@@ -990,7 +1072,7 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 			prc = bpo_repo_publish(repo_h, changes.v, changes.n, suite, comp, -1, &err);
 		if (prc < 0) {
 			bpo_strv_destroy(&changes);
-			fail_at(res, BPO_STAGE_PUBLISH, &err);
+			bpo_pipeline_result_fail(res, BPO_STAGE_PUBLISH, &err);
 			goto out;
 		}
 		res->seconds[BPO_STAGE_PUBLISH] = bpo_now_s() - t;
@@ -1041,7 +1123,7 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	res->recipe = bpo_xstrdup(r->file);
 	res->stage = BPO_STAGE_RESOLVE;
 	if (bpo_pipeline_resolve(r, cfg, NULL, &rv, &err) < 0) {
-		fail_at(res, BPO_STAGE_RESOLVE, &err);
+		bpo_pipeline_result_fail(res, BPO_STAGE_RESOLVE, &err);
 		goto out;
 	}
 	res->source = bpo_xstrdup(rv.source);
@@ -1060,7 +1142,7 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	if (!changes) {
 		bpo_error_set(&err, BPO_E_NOTFOUND, "%s: no build of %s %s in %s (bpo build %s "
 			      "makes it)", r->file, rv.source, rv.version, result, r->file);
-		fail_at(res, BPO_STAGE_QA, &err);
+		bpo_pipeline_result_fail(res, BPO_STAGE_QA, &err);
 		goto out;
 	}
 	add_artifact(res, changes);
@@ -1068,7 +1150,7 @@ int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 	progress(res, BPO_STAGE_QA);
 	if (run_qa(r, cfg, o, changes, &extra, repo, res, &err) < 0) {
 		res->seconds[BPO_STAGE_QA] = bpo_now_s() - t;
-		fail_at(res, BPO_STAGE_QA, &err);
+		bpo_pipeline_result_fail(res, BPO_STAGE_QA, &err);
 		goto out;
 	}
 	res->seconds[BPO_STAGE_QA] = bpo_now_s() - t;
@@ -1093,7 +1175,9 @@ int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_b
 {
 	struct bpo_buf *b = out;
 #define S(key, val) (bpo_buf_puts(b, ",\"" key "\":", err) < 0 || bpo_json_str(b, (val), err) < 0)
-	if (bpo_buf_puts(b, "{\"recipe\":", err) < 0 || bpo_json_str(b, res->recipe, err) < 0 ||
+	if (bpo_buf_printf(b, err, "{\"schema_version\":%d,\"recipe\":",
+			   BPO_JSON_SCHEMA_VERSION) < 0 ||
+	    bpo_json_str(b, res->recipe, err) < 0 ||
 	    S("stage", bpo_stage_name(res->stage)) ||
 	    bpo_buf_printf(b, err, ",\"exit\":%d,\"skipped\":%s", res->exit_code,
 			   res->skipped ? "true" : "false") < 0 ||
@@ -1111,6 +1195,13 @@ int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_b
 	    bpo_buf_puts(b, res->qa_json ? res->qa_json : "null", err) < 0 ||
 	    bpo_buf_puts(b, ",\"class\":", err) < 0 ||
 	    bpo_json_str(b, res->failure_class, err) < 0 ||
+	    bpo_buf_puts(b, ",\"explain\":[", err) < 0)
+		return -1;
+	for (size_t i = 0; i < res->explain.n; i++)
+		if ((i && bpo_buf_puts(b, ",", err) < 0) ||
+		    bpo_json_str(b, res->explain.v[i], err) < 0)
+			return -1;
+	if (bpo_buf_puts(b, "]", err) < 0 ||
 	    bpo_buf_puts(b, ",\"deps\":", err) < 0 ||
 	    bpo_buf_puts(b, res->deps_json ? res->deps_json : "null", err) < 0 ||
 	    bpo_buf_puts(b, ",\"fixes\":", err) < 0 ||

@@ -94,6 +94,11 @@ struct bpo_pipeline_opts {
 	bool verbose;
 };
 
+/* At most this many lines of a log or a check's findings in explain. */
+#define BPO_EXPLAIN_LINES 20
+/* The version of the --json objects of bpo build, run and check (doc/schema/). */
+#define BPO_JSON_SCHEMA_VERSION 1
+
 struct bpo_pipeline_artifact {
 	char *path;
 	char sha256[65];
@@ -125,8 +130,15 @@ struct bpo_pipeline_result {
 	   variable used but not defined, a DEB_BUILD_MAINT_OPTIONS feature the
 	   release's dpkg-buildflags does not know; one line each */
 	struct bpo_strv build_warnings;
-	const char *failure_class; /* "dep-wait" when the deps stage found the build
-				      dependencies unsatisfiable, else NULL */
+	const char *failure_class; /* on failure, its class (bpo(1) FAILURE CLASSES:
+				      dep-wait, verify, fetch, patch-conflict,
+				      version, source, ftbfs, timeout, interrupted,
+				      qa-install, qa-upgrade, qa-test, lintian,
+				      regression, qa-setup, sign, publish, usage),
+				      else NULL */
+	struct bpo_strv explain;  /* on failure, the lines that explain it: the
+				      error's, then the end of the build log or
+				      the failing check's findings */
 	char *valid_until_json;  /* the expired suites a Valid-Until override let
 				    through, a JSON array of {archive, suite,
 				    valid_until, accepted_by}, or NULL */
@@ -146,6 +158,10 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
  * fatal check failed, 1 when one did, else the error's. */
 int bpo_pipeline_qa(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		    const struct bpo_pipeline_opts *opts, struct bpo_pipeline_result *res);
+/* res failed at stage with err: its stage, exit code, error, failure class
+ * and explain lines (the stage's seconds up to now). Returns the exit code. */
+int bpo_pipeline_result_fail(struct bpo_pipeline_result *res, enum bpo_stage stage,
+			     const struct bpo_error *err);
 /* One JSON object (no newline). */
 int bpo_pipeline_result_json(const struct bpo_pipeline_result *res, struct bpo_buf *out,
 			     struct bpo_error *err);

@@ -148,6 +148,7 @@ int bpo_proc_run(const char *const argv[], const struct bpo_proc_opts *o, int *s
 	}
 	if (timed_out) {
 		bpo_error_set(err, BPO_E_FAIL, "%s: timed out after %u s", argv[0], o->timeout);
+		bpo_error_class(err, "timeout");
 		goto out;
 	}
 	if (status)

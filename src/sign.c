@@ -162,6 +162,8 @@ int bpo_sign_open(struct bpo_signer **out, const char *fpr, const char *gnupghom
 	s = NULL;
 	rc = 0;
 out:
+	if (rc < 0)
+		bpo_error_class(err, "sign");
 	if (key)
 		gpgme_key_unref(key);
 	bpo_sign_free(s);
@@ -261,14 +263,16 @@ out:
 int bpo_sign_clear(struct bpo_signer *s, const void *data, size_t len, struct bpo_buf *out,
 		   struct bpo_error *err)
 {
-	return do_sign(s, data, len, GPGME_SIG_MODE_CLEAR, out, err);
+	return do_sign(s, data, len, GPGME_SIG_MODE_CLEAR, out, err) < 0
+		       ? bpo_error_class(err, "sign") : 0;
 }
 
 /* Detached armoured signature (Release.gpg). */
 int bpo_sign_detached(struct bpo_signer *s, const void *data, size_t len, struct bpo_buf *out,
 		      struct bpo_error *err)
 {
-	return do_sign(s, data, len, GPGME_SIG_MODE_DETACH, out, err);
+	return do_sign(s, data, len, GPGME_SIG_MODE_DETACH, out, err) < 0
+		       ? bpo_error_class(err, "sign") : 0;
 }
 
 /* Export the public part of the signing key, armoured. */

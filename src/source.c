@@ -698,6 +698,8 @@ static int apply_patches(const struct bpo_recipe *r, const struct bpo_fetched *f
 	/* All or nothing: a dry run of the whole series that also refits it. */
 	if (bpo_patch_refit(tree, ps, NULL, n, r->fuzz, texts, &rep, err) < 0) {
 		bpo_error_prefix(err, "%s", r->file);
+		if (err && err->kind == BPO_E_FAIL)
+			bpo_error_class(err, "patch-conflict");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -720,8 +722,11 @@ static int apply_patches(const struct bpo_recipe *r, const struct bpo_fetched *f
 	}
 	if (n_direct > 0) {
 		struct bpo_patch_opts po = {.fuzz = r->fuzz, .strip = -1};
-		if (bpo_patch_apply_series(tree, direct, NULL, n_direct, &po, NULL, err) < 0)
+		if (bpo_patch_apply_series(tree, direct, NULL, n_direct, &po, NULL, err) < 0) {
+			if (err && err->kind == BPO_E_FAIL)
+				bpo_error_class(err, "patch-conflict");
 			goto out;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!up[i])
@@ -875,8 +880,11 @@ int bpo_source_make(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		}
 		size_t n_newer = r->target.policy == BPO_POLICY_BPO ? 1 : 0;
 		if (bpo_policy_check(res->version, older, n_older, &newer, n_newer,
-				     o->force_version, err) < 0)
+				     o->force_version, err) < 0) {
+			if (err && err->kind == BPO_E_FAIL)
+				bpo_error_class(err, "version");
 			goto out;
+		}
 	}
 	if (since)
 		res->since = bpo_xstrdup(since);

@@ -57,7 +57,9 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["status"] == "failed" and r["phase"] == "deps", r
 assert "bpo-no-such-package" in r["error"], r
+assert r["class"] == "dep-wait" and r["schema_version"] == 1, r
 ' "$tmp/json" || fail "--json of the failed build is wrong: $(cat "$tmp/json")"
+json_valid build-dsc "$tmp/json"
 
 # The never-ending builds sleep for a number of seconds of this test's own (its
 # pid is unique among the processes running now), so that the checks for
@@ -71,12 +73,14 @@ mkdir "$tmp/hang"
 dsc=$(make_dsc "$tmp/hang" "sleep-forever=$sleep_secs")
 start=$(date +%s)
 set +e
-"$BPO" build "$dsc" --release bookworm --result "$tmp/hang/out" --timeout 45 >"$tmp/out" 2>"$tmp/err"
+"$BPO" build "$dsc" --release bookworm --result "$tmp/hang/out" --timeout 45 --json >"$tmp/out" 2>"$tmp/err"
 st=$?
 set -e
 took=$(( $(date +%s) - start ))
 [ "$st" = 1 ] || fail "hanging build: exit $st, expected 1"
 grep -q "timed out after 45 s" "$tmp/err" || fail "no timeout message: $(cat "$tmp/err")"
+json_valid build-dsc "$tmp/out"
+grep -q '"class":"timeout"' "$tmp/out" || fail "not class timeout: $(cat "$tmp/out")"
 grep -q "BPO-PROBE sleeping" "$tmp/hang/out/bpo-hello_1.0_$arch.build" || fail "never got to the sleep"
 [ "$took" -lt 240 ] || fail "the timeout took $took s"
 sleeping && fail "the build's processes survived the timeout"
@@ -84,7 +88,7 @@ sleeping && fail "the build's processes survived the timeout"
 # 4. SIGINT while building: everything stops
 mkdir "$tmp/int"
 dsc=$(make_dsc "$tmp/int" "sleep-forever=$sleep_secs")
-"$BPO" build "$dsc" --release bookworm --result "$tmp/int/out" >"$tmp/out" 2>"$tmp/err" &
+"$BPO" build "$dsc" --release bookworm --result "$tmp/int/out" --json >"$tmp/out" 2>"$tmp/err" &
 bg=$!
 # (the log line comes just before the sleep starts: wait for both)
 for _ in $(seq 600); do
@@ -103,6 +107,8 @@ set -e
 bg=
 [ "$st" = 130 ] || fail "interrupted build: exit $st, expected 130: $(cat "$tmp/err")"
 grep -q "interrupted by signal 2" "$tmp/err" || fail "no interruption message: $(cat "$tmp/err")"
+json_valid build-dsc "$tmp/out"
+grep -q '"class":"interrupted"' "$tmp/out" || fail "not class interrupted: $(cat "$tmp/out")"
 sleeping && fail "the build's processes survived SIGINT"
 
 [ "$(mounts)" = "$before" ] || fail "mounts under the cache left behind: $(mounts)"

@@ -232,6 +232,9 @@ assert r["stage"] == "qa" and r["exit"] == 1, r
 i = r["qa"]["checks"]["install"]
 assert i["status"] == "failed" and i["class"] == "deps", i
 assert any("bpoe2e-nosuch" in (it.get("message") or "") + (it.get("name") or "") for it in i["items"]), i
+# the failure class and the lines that explain it (#17.7)
+assert r["class"] == "qa-install", r
+assert any("bpoe2e-nosuch" in l for l in r["explain"]), r["explain"]
 PY
 grep -q 'bpoe2e-nosuch' "$T/c.err" || fail "apt's message is not shown: $(cat "$T/c.err")"
 # a stage that fails reports the seconds it ran, not 0.0
@@ -244,6 +247,11 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["stage"] == "resolve" and r["exit"] != 0, r
 assert r["seconds"]["resolve"] > 0, r
+assert r["class"] == "fetch" and r["explain"], r
 PY
+# every --json this test kept matches its schema (doc/schema/)
+json_valid run "$T/run.json" "$T/run2.json" "$T/run3.json"
+json_valid build "$T/rebuild.json" "$T/c.json" "$T/d.json"
+json_valid check "$T/check.json" "$T/check2.json"
 [ "$(tree_sum)" = "$before" ] || fail "the repository changed although a fatal check failed"
 echo "e2e ok"

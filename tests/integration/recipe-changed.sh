@@ -17,7 +17,7 @@ need_tools gpg dpkg-source dpkg-genchanges apt-ftparchive xz python3
 
 . "$BPO_SRCDIR/tests/integration/lib/archive.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/bpo-recipe-changed.XXXXXX")
-trap 'httpd_stop; rm -rf "$T"' EXIT
+trap 'httpd_stop; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 
 archive_key "$T/key" >/dev/null
 KEYRING=$T/key/keyring.gpg
@@ -80,6 +80,7 @@ check() {
 	rc=0
 	bpo check --json "$@" >"$T/check.json" 2>/dev/null || rc=$?
 	[ "$rc" = "$want" ] || fail "bpo check --json $*: exit $rc, expected $want"
+	json_valid check "$T/check.json"
 }
 
 # 1. the first backport records what it was made of, up to date after publish
@@ -149,4 +150,44 @@ source_publish "$T/o3" "$T/r/hello.yaml"
 check 0 "$T/r/hello.yaml"
 printf 'build:\n  profiles: [nocheck]\n' >>"$T/r/hello.yaml"
 check 10 "$T/r/hello.yaml"
+
+# 6. failure classes (#17.7), before any chroot: a patch that does not apply
+#    is patch-conflict, a source signed by another key is verify; each with
+#    the lines that explain it, valid against doc/schema/build.schema.json
+# build_fail CLASS STAGE RECIPE
+build_fail() {
+	local rc=0
+	bpo build --json --no-qa "${targs[@]:0:6}" "$3" >"$T/fail.json" 2>"$T/fail.err" || rc=$?
+	[ "$rc" != 0 ] || fail "bpo build $3 did not fail"
+	json_valid build "$T/fail.json"
+	python3 - "$T/fail.json" "$1" "$2" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["schema_version"] == 1, r
+assert r["class"] == sys.argv[2] and r["stage"] == sys.argv[3], r
+assert r["explain"] and r["explain"][0] in r["error"], r
+assert r["seconds"][sys.argv[3]] > 0, r
+PY
+}
+mkdir "$T/bad"
+printf 'source: [oops\n' >"$T/bad/broken.yaml"
+printf -- '--- a/README\n+++ b/README\n@@ -1 +1 @@\n-no such line\n+x\n' >"$T/bad/conflict.patch"
+sed -e "s|patches/readme.patch|$T/bad/conflict.patch|" -e '/news.patch/d' -e '/^publish:/,$d' \
+	"$T/r/hello.yaml" >"$T/bad/conflict.yaml"
+build_fail patch-conflict source "$T/bad/conflict.yaml"
+archive_key "$T/other" >/dev/null
+sed -e "s|^  keyring: .*|  keyring: $T/other/keyring.gpg|" -e '/^patches:/,$d' "$T/r/hello.yaml" >"$T/bad/verify.yaml"
+rc=0
+bpo build --json --no-qa "${targs[@]:0:6}" "$T/bad/verify.yaml" >"$T/fail.json" 2>/dev/null || rc=$?
+[ "$rc" = 3 ] || fail "a source signed by another key: exit $rc, expected 3"
+json_valid build "$T/fail.json"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["class"] == "verify" and r["stage"] == "resolve", r' "$T/fail.json"
+# a recipe that does not parse: bpo build says usage, so does bpo check
+rc=0
+bpo build --json --no-qa "$T/bad/broken.yaml" >"$T/fail.json" 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "a broken recipe: exit $rc, expected 2"
+json_valid build "$T/fail.json"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["class"] == "usage" and r["explain"], r' "$T/fail.json"
+check 2 "$T/bad/broken.yaml"
+python3 -c 'import json,sys; [r]=json.load(open(sys.argv[1])); assert r["status"] == "error" and r["class"] == "usage", r' "$T/check.json"
 echo "recipe-changed: ok"

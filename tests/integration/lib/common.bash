@@ -44,3 +44,12 @@ slow_test() {
 need_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root${1:+ ($1)}"
 }
+
+# json_valid SCHEMA FILE...: each file is valid against doc/schema/SCHEMA.schema.json
+# (build, run, check, build-dsc): every --json a test keeps is checked so.
+json_valid() {
+	local schema=$BPO_SRCDIR/doc/schema/$1.schema.json
+	shift
+	/usr/bin/python3 "$BPO_SRCDIR/tests/integration/lib/json-schema.py" "$schema" "$@" ||
+		fail "--json output does not match $(basename "$schema")"
+}
