@@ -30,19 +30,35 @@ void bpo_buf_reset(struct bpo_buf *b)
 		b->data[0] = '\0';
 }
 
-int bpo_buf_append(struct bpo_buf *b, const void *p, size_t n, struct bpo_error *err)
+static int grow(struct bpo_buf *b, size_t n, size_t *need, struct bpo_error *err)
 {
-	size_t need;
-	if (__builtin_add_overflow(b->len, n, &need) || need > b->max)
+	if (__builtin_add_overflow(b->len, n, need) || *need > b->max)
 		return bpo_error_set(err, BPO_E_FAIL, "data larger than the limit of %zu bytes",
 				     b->max);
-	if (need + 1 > b->cap) {
+	if (*need + 1 > b->cap) {
 		size_t ncap = b->cap ? b->cap : 256;
-		while (ncap < need + 1)
-			ncap = ncap > b->max ? need + 1 : ncap * 2;
+		while (ncap < *need + 1)
+			ncap = ncap > b->max ? *need + 1 : ncap * 2;
 		b->data = bpo_xrealloc(b->data, ncap);
 		b->cap = ncap;
 	}
+	return 0;
+}
+
+int bpo_buf_reserve(struct bpo_buf *b, size_t n, struct bpo_error *err)
+{
+	size_t need;
+	if (grow(b, n, &need, err) < 0)
+		return -1;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int bpo_buf_append(struct bpo_buf *b, const void *p, size_t n, struct bpo_error *err)
+{
+	size_t need;
+	if (grow(b, n, &need, err) < 0)
+		return -1;
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len = need;

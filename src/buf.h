@@ -30,6 +30,9 @@ void bpo_buf_reset(struct bpo_buf *b);
 /* Append n bytes; -1 (BPO_E_FAIL "too large") when max would be exceeded. */
 int bpo_buf_append(struct bpo_buf *b, const void *p, size_t n, struct bpo_error *err);
 int bpo_buf_puts(struct bpo_buf *b, const char *s, struct bpo_error *err);
+/* Make room for n more bytes without changing len (one allocation for input of
+ * a known size); -1 as bpo_buf_append when max would be exceeded. */
+int bpo_buf_reserve(struct bpo_buf *b, size_t n, struct bpo_error *err);
 int bpo_buf_printf(struct bpo_buf *b, struct bpo_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Hand the data over to the caller (NUL-terminated, never NULL); b is reset. */

@@ -78,6 +78,40 @@ static unsigned env_unsigned(const char *name, unsigned dflt)
 	return (unsigned)v;
 }
 
+/* One DNS cache and connection pool for the whole process, so that the
+ * fetches of one run (each InRelease, each index, the source) reuse the
+ * mirror's connection instead of resolving and connecting again. A forked
+ * child (qa's parallel checks) makes its own: a connection must not be used
+ * by two processes. */
+static CURLSH *share;
+static pid_t share_pid;
+
+static void share_free(void)
+{
+	if (share && share_pid == getpid())
+		curl_share_cleanup(share);
+	share = NULL;
+}
+
+static CURLSH *process_share(void)
+{
+	static bool registered;
+	if (share && share_pid == getpid())
+		return share;
+	share = curl_share_init();
+	share_pid = getpid();
+	if (!share)
+		return NULL;
+	curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	if (!registered) {
+		atexit(share_free);
+		registered = true;
+	}
+	return share;
+}
+
 /* bpo_fetcher_init: defaults (see fetch.h); cache_dir is copied. */
 void bpo_fetcher_init(struct bpo_fetcher *f, const char *cache_dir)
 {
@@ -287,6 +321,8 @@ static int start(struct xfer *x, CURLM *m)
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_msg);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	if (process_share())
+		curl_easy_setopt(e, CURLOPT_SHARE, share);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->cap);
 	if (x->have > 0) {
 		curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->have);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 int bpo_file_read(const char *path, size_t max, struct bpo_buf *out, struct bpo_error *err)
@@ -33,8 +34,15 @@ int bpo_file_read(const char *path, size_t max, struct bpo_buf *out, struct bpo_
 			      path, (long long)st.st_size, max);
 		goto out;
 	}
+	/* one allocation for the size fstat gives; a file that grows meanwhile
+	   still ends up whole, up to max */
+	if (bpo_buf_reserve(out, (size_t)st.st_size, err) < 0)
+		goto out;
 	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
+		/* straight into the buffer while it has room, else by a chunk */
+		bool direct = out->cap - out->len > sizeof(chunk) / 4;
+		n = direct ? read(fd, out->data + out->len, out->cap - out->len - 1)
+			   : read(fd, chunk, sizeof(chunk));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -48,8 +56,13 @@ int bpo_file_read(const char *path, size_t max, struct bpo_buf *out, struct bpo_
 				      path, max);
 			goto out;
 		}
-		if (bpo_buf_append(out, chunk, (size_t)n, err) < 0)
-			goto out;
+		if (!direct) {
+			if (bpo_buf_append(out, chunk, (size_t)n, err) < 0)
+				goto out;
+		} else {
+			out->len += (size_t)n;
+			out->data[out->len] = '\0';
+		}
 	}
 	rc = 0;
 out:

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -181,16 +182,44 @@ void bpo_gpg_close(struct bpo_gpg *g)
 	}
 	free(g->home);
 	free(g->keyring);
+	bpo_strv_destroy(&g->fprs);
 	memset(g, 0, sizeof(*g));
 }
 
-/* The primary key fingerprint of the key that made sig (owned), or a copy of sig->fpr. */
+/* The primary key fingerprint of the key that made sig (owned), or a copy of
+ * sig->fpr. The keyring's keys are listed once per handle (one gpg process),
+ * not once per signature. */
 static char *primary_fpr(struct bpo_gpg *g, const char *fpr)
 {
 	gpgme_key_t key = NULL;
 	char *out;
 	if (!fpr)
 		return bpo_xstrdup("?");
+	if (!g->fprs_listed) {
+		/* a context of its own: an operation on g->ctx would free the
+		   verify result that fpr points into */
+		gpgme_ctx_t lc = NULL;
+		g->fprs_listed = true;
+		if (!gpgme_new(&lc) && !gpgme_set_protocol(lc, GPGME_PROTOCOL_OpenPGP) &&
+		    !gpgme_ctx_set_engine_info(lc, GPGME_PROTOCOL_OpenPGP, NULL, g->home) &&
+		    !gpgme_op_keylist_start(lc, NULL, 0)) {
+			while (!gpgme_op_keylist_next(lc, &key)) {
+				for (gpgme_subkey_t sk = key->subkeys; sk; sk = sk->next)
+					if (sk->fpr && key->fpr) {
+						bpo_strv_push(&g->fprs, sk->fpr);
+						bpo_strv_push(&g->fprs, key->fpr);
+					}
+				gpgme_key_unref(key);
+			}
+			gpgme_op_keylist_end(lc);
+		}
+		if (lc)
+			gpgme_release(lc);
+		key = NULL;
+	}
+	for (size_t i = 0; i + 1 < g->fprs.n; i += 2)
+		if (strcasecmp(g->fprs.v[i], fpr) == 0)
+			return bpo_xstrdup(g->fprs.v[i + 1]);
 	if (!gpgme_get_key(g->ctx, fpr, &key, 0) && key && key->fpr)
 		out = bpo_xstrdup(key->fpr);
 	else

@@ -15,16 +15,22 @@
 #ifndef BPO_GPG_H
 #define BPO_GPG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
 #include "err.h"
+#include "xmem.h"
 
 struct bpo_gpg {
 	void *ctx;     /* gpgme_ctx_t */
 	char *home;    /* private GNUPGHOME, removed by bpo_gpg_close */
 	char *keyring; /* the keyring file, for messages */
 	unsigned n_keys; /* keys imported */
+	/* internal: each key's fingerprints (subkey, primary, ...), pairs, listed
+	   once at the first good signature */
+	struct bpo_strv fprs;
+	bool fprs_listed;
 };
 
 /* Make a private GNUPGHOME (under tmpdir, or $TMPDIR when NULL) holding only

@@ -4,12 +4,15 @@
 #include "index.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -361,6 +364,50 @@ static void verified_add(const char *sha, const char *keyring, const struct stat
 	v->fpr = bpo_xstrdup(fpr ? fpr : "");
 }
 
+/* The InRelease files this process fetched, by URL: the stages of one run
+ * (resolve, source, deps, qa) see the archive as it was when the run first
+ * asked, and fetch each InRelease once. */
+struct fetched_release {
+	char *url;
+	char *raw;
+	size_t len;
+};
+static struct fetched_release *fetched;
+static size_t n_fetched;
+
+static void fetched_free_all(void)
+{
+	for (size_t i = 0; i < n_fetched; i++) {
+		free(fetched[i].url);
+		free(fetched[i].raw);
+	}
+	free(fetched);
+	fetched = NULL;
+	n_fetched = 0;
+}
+
+/* 0 and raw filled when url was fetched before, else 1. */
+static int fetched_find(const char *url, struct bpo_buf *raw)
+{
+	for (size_t i = 0; i < n_fetched; i++)
+		if (strcmp(fetched[i].url, url) == 0)
+			return bpo_buf_append(raw, fetched[i].raw, fetched[i].len, NULL) < 0 ? 1 : 0;
+	return 1;
+}
+
+static void fetched_add(const char *url, const struct bpo_buf *raw)
+{
+	if (!n_fetched)
+		atexit(fetched_free_all);
+	fetched = bpo_xrealloc(fetched, (n_fetched + 1) * sizeof(*fetched));
+	fetched[n_fetched].url = bpo_xstrdup(url);
+	fetched[n_fetched].raw = bpo_xmalloc(raw->len + 1);
+	if (raw->len)
+		memcpy(fetched[n_fetched].raw, raw->data, raw->len);
+	fetched[n_fetched].len = raw->len;
+	n_fetched++;
+}
+
 /* bpo_index_fetch_release: InRelease (or Release + Release.gpg), verified and checked. */
 int bpo_index_fetch_release(const char *archive_url, const char *suite, const char *keyring,
 			    const struct bpo_config *cfg, struct bpo_release *rel,
@@ -384,9 +431,14 @@ int bpo_index_fetch_release(const char *archive_url, const char *suite, const ch
 	base = strip_slashes(archive_url);
 	name = bpo_xasprintf("%s/dists/%s/InRelease", base, suite);
 	url = bpo_xstrdup(name);
-	r = bpo_fetch_buf(&f, url, name, BPO_MAX_CONTROL, true, &raw, err);
-	if (r < 0)
-		goto out;
+	r = fetched_find(url, &raw);
+	if (r == 1) {
+		r = bpo_fetch_buf(&f, url, name, BPO_MAX_CONTROL, true, &raw, err);
+		if (r < 0)
+			goto out;
+		if (r == 0)
+			fetched_add(url, &raw);
+	}
 	if (r == 0) {
 		char sha[BPO_HASH_HEX_MAX];
 		struct stat kst;
@@ -463,19 +515,189 @@ out:
 	return rc;
 }
 
-/* Fetch one index (base "main/source/Sources": .xz, .gz or plain as the Release
- * lists them) through the cache and decompress it into out (see index.h). */
-int bpo_index_load(const struct bpo_release *rel, const char *base, struct bpo_buf *out,
-		   char **shown, struct bpo_error *err)
+/* Decompressed indices are kept, so that a run does not decompress the same
+ * Sources or Packages again (trixie's Sources.xz is 0.7 s of xz, and one
+ * build reads it three times), in two places:
+ * - on disk, <cache>/indices/<KEY>/<SHA256>: KEY names the archive (the
+ *   sha256 of its URL, cut) and the index, SHA256 is what the verified
+ *   Release gives for the uncompressed file. Only an index whose Release lists
+ *   its uncompressed form (Debian's and bpo's do) is kept; each KEY keeps its
+ *   newest text only; the text is checked against that sha256 when a process
+ *   first maps it, as the download cache re-hashes its entries.
+ * - in the process, by that sha256 (or the compressed file's, when the
+ *   Release lists no uncompressed form): the text is mapped (or, without a
+ *   kept file, held) once and served read-only until exit. */
+struct index_text {
+	char sha[65];
+	const char *data;
+	size_t len;
+	bool mapped;
+};
+static struct index_text *texts;
+static size_t n_texts, cap_texts;
+
+static void texts_free_all(void)
+{
+	for (size_t i = 0; i < n_texts; i++) {
+		if (texts[i].mapped)
+			munmap((void *)texts[i].data, texts[i].len);
+		else
+			free((void *)texts[i].data);
+	}
+	free(texts);
+	texts = NULL;
+	n_texts = cap_texts = 0;
+}
+
+/* bpo_index_forget: drop the process's texts (see index.h). */
+void bpo_index_forget(void)
+{
+	texts_free_all();
+}
+
+static const struct index_text *texts_find(const char *sha)
+{
+	for (size_t i = 0; i < n_texts; i++)
+		if (strcmp(texts[i].sha, sha) == 0)
+			return &texts[i];
+	return NULL;
+}
+
+/* Remember a text (data owned from now on: mapped, or malloc'd). */
+static const struct index_text *texts_add(const char *sha, const char *data, size_t len,
+					  bool mapped)
+{
+	struct index_text *t;
+	static bool registered;
+	if (!registered) {
+		atexit(texts_free_all);
+		registered = true;
+	}
+	if (!texts || n_texts == cap_texts) {
+		cap_texts = texts && cap_texts ? cap_texts * 2 : 16;
+		texts = bpo_xrealloc(texts, cap_texts * sizeof(*texts));
+	}
+	t = &texts[n_texts++];
+	memcpy(t->sha, sha, sizeof(t->sha));
+	t->data = data;
+	t->len = len;
+	t->mapped = mapped;
+	return t;
+}
+
+static char *plain_dir(const struct bpo_release *rel, const char *base)
+{
+	char url_sha[BPO_HASH_HEX_MAX];
+	char *key, *dir;
+	bpo_sha256_hex_buf(rel->archive_url, strlen(rel->archive_url), url_sha);
+	key = bpo_xasprintf("%.16s_%s_%s", url_sha, rel->suite, base);
+	for (char *c = key; *c; c++)
+		if (*c == '/')
+			*c = '_';
+	dir = bpo_xasprintf("%s/indices/%s", rel->cache_dir, key);
+	free(key);
+	return dir;
+}
+
+/* Map the kept text of `plain` (checked against its sha256): the entry, or
+ * NULL when there is none usable (a damaged one is removed). A text whose size
+ * is a multiple of the page size is not mapped (its end would not be followed
+ * by a NUL), nor an empty one. */
+static const struct index_text *plain_map(const char *dir, const struct bpo_release_file *plain)
+{
+	const struct index_text *t = NULL;
+	char *path = bpo_path_join(dir, plain->sha256);
+	char hex[BPO_HASH_HEX_MAX];
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	void *m;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		goto out;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != plain->size ||
+	    st.st_size == 0 || page <= 0 || st.st_size % page == 0)
+		goto out;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		goto out;
+	bpo_sha256_hex_buf(m, (size_t)st.st_size, hex);
+	if (strcmp(hex, plain->sha256) != 0) {
+		bpo_warn("%s: cache entry is damaged; decompressing again", path);
+		munmap(m, (size_t)st.st_size);
+		unlink(path);
+		goto out;
+	}
+	t = texts_add(plain->sha256, m, (size_t)st.st_size, true);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return t;
+}
+
+/* Keep text (checked against plain's sha256 already) in dir, dropping the
+ * older texts of the same index. A failure only costs the next run time. */
+static void plain_keep(const char *dir, const struct bpo_release_file *plain,
+		       const char *text, size_t len)
+{
+	struct bpo_error e;
+	char *path = bpo_path_join(dir, plain->sha256);
+	char *tmp = bpo_xasprintf("%s.part%ld", path, (long)getpid());
+	DIR *d;
+	int fd = -1;
+	bool ok;
+
+	bpo_error_init(&e);
+	if (bpo_mkdir_p(dir, 0755, &e) < 0)
+		goto out;
+	if ((d = opendir(dir))) {
+		struct dirent *de;
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.' && strcmp(de->d_name, plain->sha256) != 0 &&
+			    !strstr(de->d_name, ".part"))
+				unlinkat(dirfd(d), de->d_name, 0);
+		closedir(d);
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		bpo_error_set(&e, BPO_E_IO, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	/* no fsync: a text damaged by a crash fails its sha256 at the next read */
+	ok = bpo_write_all(fd, text, len, tmp, &e) == 0;
+	if (close(fd) < 0 && ok)
+		ok = bpo_error_set(&e, BPO_E_IO, "%s: close: %s", tmp, strerror(errno)) == 0;
+	if (ok && rename(tmp, path) < 0)
+		ok = bpo_error_set(&e, BPO_E_IO, "%s: %s", path, strerror(errno)) == 0;
+	if (!ok)
+		unlink(tmp);
+out:
+	if (e.kind != BPO_E_NONE)
+		bpo_verbose("%s: not kept: %s", path, e.msg);
+	free(path);
+	free(tmp);
+}
+
+/* bpo_index_text: one index (base "main/source/Sources": .xz, .gz or plain as
+ * the Release lists them), verified, decompressed, from the process's texts,
+ * the kept texts or the download cache (see index.h). */
+int bpo_index_text(const struct bpo_release *rel, const char *base, const char **text,
+		   size_t *len, char **shown, struct bpo_error *err)
 {
 	static const char *const exts[] = {".xz", ".gz", ""};
-	const struct bpo_release_file *rf = NULL;
+	const struct bpo_release_file *rf = NULL, *plain;
+	const struct index_text *t;
 	struct bpo_fetcher f;
 	struct bpo_fetch_req req;
-	char *path = NULL, *url = NULL, *cname = NULL;
+	struct bpo_buf out;
+	char *path = NULL, *url = NULL, *cname = NULL, *pdir = NULL;
 	int rc = -1;
 
+	*text = "";
+	*len = 0;
 	memset(&req, 0, sizeof(req));
+	bpo_buf_init(&out, BPO_MAX_INDEX);
 	bpo_fetcher_init(&f, rel->cache_dir);
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]) && !rf; i++) {
 		free(path);
@@ -487,6 +709,21 @@ int bpo_index_load(const struct bpo_release *rel, const char *base, struct bpo_b
 	if (!rf) {
 		bpo_error_set(err, BPO_E_NOTFOUND, "%s(.xz|.gz): not listed in the Release file",
 			      *shown);
+		goto out;
+	}
+	/* the uncompressed form's entry, when the Release lists one apart */
+	plain = bpo_release_find(rel, base);
+	if (plain == rf)
+		plain = NULL;
+	t = texts_find(plain ? plain->sha256 : rf->sha256);
+	if (!t && plain && rel->cache_dir) {
+		pdir = plain_dir(rel, base);
+		t = plain_map(pdir, plain);
+	}
+	if (t) {
+		*text = t->data;
+		*len = t->len;
+		rc = 0;
 		goto out;
 	}
 	cname = bpo_xasprintf("%s_%s", rel->suite, path);
@@ -518,13 +755,40 @@ int bpo_index_load(const struct bpo_release *rel, const char *base, struct bpo_b
 		if (bpo_fetch_files(&f, &req, 1, err) < 0)
 			goto out;
 	}
+	if (plain && bpo_buf_reserve(&out, plain->size, err) < 0)
+		goto out;
 	/* an empty suite's index is a compressed stream of zero bytes: empty text */
-	if (bpo_archive_read_compressed(req.path, out->max - out->len, out, err) < 0) {
+	if (bpo_archive_read_compressed(req.path, out.max, &out, err) < 0) {
 		bpo_error_prefix(err, "%s", *shown);
 		goto out;
 	}
+	if (plain) {
+		/* apt checks the uncompressed text against the Release as well */
+		char hex[BPO_HASH_HEX_MAX];
+		bpo_sha256_hex_buf(out.data ? out.data : "", out.len, hex);
+		if (strcmp(hex, plain->sha256) != 0 || out.len != plain->size) {
+			bpo_error_set(err, BPO_E_VERIFY, "%s: decompressed, it does not match the "
+				      "Release's size and sha256 for %s", *shown, base);
+			goto out;
+		}
+		if (pdir) {
+			plain_keep(pdir, plain, out.data ? out.data : "", out.len);
+			t = plain_map(pdir, plain);
+		}
+	}
+	if (!t && out.len) {
+		size_t n = out.len;
+		char *d = bpo_buf_steal(&out, NULL);
+		t = texts_add(plain ? plain->sha256 : rf->sha256, d, n, false);
+	}
+	if (t) {
+		*text = t->data;
+		*len = t->len;
+	}
 	rc = 0;
 out:
+	bpo_buf_destroy(&out);
+	free(pdir);
 	free(req.path);
 	bpo_fetcher_destroy(&f);
 	free(path);
@@ -533,42 +797,106 @@ out:
 	return rc;
 }
 
+/* bpo_index_load: bpo_index_text appended to out. */
+int bpo_index_load(const struct bpo_release *rel, const char *base, struct bpo_buf *out,
+		   char **shown, struct bpo_error *err)
+{
+	const char *text;
+	size_t len;
+	if (bpo_index_text(rel, base, &text, &len, shown, err) < 0)
+		return -1;
+	return bpo_buf_append(out, text, len, err);
+}
+
 /* Call cb for every paragraph whose field `key` equals `value`; cb returns <0 to stop. */
 typedef int (*stanza_cb)(struct bpo_deb822_para *para, void *ctx, struct bpo_error *err);
 
+/* The start of the paragraph holding p: just after the "\n\n" before it
+ * (an empty line always ends a paragraph), or text. Line by line backwards, so
+ * the work is the paragraph's length. */
+static const char *para_start(const char *text, const char *p)
+{
+	while (p > text) {
+		const char *nl = memrchr(text, '\n', (size_t)(p - text));
+		if (!nl)
+			return text;
+		if (nl > text && nl[-1] == '\n')
+			return nl + 1;
+		p = nl;
+	}
+	return text;
+}
+
+static const char *para_end(const char *p, const char *end)
+{
+	const char *q = p;
+	while (q < end) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		if (!nl || nl + 1 >= end)
+			return end;
+		if (nl[1] == '\n')
+			return nl + 1;
+		q = nl + 1;
+	}
+	return end;
+}
+
+static unsigned count_lines(const char *p, const char *end)
+{
+	unsigned n = 0;
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Only the paragraphs whose text holds value anywhere can have key: value,
+ * so only they are parsed (a Sources of 57 MB holds a name in a few dozen):
+ * each stretch between empty lines around a hit goes through the parser
+ * whole, and cb sees every paragraph in it whose key is value. */
 static int each_stanza(const struct bpo_release *rel, const char *base, const char *key,
 		       const char *value, stanza_cb cb, void *ctx, struct bpo_error *err)
 {
-	struct bpo_buf text;
-	struct bpo_deb822_parser p;
+	const char *text, *end, *at, *counted;
+	size_t len, vlen = strlen(value);
+	unsigned line = 1;
 	char *shown = NULL;
 	int rc = -1, r;
 
-	bpo_buf_init(&text, BPO_MAX_INDEX);
-	if (bpo_index_load(rel, base, &text, &shown, err) < 0)
+	if (bpo_index_text(rel, base, &text, &len, &shown, err) < 0)
 		goto out;
-	bpo_deb822_parser_init(&p, text.data, text.len, shown, 0);
-	for (;;) {
-		struct bpo_deb822_para para;
-		const char *v;
-		bpo_deb822_para_init(&para);
-		r = bpo_deb822_next(&p, &para, err);
-		if (r <= 0) {
-			bpo_deb822_para_destroy(&para);
-			if (r < 0)
+	end = text + len;
+	at = counted = text;
+	while (vlen && at < end && (at = memmem(at, (size_t)(end - at), value, vlen))) {
+		const char *from = para_start(text, at), *to = para_end(at, end);
+		struct bpo_deb822_parser p;
+		line += count_lines(counted, from);
+		counted = from;
+		bpo_deb822_parser_init(&p, from, (size_t)(to - from), shown, 0);
+		p.line = line;
+		for (;;) {
+			struct bpo_deb822_para para;
+			const char *v;
+			bpo_deb822_para_init(&para);
+			r = bpo_deb822_next(&p, &para, err);
+			if (r <= 0) {
+				bpo_deb822_para_destroy(&para);
+				if (r < 0)
+					goto out;
+				break;
+			}
+			v = bpo_deb822_get(&para, key);
+			if (v && strcmp(v, value) == 0 && cb(&para, ctx, err) < 0) {
+				bpo_deb822_para_destroy(&para);
 				goto out;
-			break;
-		}
-		v = bpo_deb822_get(&para, key);
-		if (v && strcmp(v, value) == 0 && cb(&para, ctx, err) < 0) {
+			}
 			bpo_deb822_para_destroy(&para);
-			goto out;
 		}
-		bpo_deb822_para_destroy(&para);
+		at = to;
 	}
 	rc = 0;
 out:
-	bpo_buf_destroy(&text);
 	free(shown);
 	return rc;
 }

@@ -86,6 +86,15 @@ int bpo_index_fetch_release(const char *archive_url, const char *suite, const ch
  * BPO_E_NOTFOUND when the Release lists no such file. */
 int bpo_index_load(const struct bpo_release *rel, const char *base, struct bpo_buf *out,
 		   char **shown, struct bpo_error *err);
+/* The same index as bpo_index_load, as read-only text (NUL-terminated) that
+ * stays valid until the process exits: each index is decompressed (or mapped
+ * from the cache's indices/, checked against the Release's sha256 of the
+ * uncompressed file) once per process, not once per use. */
+int bpo_index_text(const struct bpo_release *rel, const char *base, const char **text,
+		   size_t *len, char **shown, struct bpo_error *err);
+/* Unmap and free every text bpo_index_text gave (none may be in use): the
+ * pipeline's stages that read indices are done. */
+void bpo_index_forget(void);
 
 /* All versions of source package `source` in <component>/source/Sources of the
  * verified release, highest first, pushed to versions. Returns the count (0

@@ -954,6 +954,8 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		goto out;
 	}
 	res->seconds[BPO_STAGE_DEPS] = bpo_now_s() - t;
+	/* the indices resolve, source and deps read are not needed by the build */
+	bpo_index_forget();
 	if (o->deps_only) {
 		res->stage = BPO_STAGE_DONE;
 		res->exit_code = BPO_EXIT_OK;

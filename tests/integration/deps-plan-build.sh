@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# deps-plan-build: from a plan to a repository stock apt installs from. A
-# signed loopback "newer" archive has bpoplan-app, which build-depends on
-# bpoplan-lib-dev (>= 2.0) of source bpoplan-lib; bookworm (the mirror) has
-# neither. `bpo deps --plan` writes bpoplan-lib's recipe; `bpo run DIR
-# app.yaml` builds lib first and publishes it to the repository's
-# NotAutomatic bookworm-backports, then app, whose build dependency apt takes
-# from there (its only version: no pin); stock apt
-# in a bookworm root installs bpoplan-app with -t bookworm-backports, and
-# bpoplan-lib-dev with it. The app's recipe relaxes its relation (build.relax)
+# deps-plan-build: from a plan two levels deep to a repository stock apt
+# installs from. A signed loopback "newer" archive has bpoplan-app, which
+# build-depends on bpoplan-lib-dev (>= 2.0) of source bpoplan-lib, which
+# build-depends on bpoplan-base-dev (>= 3.0) of source bpoplan-base (and
+# depends on it); bookworm (the mirror) has none of them. `bpo deps --plan`
+# writes the recipes of lib and base; `bpo run DIR app.yaml` builds base,
+# then lib (whose build needs base's file), publishing each to the
+# repository's NotAutomatic bookworm-backports, then app, whose build
+# dependency apt takes from there (its only version: no pin); stock apt in a
+# bookworm root installs bpoplan-app with -t bookworm-backports, and
+# bpoplan-lib-dev and bpoplan-base-dev with it. The app's recipe relaxes its relation (build.relax)
 # and its Depends names an undefined substitution variable: the build names
 # it (build_warnings). Real chroot builds: slow.
 set -euo pipefail
@@ -28,15 +30,18 @@ printf 'work-dir: %s\n' "$T/work" >"$T/bpo.conf"
 bpo() { "$BPO" --config "$T/bpo.conf" "$@"; }
 
 archive_key "$T/akey"
-# the lib's build needs nothing new; the app's build fails unless the lib's
-# file is installed
-archive_dh_source "$T/archive" bpoplan-lib 2.0-1 "debhelper-compat (= 13)" bpoplan-lib-dev "\${misc:Depends}"
+# the base's build needs nothing new; the lib's build fails unless the base's
+# file is installed, the app's unless the lib's is
+archive_dh_source "$T/archive" bpoplan-base 3.0-1 "debhelper-compat (= 13)" bpoplan-base-dev "\${misc:Depends}"
+archive_dh_source "$T/archive" bpoplan-lib 2.0-1 "debhelper-compat (= 13), bpoplan-base-dev (>= 3.0)" \
+	bpoplan-lib-dev "\${misc:Depends}, bpoplan-base-dev (>= 3.0)" /usr/share/bpoplan-base/version
 # (its Depends names a substitution variable nothing defines, as a relaxed
 # older toolchain leaves one: the build reports it)
 archive_dh_source "$T/archive" bpoplan-app 1.0-1 "debhelper-compat (= 13), bpoplan-lib-dev (>= 2.0)" \
 	bpoplan-app "\${misc:Depends}, bpoplan-lib-dev, \${bpoplan:Missing}" /usr/share/bpoplan-lib/version
 # the newer suite's binaries (what the plan reads the source package from)
 ARCHIVE_DEB_SOURCE=bpoplan-lib archive_deb "$T/archive" bpoplan-lib-dev 2.0-1 all
+ARCHIVE_DEB_SOURCE=bpoplan-base archive_deb "$T/archive" bpoplan-base-dev 3.0-1 all
 archive_indices "$T/archive" newer
 archive_sign "$T/archive" newer "$T/akey"
 httpd_start "$T/archive"
@@ -66,21 +71,26 @@ Y
 # the backports' versions are checked against the mirror's bookworm (the
 # sources are not there)
 
-# the plan: one recipe, complete
+# the plan: two recipes, complete
 bpo deps --plan "$T/plan" "$T/r/app.yaml" >"$T/plan.out" 2>"$T/plan.err" ||
 	{ cat "$T/plan.err"; fail "bpo deps --plan: the plan is not complete"; }
 grep -q "^bpoplan-lib 2.0-1~bpo12+1: for bpoplan-app (bpoplan-lib-dev[^ ]*): $T/plan/bpoplan-lib.yaml$" "$T/plan.out" ||
 	fail "the plan: $(cat "$T/plan.out")"
-[ "$(ls "$T/plan")" = bpoplan-lib.yaml ] || fail "the plan's recipes: $(ls "$T/plan")"
+grep -qxF "bpoplan-base 3.0-1~bpo12+1: for bpoplan-lib (bpoplan-base-dev:amd64 (>= 3.0)): $T/plan/bpoplan-base.yaml" "$T/plan.out" ||
+	fail "the plan: $(cat "$T/plan.out")"
+[ "$(ls "$T/plan" | tr '\n' ' ')" = "bpoplan-base.yaml bpoplan-lib.yaml " ] ||
+	fail "the plan's recipes: $(ls "$T/plan")"
 
-# bpo run builds the set in order: lib published before app is built
+# bpo run builds the set in order: base, then lib, each published before
+# the next is built, then app
 rc=0
 bpo run --no-qa --json --repo "$T/repo" "$T/plan" "$T/r/app.yaml" >"$T/run.json" 2>"$T/run.err" || rc=$?
 [ "$rc" = 0 ] || { cat "$T/run.err"; fail "bpo run of the plan: exit $rc"; }
 python3 - "$T/run.json" <<'PY' || fail "bpo run --json: $(cat "$T/run.json")"
 import json, sys
 res = {r["recipe"].rsplit("/", 1)[-1]: r for r in json.load(open(sys.argv[1]))}
-lib, app = res["bpoplan-lib.yaml"], res["app.yaml"]
+base, lib, app = res["bpoplan-base.yaml"], res["bpoplan-lib.yaml"], res["app.yaml"]
+assert base["exit"] == 0 and base["stage"] == "done" and base["version"] == "3.0-1~bpo12+1", base
 assert lib["exit"] == 0 and lib["stage"] == "done" and lib["version"] == "2.0-1~bpo12+1", lib
 assert app["exit"] == 0 and app["stage"] == "done" and app["version"] == "1.0-1~bpo12+1", app
 # the app's build dependency is the repository's only: apt takes it by itself
@@ -94,8 +104,9 @@ assert lib["build_warnings"] == [], lib
 PY
 grep -q 'warning: \[build\] undefined substitution variable ${bpoplan:Missing} in package bpoplan-app (dpkg-gencontrol: an empty field in the package); the recipe relaxes build dependencies (build.relax): check this one' "$T/run.err" ||
 	fail "the warning is not reported: $(grep -i substitution "$T/run.err")"
-[ "$(grep -n "building .*/bpoplan-lib.yaml" "$T/run.err" | cut -d: -f1)" -lt \
-  "$(grep -n "building .*/app.yaml" "$T/run.err" | cut -d: -f1)" ] || fail "lib was not built before app"
+line_of() { grep -n "building .*/$1" "$T/run.err" | head -1 | cut -d: -f1; }
+[ "$(line_of bpoplan-base.yaml)" -lt "$(line_of bpoplan-lib.yaml)" ] || fail "base was not built before lib"
+[ "$(line_of bpoplan-lib.yaml)" -lt "$(line_of app.yaml)" ] || fail "lib was not built before app"
 
 # stock apt installs the app from the repository, the lib with it
 bpo chroot exec bookworm --bind "$T/repo:/repo" -- /bin/sh -ec '
@@ -103,6 +114,7 @@ bpo chroot exec bookworm --bind "$T/repo:/repo" -- /bin/sh -ec '
 	apt-get update -q
 	apt-get install -y -q -t bookworm-backports bpoplan-app
 	dpkg -s bpoplan-app | grep "^Version: 1.0-1~bpo12+1"
-	dpkg -s bpoplan-lib-dev | grep "^Version: 2.0-1~bpo12+1"' >"$T/apt.log" 2>&1 ||
+	dpkg -s bpoplan-lib-dev | grep "^Version: 2.0-1~bpo12+1"
+	dpkg -s bpoplan-base-dev | grep "^Version: 3.0-1~bpo12+1"' >"$T/apt.log" 2>&1 ||
 	{ cat "$T/apt.log"; fail "apt could not install the plan's backports"; }
-echo "PASS: a plan built and installed"
+echo "PASS: a plan two levels deep built and installed"
