@@ -27,7 +27,7 @@ static const struct bpo_cmd cmd_repo = {
 		"                [--require-signed-uploads KEYRING] [--uploaders SUITE=KEYRING]\n"
 		"                [--keep N]\n"
 		"                [--description TEXT] [--not-automatic yes|no]\n"
-		"                [--compress gz,xz|gz|xz|none]\n"
+		"                [--compress gz,xz|gz|xz|none] [--contents]\n"
 		"       bpo repo list DIR [--suite S] [--fixes] [--json]\n"
 		"       bpo repo show DIR SOURCE [--suite S] [--json]\n"
 		"       bpo repo remove DIR SOURCE [VERSION] --suite S [--lock-timeout SEC]\n"
@@ -54,6 +54,9 @@ static const struct bpo_cmd cmd_repo = {
 		"         must be signed by a key in KEYRING (bpo incoming, bpo publish).\n"
 		"         --compress names the compressed indices written besides\n"
 		"         the plain Packages/Sources (default gz,xz; xz at level 1).\n"
+		"         --contents writes COMPONENT/Contents-ARCH.gz for each suite (the\n"
+		"         files of each package, for apt-file), kept up to date by every\n"
+		"         change; each .deb is read once (DIR/cache/contents/).\n"
 		"list     print one line per package: suite, component, package, version,\n"
 		"         architecture ('source' for source packages) and its source; --json\n"
 		"         prints a JSON array of objects instead. --fixes prints the source\n"
@@ -90,7 +93,7 @@ BPO_REGISTER_COMMAND(cmd_repo)
 enum {
 	O_ORIGIN = 1000, O_LABEL, O_SUITE, O_COMPONENT, O_ARCH, O_KEY, O_GNUPGHOME, O_KEYFILE,
 	O_VALID, O_BYHASH, O_REQSIGNED, O_KEEP, O_DESC, O_NOTAUTO, O_JSON, O_FROM, O_TO,
-	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS, O_NOBYHASH, O_FIXES, O_UPLOADERS,
+	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS, O_NOBYHASH, O_FIXES, O_UPLOADERS, O_CONTENTS,
 };
 
 static const struct option opts[] = {
@@ -117,6 +120,7 @@ static const struct option opts[] = {
 	{"compress", required_argument, NULL, O_COMPRESS},
 	{"fixes", no_argument, NULL, O_FIXES},
 	{"uploaders", required_argument, NULL, O_UPLOADERS},
+	{"contents", no_argument, NULL, O_CONTENTS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -198,6 +202,7 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 				return BPO_EXIT_USAGE;
 			break;
 		case O_BYHASH: a->cfg.by_hash = true; break;
+		case O_CONTENTS: a->cfg.contents = true; break;
 		case O_NOBYHASH: a->cfg.by_hash = false; break;
 		case O_REQSIGNED: a->cfg.upload_keyring = bpo_xstrdup(optarg); break;
 		case O_KEEP:
@@ -313,8 +318,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		/* a origin b label c suite d component e arch f key g gnupghome h key-file
 		 * i valid-days j by-hash k require-signed l keep m description n not-automatic
 		 * o json p from q to r lock-timeout s keyring t compress u no-by-hash
-		 * v fixes w uploaders */
-		{"init", "abcdefghijklmntuw", true},
+		 * v fixes w uploaders x contents */
+		{"init", "abcdefghijklmntuwx", true},
 		{"list", "cov", false},
 		{"remove", "cr", true},
 		{"promote", "lpqr", true},

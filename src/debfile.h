@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "xmem.h"
 
 /* Largest compressed control member we read into memory. */
 #define BPO_MAX_DEB_CONTROL_TAR (64u << 20)
@@ -24,5 +25,15 @@ int bpo_debfile_read_control(const char *path, struct bpo_buf *control, struct b
 /* The same for a .deb of len bytes in memory; name is used in messages. */
 int bpo_debfile_read_control_mem(const void *data, size_t len, const char *name,
 				 struct bpo_buf *control, struct bpo_error *err);
+
+/* Most entries a data member may have for bpo_debfile_list_data. */
+#define BPO_MAX_DEB_DATA_ENTRIES 4000000u
+
+/*
+ * The paths (relative, without "./", in archive order) of the data member's
+ * entries that are not directories, pushed onto out, as Contents-<arch>
+ * lists them. BPO_E_SYNTAX when the .deb or its data member is not valid.
+ */
+int bpo_debfile_list_data(const char *path, struct bpo_strv *out, struct bpo_error *err);
 
 #endif

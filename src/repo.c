@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "buf.h"
 #include "deb822.h"
 #include "debfile.h"
@@ -420,6 +421,8 @@ static int config_read(const char *dir, struct bpo_repo_config *c, struct bpo_er
 	split_list(bpo_deb822_get(&para, "Architectures"), &c->archs);
 	v = bpo_deb822_get(&para, "By-Hash");
 	c->by_hash = v && strcmp(v, "yes") == 0;
+	v = bpo_deb822_get(&para, "Contents");
+	c->contents = v && strcmp(v, "yes") == 0;
 	v = bpo_deb822_get(&para, "Compressions");
 	if (bpo_repo_parse_compressions(v ? v : "gz xz", &c->compress) < 0) {
 		bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: Compressions: expected gz and/or xz, got '%s'",
@@ -483,6 +486,8 @@ static int config_write(const char *dir, const struct bpo_repo_config *c, struct
 	bpo_buf_printf(&b, NULL, "By-Hash: %s\nKeep: %u\nCompressions:%s%s%s\n",
 		       c->by_hash ? "yes" : "no", c->keep, c->compress & 1 ? " gz" : "",
 		       c->compress & 2 ? " xz" : "", c->compress ? "" : " none");
+	if (c->contents)
+		bpo_buf_puts(&b, "Contents: yes\n", NULL);
 	if (c->upload_keyring)
 		bpo_buf_printf(&b, NULL, "Require-Signed-Uploads: %s\n", c->upload_keyring);
 	if (c->not_automatic)
@@ -926,21 +931,21 @@ static void by_hash_link(const char *ndir, const char *reldir, const char *sha, 
 }
 
 /* Carry the previous generation's by-hash files over (clients with the old InRelease). */
-static void by_hash_carry(const char *odir, const char *ndir, const char *reldir)
+static void by_hash_carry_names(const char *odir, const char *ndir, const char *reldir,
+				const char *const *names, size_t nnames)
 {
 	char *d = bpo_xasprintf("%s/%s/by-hash/SHA256", odir, reldir);
 	DIR *dh = opendir(d);
 	struct dirent *de;
-	const char *names[] = {"Packages", "Packages.gz", "Packages.xz", "Sources", "Sources.gz",
-			       "Sources.xz"};
-	char keep[6][BPO_HASH_HEX_MAX];
+	char (*keep)[BPO_HASH_HEX_MAX] = bpo_xcalloc(nnames ? nnames : 1, sizeof(*keep));
 	size_t nkeep = 0;
 
 	if (!dh) {
+		free(keep);
 		free(d);
 		return;
 	}
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < nnames; i++) {
 		char *p = bpo_xasprintf("%s/%s/%s", odir, reldir, names[i]);
 		if (bpo_path_exists(p) && bpo_hash_file(p, BPO_HASH_SHA256, keep[nkeep], NULL, NULL) == 0)
 			nkeep++;
@@ -956,7 +961,15 @@ static void by_hash_carry(const char *odir, const char *ndir, const char *reldir
 		}
 	}
 	closedir(dh);
+	free(keep);
 	free(d);
+}
+
+static void by_hash_carry(const char *odir, const char *ndir, const char *reldir)
+{
+	static const char *const names[] = {"Packages", "Packages.gz", "Packages.xz",
+					    "Sources",  "Sources.gz",  "Sources.xz"};
+	by_hash_carry_names(odir, ndir, reldir, names, 6);
 }
 
 /* Whether the index variant ext[i] ("", ".gz", ".xz") is written. */
@@ -1063,6 +1076,195 @@ out:
 	free(absdir);
 	free(rel);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ Contents */
+
+static char *stanza_field(const char *text, const char *name);
+
+struct cline {
+	const char *path; /* into the entry's path list */
+	const char *where; /* SECTION/PACKAGE */
+};
+
+static int cline_cmp(const void *pa, const void *pb)
+{
+	const struct cline *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	return c ? c : strcmp(a->where, b->where);
+}
+
+/*
+ * The paths of the files in a published .deb: from DIR/cache/contents/SHA256
+ * when an earlier publish listed it, else read from the pool file and kept
+ * there (the cache is bpo's own; deleting it is safe).
+ */
+static int deb_paths(struct bpo_repo *r, const char *pool_rel, const char *sha256,
+		     struct bpo_strv *out, struct bpo_error *err)
+{
+	char *dir = bpo_path_join(r->dir, "cache/contents"), *cpath = NULL, *deb = NULL;
+	struct bpo_buf b;
+	int rc = -1;
+
+	bpo_buf_init(&b, BPO_MAX_INDEX);
+	if (!sha256 || strlen(sha256) != 64 || strspn(sha256, "0123456789abcdef") != 64) {
+		bpo_error_set(err, BPO_E_SYNTAX, "%s: no valid SHA256 in its Packages stanza",
+			      pool_rel);
+		goto out;
+	}
+	cpath = bpo_path_join(dir, sha256);
+	if (bpo_file_read(cpath, BPO_MAX_INDEX, &b, NULL) == 0) {
+		for (size_t i = 0; i < b.len;) {
+			char *nl = memchr(b.data + i, '\n', b.len - i);
+			size_t n = nl ? (size_t)(nl - (b.data + i)) : b.len - i;
+			if (n)
+				bpo_strv_push_owned(out, bpo_xstrndup(b.data + i, n));
+			i += n + 1;
+		}
+		rc = 0;
+		goto out;
+	}
+	deb = bpo_path_join(r->dir, pool_rel);
+	if (bpo_debfile_list_data(deb, out, err) < 0)
+		goto out;
+	bpo_buf_reset(&b);
+	for (size_t i = 0; i < out->n; i++)
+		if (bpo_buf_puts(&b, out->v[i], err) < 0 || bpo_buf_puts(&b, "\n", err) < 0)
+			goto out;
+	/* a cache: a failure to keep it only costs the next publish a read */
+	if (bpo_mkdir_p(dir, 0755, NULL) == 0)
+		bpo_file_write_atomic(cpath, b.data ? b.data : "", b.len, 0644, NULL);
+	rc = 0;
+out:
+	bpo_buf_destroy(&b);
+	free(cpath);
+	free(deb);
+	free(dir);
+	return rc;
+}
+
+/*
+ * COMP/Contents-ARCH.gz from the binary-ARCH index: one line per file, its
+ * path, spaces, and the comma-separated SECTION/PACKAGE of every package that
+ * ships it, sorted by path, as dak and apt-ftparchive write it (no header).
+ * Regenerated only when the index changed or the old one is missing.
+ */
+static int write_contents(struct bpo_repo *r, const struct index *ix, const char *odir,
+			  const char *ndir, struct relfiles *rf, struct bpo_error *err)
+{
+	char *plain = bpo_xasprintf("%s/Contents-%s", ix->comp, ix->arch);
+	char *rel = bpo_xasprintf("%s.gz", plain);
+	char *old = bpo_path_join(odir, rel);
+	struct bpo_strv *paths = NULL, where = {0};
+	struct cline *l = NULL;
+	size_t nl = 0, cap = 0;
+	struct bpo_buf text, z;
+	int rc = -1;
+
+	bpo_buf_init(&text, BPO_MAX_INDEX);
+	bpo_buf_init(&z, BPO_MAX_INDEX);
+	/* Release lists the uncompressed text too (not written), as Debian's
+	   does: apt checks the decompressed file against it, and without it
+	   apt skips the index */
+	if (!ix->dirty && bpo_path_exists(old)) {
+		if (bpo_archive_read_compressed(old, BPO_MAX_INDEX, &text, err) < 0)
+			goto out;
+		relfile_add(rf, plain, text.data ? text.data : "", text.len);
+		rc = link_file(odir, ndir, rel, rf, err);
+		goto out;
+	}
+	paths = bpo_xcalloc(ix->n ? ix->n : 1, sizeof(*paths));
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct entry *e = &ix->e[i];
+		char *sha = stanza_field(e->text, "SHA256"), *sec = stanza_field(e->text, "Section");
+		const char *sv = sec, *hv = sha;
+		while (sv && *sv == ' ')
+			sv++;
+		while (hv && *hv == ' ')
+			hv++;
+		int x = e->files.n ? deb_paths(r, e->files.v[0], hv, &paths[i], err)
+				   : bpo_error_set(err, BPO_E_SYNTAX, "%s: no Filename", e->package);
+		/* sections of other components carry their component, as in Debian */
+		if (x == 0)
+			bpo_strv_push_owned(&where, bpo_xasprintf("%s/%s", sv && *sv ? sv : "misc",
+								  e->package));
+		free(sha);
+		free(sec);
+		if (x < 0)
+			goto out;
+		for (size_t k = 0; k < paths[i].n; k++) {
+			BPO_GROW(l, cap, nl + 1);
+			l[nl++] = (struct cline){paths[i].v[k], where.v[where.n - 1]};
+		}
+	}
+	if (nl > 1)
+		qsort(l, nl, sizeof(l[0]), cline_cmp);
+	for (size_t i = 0; i < nl;) {
+		size_t w = strlen(l[i].path);
+		bpo_buf_puts(&text, l[i].path, NULL);
+		do
+			bpo_buf_puts(&text, " ", NULL);
+		while (++w < 56);
+		bpo_buf_puts(&text, l[i].where, NULL);
+		size_t j = i + 1;
+		for (; j < nl && strcmp(l[j].path, l[i].path) == 0; j++)
+			if (strcmp(l[j].where, l[j - 1].where) != 0) {
+				bpo_buf_puts(&text, ",", NULL);
+				bpo_buf_puts(&text, l[j].where, NULL);
+			}
+		if (bpo_buf_puts(&text, "\n", err) < 0)
+			goto out;
+		i = j;
+	}
+	if (compress_buf(text.data ? text.data : "", text.len, false, &z, err) < 0)
+		goto out;
+	relfile_add(rf, plain, text.data ? text.data : "", text.len);
+	rc = put_file(ndir, rel, z.data, z.len, rf, err);
+out:
+	for (size_t i = 0; paths && i < ix->n; i++)
+		bpo_strv_destroy(&paths[i]);
+	free(paths);
+	free(l);
+	bpo_strv_destroy(&where);
+	bpo_buf_destroy(&text);
+	bpo_buf_destroy(&z);
+	free(old);
+	free(rel);
+	free(plain);
+	return rc;
+}
+
+/* Every component's Contents-ARCH.gz of the suite, under by-hash too when it is on. */
+static int suite_contents(struct bpo_repo *r, const struct suite *s, const char *odir,
+			  const char *ndir, struct relfiles *rf, struct bpo_error *err)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct index *ix = &s->idx[i];
+		if (strcmp(ix->arch, "source") == 0)
+			continue;
+		if (write_contents(r, ix, odir, ndir, rf, err) < 0)
+			return -1;
+		if (r->cfg.by_hash) {
+			char *src = bpo_xasprintf("%s/%s/Contents-%s.gz", ndir, ix->comp, ix->arch);
+			char hex[BPO_HASH_HEX_MAX];
+			int x = bpo_hash_file(src, BPO_HASH_SHA256, hex, NULL, err);
+			if (x == 0)
+				by_hash_link(ndir, ix->comp, hex, src);
+			free(src);
+			if (x < 0)
+				return -1;
+		}
+	}
+	if (r->cfg.by_hash) {
+		struct bpo_strv names = {0};
+		for (size_t a = 0; a < r->cfg.archs.n; a++)
+			bpo_strv_push_owned(&names, bpo_xasprintf("Contents-%s.gz", r->cfg.archs.v[a]));
+		for (size_t c = 0; c < r->cfg.components.n; c++)
+			by_hash_carry_names(odir, ndir, r->cfg.components.v[c],
+					    (const char *const *)names.v, names.n);
+		bpo_strv_destroy(&names);
+	}
+	return 0;
 }
 
 static int make_release(struct bpo_repo *r, const struct suite *s, struct relfiles *rf,
@@ -1207,6 +1409,8 @@ static int suite_commit(struct bpo_repo *r, struct suite *s, struct bpo_error *e
 		if (write_index(r, s, &s->idx[i], odir, ndir, &rf, err) < 0)
 			goto out;
 	if (write_osv(s, odir, ndir, &rf, err) < 0)
+		goto out;
+	if (r->cfg.contents && suite_contents(r, s, odir, ndir, &rf, err) < 0)
 		goto out;
 	for (size_t c = 0; c < r->cfg.components.n; c++) {
 		char *d = bpo_path_join(ndir, r->cfg.components.v[c]);
@@ -2595,7 +2799,31 @@ static void verify_suite(struct bpo_repo *r, struct bpo_signer *sig, const char 
 			continue;
 		}
 		fp = bpo_path_join(sdir, fn);
-		if (bpo_hash_file(fp, BPO_HASH_SHA256, hex, &fsize, &e) < 0)
+		if (strstr(fn, "/Contents-") && !strchr(strstr(fn, "/Contents-"), '.') &&
+		    !bpo_path_exists(fp)) {
+			/* listed, not written: the text of the .gz beside it (checked
+			   by its own line), decompressed in a deep check */
+			char *gz = bpo_xasprintf("%s.gz", fp);
+			struct bpo_buf t;
+			bpo_buf_init(&t, BPO_MAX_INDEX);
+			if (!bpo_path_exists(gz))
+				problem(v, "%s: listed in %s, but neither it nor %s.gz exists", fp,
+					p_rel, fn);
+			else if (deep && bpo_archive_read_compressed(gz, BPO_MAX_INDEX, &t, &e) < 0)
+				problem(v, "%s", e.msg);
+			else if (deep) {
+				struct bpo_hash h;
+				bpo_hash_init(&h, 1u << BPO_HASH_SHA256);
+				bpo_hash_update(&h, t.data ? t.data : "", t.len);
+				bpo_hash_hex(&h, BPO_HASH_SHA256, hex);
+				bpo_hash_destroy(&h);
+				if (t.len != size || strcmp(hex, hash) != 0)
+					problem(v, "%s: decompressed, size or SHA256 differs from %s", gz,
+						p_rel);
+			}
+			bpo_buf_destroy(&t);
+			free(gz);
+		} else if (bpo_hash_file(fp, BPO_HASH_SHA256, hex, &fsize, &e) < 0)
 			problem(v, "%s", e.msg);
 		else if (fsize != size || strcmp(hex, hash) != 0)
 			problem(v, "%s: size or SHA256 differs from %s", fp, p_rel);
@@ -2818,6 +3046,7 @@ int bpo_repo_create(const char *dir, const struct bpo_repo_config *in, struct bp
 	}
 	c.valid_days = in->valid_days;
 	c.by_hash = in->by_hash;
+	c.contents = in->contents;
 	c.keep = in->keep;
 	c.compress = in->compress;
 	c.not_automatic = in->not_automatic ? bpo_xstrdup(in->not_automatic) : NULL;

@@ -40,6 +40,7 @@ struct bpo_repo_config {
 	char *keyfile;          /* secret key file imported into a private home, or NULL */
 	unsigned valid_days;    /* 0: no Valid-Until */
 	bool by_hash;
+	bool contents;          /* write COMP/Contents-ARCH.gz per suite */
 	char *upload_keyring;   /* NULL: uploads need no signature */
 	struct bpo_strv uploaders; /* "SUITE KEYRING": who may upload to that suite
 				      (over upload_keyring for it) */

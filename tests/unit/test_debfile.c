@@ -107,6 +107,47 @@ static void test_directory_and_symlink(void **state)
 	bpo_buf_destroy(&b);
 }
 
+/* The data member's paths, for Contents: every compression, hostile layouts refused. */
+static void test_list_data(void **state)
+{
+	static const char *const good[] = {"tiny-gzip.deb", "tiny-xz.deb", "tiny-zstd.deb",
+					   "tiny-none.deb"};
+	static const char *const bad[] = {"not-ar.deb", "wrong-first.deb", "bad-version.deb",
+					  "truncated.deb", "control-missing.deb"};
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *p = fixture(good[i]);
+		struct bpo_strv v = {0};
+		struct bpo_error err;
+		bpo_error_init(&err);
+		if (bpo_debfile_list_data(p, &v, &err) != 0)
+			fail_msg("%s: %s", good[i], err.msg);
+		/* directories are left out, "./" is stripped */
+		assert_int_equal(v.n, 1);
+		assert_string_equal(v.v[0], "usr/share/doc/tiny/README");
+		bpo_strv_destroy(&v);
+		free(p);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *p = fixture(bad[i]);
+		struct bpo_strv v = {0};
+		struct bpo_error err;
+		bpo_error_init(&err);
+		int rc = bpo_debfile_list_data(p, &v, &err);
+		/* control-missing.deb has a data member: its list is fine */
+		if (strcmp(bad[i], "control-missing.deb") == 0) {
+			assert_int_equal(rc, 0);
+		} else {
+			if (rc != -1)
+				fail_msg("%s: accepted", bad[i]);
+			assert_int_equal(err.kind, BPO_E_SYNTAX);
+			assert_non_null(strstr(err.msg, bad[i]));
+		}
+		bpo_strv_destroy(&v);
+		free(p);
+	}
+}
+
 static void test_memory(void **state)
 {
 	char *p = fixture("tiny-xz.deb");
@@ -136,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_directory_and_symlink),
 		cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_list_data),
 	};
 	return cmocka_run_group_tests_name("debfile", tests, NULL, NULL);
 }
