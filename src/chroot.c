@@ -1111,15 +1111,20 @@ static bool pump(int fd, int log_fd, bool echo, struct bpo_buf *cap)
 		return false;
 	if (cap) {
 		bpo_buf_append(cap, chunk, (size_t)n, NULL);
+		if (!echo)
+			bpo_status_feed(chunk, (size_t)n);
 		return true;
 	}
-	if (log_fd >= 0)
+	if (log_fd >= 0) {
 		for (ssize_t off = 0; off < n;) {
 			ssize_t m = write(log_fd, chunk + off, (size_t)(n - off));
 			if (m <= 0)
 				break;
 			off += m;
 		}
+		if (!echo)
+			bpo_status_feed(chunk, (size_t)n);
+	}
 	if (echo && write(STDERR_FILENO, chunk, (size_t)n) < 0) {
 		/* nothing to do about a closed stderr */
 	}
@@ -1258,6 +1263,8 @@ int bpo_chroot_run(const struct bpo_ns *ns, const struct bpo_chroot_spec *s, int
 			struct timespec ts = {0, 100 * 1000 * 1000};
 			nanosleep(&ts, NULL);
 		}
+		if ((s->log_fd >= 0 || s->out) && !s->echo)
+			bpo_status_tick();
 		pid_t r = waitpid(child, &wst, WNOHANG);
 		if (r == child) {
 			reaped = true;
@@ -1312,6 +1319,8 @@ int bpo_chroot_run(const struct bpo_ns *ns, const struct bpo_chroot_spec *s, int
 	*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
 	rc = 0;
 out:
+	if ((s->log_fd >= 0 || s->out) && !s->echo)
+		bpo_status_done();
 	if (child > 0 && !reaped) {
 		if (init_pid > 0)
 			kill(init_pid, SIGKILL);

@@ -408,7 +408,7 @@ static bool progress_tty(const struct bpo_fetcher *f)
 static void clear_bar(const struct bpo_fetcher *f)
 {
 	if (progress_tty(f)) {
-		fprintf(stderr, "\r%79s\r", "");
+		fputs("\r\033[K", stderr);
 		fflush(stderr);
 	}
 }
@@ -515,13 +515,26 @@ static int finish(struct xfer *x, CURLM *m, CURLcode cc)
 	return 0;
 }
 
-static void show_progress(struct xfer *xs, size_t n, uint64_t *last)
+/* "1.2 MiB" into out. */
+static void fmt_bytes(double b, char *out, size_t n)
+{
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	size_t u = 0;
+	while (b >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		b /= 1024;
+		u++;
+	}
+	snprintf(out, n, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
+}
+
+static void show_progress(struct xfer *xs, size_t n, uint64_t *last, uint64_t t_start)
 {
 	curl_off_t now = 0, total = 0;
 	size_t active = 0, done = 0;
 	uint64_t t = now_ms();
-	char bar[31];
+	char bar[31], got[32], all[32], rate[32];
 	int pct;
+	bool known = true;
 
 	if (t - *last < 200)
 		return;
@@ -531,16 +544,23 @@ static void show_progress(struct xfer *xs, size_t n, uint64_t *last)
 			active++;
 		if (xs[i].state == X_DONE)
 			done++;
+		/* a transfer not started or without a length yet: the total is not known */
+		if (xs[i].state != X_DONE && xs[i].dl_total <= 0)
+			known = false;
 		now += xs[i].dl_now;
 		total += xs[i].dl_total;
 	}
-	pct = total > 0 ? (int)(now * 100 / total) : 0;
+	pct = known && total > 0 ? (int)(now * 100 / total) : (int)(done * 100 / (n ? n : 1));
 	if (pct > 100)
 		pct = 100;
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < pct * 30 / 100 ? '#' : ' ';
 	bar[30] = '\0';
-	fprintf(stderr, "\r[%s] %3d%% %zu/%zu files, %zu active  ", bar, pct, done, n, active);
+	fmt_bytes((double)now, got, sizeof(got));
+	fmt_bytes((double)total, all, sizeof(all));
+	fmt_bytes(t > t_start ? (double)now * 1000.0 / (double)(t - t_start) : 0, rate, sizeof(rate));
+	fprintf(stderr, "\r\033[K[%s] %3d%% %s%s%s, %s/s, %zu/%zu files, %zu active", bar, pct, got,
+		known ? " of " : "", known ? all : "", rate, done, n, active);
 	fflush(stderr);
 }
 
@@ -549,7 +569,7 @@ static int run(struct bpo_fetcher *f, struct xfer *xs, size_t n, struct bpo_erro
 {
 	CURLM *m = curl_multi_init();
 	size_t left = 0, active = 0;
-	uint64_t last = 0;
+	uint64_t last = 0, t_start = now_ms();
 	bool tty = progress_tty(f);
 
 	if (!m)
@@ -628,7 +648,7 @@ static int run(struct bpo_fetcher *f, struct xfer *xs, size_t n, struct bpo_erro
 				left--;
 		}
 		if (tty)
-			show_progress(xs, n, &last);
+			show_progress(xs, n, &last, t_start);
 		if (left > 0 && active > 0)
 			curl_multi_poll(m, NULL, 0, 100, NULL);
 	}

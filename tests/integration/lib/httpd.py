@@ -16,6 +16,7 @@ Fault modes (each may be given several times):
   --fail PATH:K     answer 503 to the first K requests for PATH
   --stall PATH:S    on the first request for PATH sleep S seconds before the body
   --norange PATH    ignore Range headers for PATH (answer 200 with the whole file)
+  --slow PATH:S     send the body of PATH in 20 pieces spread over S seconds
 
 PATH is the URL path as requested, e.g. /pool/main/h/hello/hello_1.0.orig.tar.gz.
 Usually started through tests/integration/lib/archive.sh (httpd_start).
@@ -39,6 +40,7 @@ def main():
     ap.add_argument("--fail", action="append", default=[])
     ap.add_argument("--stall", action="append", default=[])
     ap.add_argument("--norange", action="append", default=[])
+    ap.add_argument("--slow", action="append", default=[])
     a = ap.parse_args()
 
     def pairs(items):
@@ -48,7 +50,7 @@ def main():
             out[path] = float(n) if "." in n else int(n)
         return out
 
-    drop, fail, stall = pairs(a.drop), pairs(a.fail), pairs(a.stall)
+    drop, fail, stall, slow = pairs(a.drop), pairs(a.fail), pairs(a.stall), pairs(a.slow)
     missing = set(a.missing)
     norange = set(a.norange)
     seen = {}
@@ -128,6 +130,13 @@ def main():
                 self.wfile.write(body[:drop[path]])
                 self.wfile.flush()
                 self.close_connection = True
+                return
+            if path in slow:
+                step = max(1, (len(body) + 19) // 20)
+                for i in range(0, len(body), step):
+                    self.wfile.write(body[i:i + step])
+                    self.wfile.flush()
+                    time.sleep(slow[path] / 20)
                 return
             self.wfile.write(body)
 
