@@ -12,7 +12,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "changelog.h"
 #include "fsutil.h"
+#include "sign.h"
 #include "xmem.h"
 #include "yamldoc.h"
 
@@ -26,7 +28,8 @@
 
 static const char *const key_names[BPO_CONF_N_KEYS + 1] = {
 	"mirror", "security-mirror", "cache-dir", "work-dir",
-	"keyring", "maintainer", "build-timeout", "build-user", "qa", "archives", "limits", NULL,
+	"keyring", "maintainer", "build-timeout", "build-user", "sign-key", "qa", "archives",
+	"limits", NULL,
 };
 /* bpo.conf's archives entries; max-valid-time at most 20 years */
 static const char *const archive_keys[] = {"uri", "check-valid-until", "max-valid-time", NULL};
@@ -57,6 +60,7 @@ void bpo_config_destroy(struct bpo_config *cfg)
 	free(cfg->maintainer_name);
 	free(cfg->maintainer_email);
 	free(cfg->build_user);
+	free(cfg->sign_key);
 	free(cfg->loaded_from);
 	for (size_t i = 0; i < sizeof(cfg->qa) / sizeof(cfg->qa[0]); i++)
 		free(cfg->qa[i]);
@@ -666,6 +670,17 @@ static int conf_key(struct bpo_config *cfg, struct bpo_yaml *y, int k, yaml_node
 		set_str(&cfg->build_user, s);
 		s = NULL;
 		break;
+	case BPO_CONF_SIGN_KEY: {
+		char fpr[BPO_FPR_MAX];
+		if (!bpo_sign_fpr_normalise(s, fpr)) {
+			bpo_yaml_error(y, v, err,
+				       "sign-key: expected a full OpenPGP fingerprint (40 or 64 "
+				       "hexadecimal digits), found '%.70s'", s);
+			return conf_key_done(&s, -1);
+		}
+		set_str(&cfg->sign_key, bpo_xstrdup(fpr));
+		break;
+	}
 	default:
 		break;
 	}
@@ -785,6 +800,7 @@ static void defaults(struct bpo_config *cfg, const char *apt_dir)
 	set_origin(cfg, BPO_CONF_BUILD_TIMEOUT, bpo_xstrdup("default"));
 	cfg->build_user = bpo_xstrdup(DEFAULT_BUILD_USER);
 	set_origin(cfg, BPO_CONF_BUILD_USER, bpo_xstrdup("default"));
+	set_origin(cfg, BPO_CONF_SIGN_KEY, bpo_xstrdup("unset"));
 	set_origin(cfg, BPO_CONF_QA, bpo_xstrdup("default"));
 	set_origin(cfg, BPO_CONF_ARCHIVES, bpo_xstrdup("default"));
 	set_origin(cfg, BPO_CONF_LIMITS, bpo_xstrdup("default"));
@@ -835,6 +851,27 @@ static void maintainer_from_env(struct bpo_config *cfg)
 			   : bpo_xstrdup(e ? email_var : name_var));
 }
 
+/* The uploader's key as debsign finds it: DEBSIGN_KEYID of the devscripts
+ * files; taken only when it is a full fingerprint (a short id or a user id
+ * could name another key). */
+static void sign_key_from_devscripts(struct bpo_config *cfg)
+{
+	char *v = bpo_changelog_devscripts_var("DEBSIGN_KEYID");
+	char fpr[BPO_FPR_MAX];
+
+	if (!v)
+		return;
+	if (bpo_sign_fpr_normalise(v, fpr)) {
+		cfg->sign_key = bpo_xstrdup(fpr);
+		set_origin(cfg, BPO_CONF_SIGN_KEY, bpo_xstrdup("DEBSIGN_KEYID (devscripts)"));
+	} else {
+		set_origin(cfg, BPO_CONF_SIGN_KEY,
+			   bpo_xasprintf("unset: DEBSIGN_KEYID '%.60s' (devscripts) is not a full "
+					 "fingerprint", v));
+	}
+	free(v);
+}
+
 /* See bpoconf.h. */
 int bpo_config_load_paths(struct bpo_config *cfg, const char *system_path,
 			  const char *user_path, const char *explicit_path, const char *apt_dir,
@@ -877,6 +914,8 @@ int bpo_config_load_paths(struct bpo_config *cfg, const char *system_path,
 	}
 	if (!cfg->maintainer_name && !cfg->maintainer_email)
 		maintainer_from_env(cfg);
+	if (!cfg->sign_key)
+		sign_key_from_devscripts(cfg);
 	return 0;
 fail:
 	bpo_config_destroy(cfg);
@@ -925,6 +964,7 @@ int bpo_config_write(const struct bpo_config *cfg, bool json, struct bpo_buf *ou
 	bpo_ywriter_key(&w, "build-timeout");
 	bpo_ywriter_uint(&w, cfg->build_timeout);
 	bpo_ywriter_kv(&w, "build-user", cfg->build_user);
+	bpo_ywriter_kv(&w, "sign-key", cfg->sign_key);
 	{
 		static const char *const order[] = BPO_CONF_QA_KEYS;
 		bpo_ywriter_key(&w, "qa");

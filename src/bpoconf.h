@@ -34,6 +34,7 @@ enum bpo_config_key {
 	BPO_CONF_MAINTAINER,
 	BPO_CONF_BUILD_TIMEOUT,
 	BPO_CONF_BUILD_USER,
+	BPO_CONF_SIGN_KEY,
 	BPO_CONF_QA,
 	BPO_CONF_ARCHIVES,
 	BPO_CONF_LIMITS,
@@ -77,6 +78,10 @@ struct bpo_config {
 	char *build_user;        /* unprivileged user for builds when run as root,
 				    default "bpo-build"; only a name here (whether
 				    it must exist is up to the build code) */
+	char *sign_key;          /* the uploader's key (a full fingerprint, upper
+				    case) for bpo build --upload: sign-key, else
+				    DEBSIGN_KEYID of the devscripts files as
+				    debsign reads it; NULL when neither says */
 	char *qa[5];             /* qa mapping: each check's policy, "fail", "warn"
 				    or "skip", or NULL (qa.h's default), in the
 				    order of BPO_CONF_QA_KEYS (qa.h's checks) */

@@ -1055,7 +1055,9 @@ int bpo_pipeline_build(const struct bpo_recipe *r, const struct bpo_config *cfg,
 		progress(res, BPO_STAGE_PUBLISH);
 		t = bpo_now_s();
 		struct bpo_upload_opts uo = {
-			.key = o->upload_key ? o->upload_key : r->publish.key,
+			.key = o->upload_key     ? o->upload_key
+			       : r->publish.key ? r->publish.key
+						: cfg->sign_key,
 			.gnupghome = o->upload_gnupghome,
 		};
 		int urc = bpo_upload_make(changes.v, changes.n, &uo, o->upload_dir, &res->upload,

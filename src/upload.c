@@ -240,7 +240,9 @@ int bpo_upload_make(char *const *changes, size_t n, const struct bpo_upload_opts
 	bpo_buf_init(&text, MAX_CHANGES);
 	bpo_buf_init(&sig, MAX_CHANGES);
 	if (!n || !o->key) {
-		bpo_error_set(err, BPO_E_USAGE, n ? "no signing key for the upload (--sign-key)"
+		bpo_error_set(err, BPO_E_USAGE, n ? "no signing key for the upload: give --sign-key, the recipe's "
+						    "publish.key, bpo.conf's sign-key or "
+						    "DEBSIGN_KEYID in ~/.devscripts"
 						  : "nothing to upload");
 		goto out;
 	}

@@ -90,8 +90,8 @@ if command -v script >/dev/null 2>&1; then
 	new_case tty
 	script -qec "'$BPO' -c '$CASE_DIR/bpo.conf' fetch '$CASE_DIR/recipe.yaml'" /dev/null >"$T/tty.out"
 	grep -q '% .*files, .* active' "$T/tty.out" || { echo "FAIL: no progress bar"; cat -A "$T/tty.out"; exit 1; }
-	# every message starts a clean line: the bar is wiped with spaces and \r
-	if tr '\r' '\n' <"$T/tty.out" | grep '.bpo: fetched' >/dev/null; then
+	# every message starts a clean line: the bar is wiped with \r and erase-line
+	if tr '\r' '\n' <"$T/tty.out" | sed 's/^\x1b\[K//' | grep '.bpo: fetched' >/dev/null; then
 		echo "FAIL: a message shares its line with the bar:"; cat -A "$T/tty.out"; exit 1
 	fi
 	echo "ok: progress bar on a terminal"

@@ -259,11 +259,12 @@ publish:
   repo: $R
   suite: bookworm-backports
 Y
-	printf 'work-dir: %s\n' "$T/work" >"$T/bpo.conf"
+	# the uploader's key from bpo.conf (no --sign-key, no publish.key)
+	printf 'work-dir: %s\nsign-key: %s\n' "$T/work" "$good" >"$T/bpo.conf"
 	mkdir "$T/q2"
 	rc=0
 	"$BPO" --config "$T/bpo.conf" build --no-qa --json --no-index-check --upload "$T/q2" \
-		--sign-key "$good" --gnupghome "$T/k-good" "$T/upl.yaml" >"$T/b.json" 2>"$T/b.err" || rc=$?
+		--gnupghome "$T/k-good" "$T/upl.yaml" >"$T/b.json" 2>"$T/b.err" || rc=$?
 	[ "$rc" = 0 ] || { tail -20 "$T/b.err"; fail "build --upload: exit $rc"; }
 	up=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["upload"])' "$T/b.json")
 	[ "$up" = "$T/q2/upl_2.0-1~bpo12+1_all.changes" ] || fail "the upload: $up"
@@ -278,6 +279,35 @@ Y
 	grep -q " $h $(stat -c %s "$T/q2/upl_2.0-1~bpo12+1.dsc") upl_2.0-1~bpo12+1.dsc" "$up" ||
 		fail "the .changes does not name the signed .dsc"
 	[ -z "$(ls -a "$T/q2" | grep '\.part$')" ] || fail "partial files left in the queue"
+	# what Debian's own tools check: dscverify (the .changes' and the .dsc's
+	# signatures and every file's sums) and dput without -u (the signatures
+	# checked against the uploader's keyring), simulated
+	gpg --homedir "$T/k-good" --export "$good" >"$T/good.pub" 2>/dev/null
+	dscverify --no-default-keyrings --keyring "$T/good.pub" "$up" >"$T/dscverify.out" 2>&1 ||
+		{ cat "$T/dscverify.out"; fail "dscverify refuses the upload"; }
+	grep -q 'All files validated successfully' "$T/dscverify.out" ||
+		{ cat "$T/dscverify.out"; fail "dscverify did not validate every file"; }
+	cat >"$T/dput2.cf" <<EOF2
+[q2]
+method = local
+incoming = $T/q2-dput
+allow_unsigned_uploads = 0
+EOF2
+	mkdir "$T/q2-dput"
+	GNUPGHOME=$T/k-good dput -s -c "$T/dput2.cf" q2 "$up" >"$T/dput2.out" 2>&1 ||
+		{ cat "$T/dput2.out"; fail "dput -s refuses the upload"; }
+	grep -q 'Valid signature from' "$T/dput2.out" ||
+		{ cat "$T/dput2.out"; fail "dput did not check a good signature"; }
+	# and the same upload unsigned is what dput refuses (the check can fail)
+	mkdir "$T/uns"
+	cp "$T"/q2/upl_* "$T/uns/"
+	sed -n '/^-----BEGIN PGP SIGNED/,/^$/d; /^-----BEGIN PGP SIGNATURE/,$d; p' "$up" \
+		>"$T/uns/$(basename "$up")"
+	rc=0
+	GNUPGHOME=$T/k-good dput -s -c "$T/dput2.cf" q2 "$T/uns/$(basename "$up")" \
+		>"$T/dput3.out" 2>&1 || rc=$?
+	[ "$rc" != 0 ] || { cat "$T/dput3.out"; fail "dput accepted an unsigned .changes"; }
+	rm -rf "$T/q2-dput" "$T/uns"
 	in_repo ' upl ' && fail "--upload published directly"
 	bpo incoming process "$T/q2" --repo "$R" >/dev/null 2>"$T/p.err" || fail "processing the build's upload: $(cat "$T/p.err")"
 	in_repo '^bookworm-backports main upl 2.0-1~bpo12+1 all' --suite bookworm-backports ||

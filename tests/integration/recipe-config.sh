@@ -68,3 +68,26 @@ rc=0
 "$BPO" config extra >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "extra argument exited $rc"
 echo "ok: bad and missing files exit 2"
+
+# The uploader's key: bpo.conf's sign-key (normalised), else DEBSIGN_KEYID of
+# ~/.devscripts when it is a full fingerprint, as debsign reads it.
+fpr=0123456789ABCDEF0123456789ABCDEF01234567
+printf 'sign-key: 0x0123 4567 89ab cdef 0123 4567 89ab cdef 0123 4567\n' >"$T/sk.conf"
+"$BPO" --config "$T/sk.conf" config >"$T/out"
+grep -qx "  sign-key: $fpr" "$T/out" || fail "sign-key not normalised: $(grep sign-key "$T/out")"
+grep -qx "  sign-key: $T/sk.conf:1:11" "$T/out" || fail "sign-key origin: $(grep sign-key "$T/out")"
+: >"$T/empty.conf"
+printf 'DEBSIGN_KEYID=%s\n' "FEDCBA9876543210FEDCBA9876543210FEDCBA98" >"$HOME/.devscripts"
+"$BPO" --config "$T/empty.conf" config >"$T/out"
+grep -qx '  sign-key: FEDCBA9876543210FEDCBA9876543210FEDCBA98' "$T/out" ||
+	fail "DEBSIGN_KEYID not taken: $(grep sign-key "$T/out")"
+grep -qx '  sign-key: DEBSIGN_KEYID (devscripts)' "$T/out" || fail "DEBSIGN_KEYID origin"
+"$BPO" --config "$T/sk.conf" config >"$T/out"
+grep -qx "  sign-key: $fpr" "$T/out" || fail "bpo.conf's sign-key does not win over DEBSIGN_KEYID"
+printf 'DEBSIGN_KEYID=76543210\n' >"$HOME/.devscripts"
+"$BPO" --config "$T/empty.conf" config >"$T/out"
+grep -qx '  sign-key: null' "$T/out" || fail "a short key id was taken: $(grep sign-key "$T/out")"
+grep -q "^  sign-key: 'unset: DEBSIGN_KEYID '.76543210.' (devscripts) is not a full fingerprint'" "$T/out" ||
+	fail "short key id origin: $(grep sign-key "$T/out")"
+rm -f "$HOME/.devscripts"
+echo "ok: sign-key from bpo.conf, DEBSIGN_KEYID from ~/.devscripts, a short id refused"
