@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "changelog.h"
+#include "json.h"
 #include "fsutil.h"
 #include "sign.h"
 #include "xmem.h"
@@ -953,6 +954,10 @@ int bpo_config_write(const struct bpo_config *cfg, bool json, struct bpo_buf *ou
 		maint = bpo_xstrdup(cfg->maintainer_name);
 	bpo_ywriter_init(&w, json ? BPO_YW_JSON : BPO_YW_YAML, out, false, err);
 	bpo_ywriter_map_begin(&w);
+	if (json) {
+		bpo_ywriter_key(&w, "schema_version");
+		bpo_ywriter_uint(&w, BPO_JSON_SCHEMA_VERSION);
+	}
 	bpo_ywriter_key(&w, "config");
 	bpo_ywriter_map_begin(&w);
 	bpo_ywriter_kv(&w, "mirror", cfg->mirror);

@@ -122,7 +122,7 @@ static void print_text(const struct finding *f)
 static void print_json(const struct finding *f, bool first)
 {
 	bool unknown = f->st == ST_UNKNOWN;
-	bpo_json_fput(stdout, first ? "{\"package\":" : ",{\"package\":", f->package);
+	bpo_json_fput(stdout, first ? "{" BPO_JSON_SV ",\"package\":" : ",{" BPO_JSON_SV ",\"package\":", f->package);
 	bpo_json_fput(stdout, ",\"version\":", f->version);
 	bpo_json_fput(stdout, ",\"source\":", f->source);
 	bpo_json_fput(stdout, ",\"source_version\":", f->srcver);

@@ -231,7 +231,7 @@ static int do_list(struct bpo_ctx *ctx, struct args *a)
 		fputc('[', stdout);
 		for (size_t i = 0; i < n; i++) {
 			char *tar = bpo_xasprintf("%s/chroots/%s", cfg.cache_dir, v[i].tarball);
-			fputs(i ? ",{\"release\":" : "{\"release\":", stdout);
+			fputs(i ? ",{" BPO_JSON_SV ",\"release\":" : "{" BPO_JSON_SV ",\"release\":", stdout);
 			bpo_json_fputs(stdout, v[i].release);
 			fputs(",\"arch\":", stdout);
 			bpo_json_fputs(stdout, v[i].arch);

@@ -73,8 +73,8 @@ static int print_json(const struct bpo_fetched *f)
 	int rc = -1;
 
 	bpo_buf_init(&b, 16u << 20);
-	if (bpo_buf_puts(&b, "{", NULL) < 0 ||
-	    bpo_json_member(&b, true, "source", f->source, NULL) < 0 ||
+	if (bpo_buf_puts(&b, "{" BPO_JSON_SV, NULL) < 0 ||
+	    bpo_json_member(&b, false, "source", f->source, NULL) < 0 ||
 	    bpo_json_member(&b, false, "version", f->version, NULL) < 0 ||
 	    bpo_json_member(&b, false, "format", f->format, NULL) < 0 ||
 	    bpo_json_member(&b, false, "dir", f->dir, NULL) < 0 ||
@@ -146,9 +146,9 @@ static int resolve(const struct bpo_recipe *r, const struct bpo_config *cfg, boo
 		struct bpo_buf b;
 		int x;
 		bpo_buf_init(&b, 1u << 20);
-		x = bpo_buf_puts(&b, "{", err);
+		x = bpo_buf_puts(&b, "{" BPO_JSON_SV, err);
 		if (x == 0)
-			x = bpo_json_member(&b, true, "source", d.source, err);
+			x = bpo_json_member(&b, false, "source", d.source, err);
 		if (x == 0)
 			x = bpo_json_member(&b, false, "version", d.version, err);
 		if (x == 0)

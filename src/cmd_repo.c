@@ -286,7 +286,9 @@ static int print_sources(struct bpo_repo *r, const char *suite, const char *sour
 	for (size_t i = 0; i < n; i++) {
 		const struct bpo_repo_source *x = &v[i];
 		if (json) {
-			bpo_json_fput(stdout, i ? ",\n  {\"suite\": " : "\n  {\"suite\": ", x->suite);
+			bpo_json_fput(stdout,
+				      i ? ",\n  {" BPO_JSON_SV ", \"suite\": " : "\n  {" BPO_JSON_SV ", \"suite\": ",
+				      x->suite);
 			bpo_json_fput(stdout, ", \"component\": ", x->component);
 			bpo_json_fput(stdout, ", \"source\": ", x->source);
 			bpo_json_fput(stdout, ", \"version\": ", x->version);

@@ -92,9 +92,9 @@ static int print_result(const struct bpo_dsc *dsc, const char *tree, const char 
 	}
 	/* the names come from a capped .dsc: four times its size covers the escapes */
 	bpo_buf_init(&b, 4 * (size_t)BPO_MAX_CONTROL);
-	int r = bpo_buf_puts(&b, "{", err);
+	int r = bpo_buf_puts(&b, "{" BPO_JSON_SV, err);
 	if (r == 0)
-		r = bpo_json_member(&b, true, "source", dsc->source, err);
+		r = bpo_json_member(&b, false, "source", dsc->source, err);
 	if (r == 0)
 		r = bpo_json_member(&b, false, "version", dsc->version, err);
 	if (r == 0)

@@ -369,7 +369,7 @@ out:
 
 void bpo_depplan_json(const struct bpo_depplan_result *res, struct bpo_buf *out)
 {
-	bpo_buf_printf(out, NULL, "{\"complete\":%s,\"recipes\":[", res->complete ? "true" : "false");
+	bpo_buf_printf(out, NULL, "{" BPO_JSON_SV ",\"complete\":%s,\"recipes\":[", res->complete ? "true" : "false");
 	for (size_t i = 0; i < res->n_nodes; i++) {
 		const struct bpo_depplan_node *n = &res->nodes[i];
 		bpo_buf_puts(out, i ? ",{\"source\":" : "{\"source\":", NULL);

@@ -190,7 +190,7 @@ static void report(const struct bpo_incoming_opts *o, const struct upl *u, enum 
 {
 	if (!o->json)
 		return;
-	bpo_json_fput(stdout, "{\"changes\":", u->changes);
+	bpo_json_fput(stdout, "{" BPO_JSON_SV ",\"changes\":", u->changes);
 	bpo_json_fput(stdout, ",\"source\":", u->source);
 	bpo_json_fput(stdout, ",\"version\":", u->version);
 	bpo_json_fput(stdout, ",\"suite\":", u->suite);

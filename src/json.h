@@ -12,6 +12,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* The version of every --json output's shape (doc/schema/): the first member
+ * of each top-level object, or of each object of a top-level array. */
+#define BPO_JSON_SCHEMA_VERSION 1
+#define BPO_JSON_SV "\"schema_version\":1"
+
 #include "buf.h"
 #include "err.h"
 

@@ -2102,7 +2102,7 @@ static const char *op_name(enum bpo_patch_op op)
 int bpo_patch_report_json(const struct bpo_patch_report *rep, struct bpo_buf *out,
 			  struct bpo_error *err)
 {
-	if (bpo_buf_printf(out, err, "{\"failed\":%s,\"patches\":[", rep->failed ? "true" : "false") < 0)
+	if (bpo_buf_printf(out, err, "{" BPO_JSON_SV ",\"failed\":%s,\"patches\":[", rep->failed ? "true" : "false") < 0)
 		return -1;
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct bpo_patch_result *p = &rep->patches[i];

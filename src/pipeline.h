@@ -30,6 +30,7 @@
 #include "depends.h"
 #include "depcheck.h"
 #include "err.h"
+#include "json.h"
 #include "recipe.h"
 #include "xmem.h"
 
@@ -97,7 +98,6 @@ struct bpo_pipeline_opts {
 /* At most this many lines of a log or a check's findings in explain. */
 #define BPO_EXPLAIN_LINES 20
 /* The version of the --json objects of bpo build, run and check (doc/schema/). */
-#define BPO_JSON_SCHEMA_VERSION 1
 
 struct bpo_pipeline_artifact {
 	char *path;

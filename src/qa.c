@@ -614,7 +614,7 @@ static void jkey(struct bpo_buf *out, const char *k, const char *v)
 int bpo_qa_report_json(const struct bpo_qa_report *rep, struct bpo_buf *out,
 		       struct bpo_error *err)
 {
-	bpo_buf_puts(out, "{", NULL);
+	bpo_buf_puts(out, "{" BPO_JSON_SV ",", NULL);
 	jkey(out, "source", rep->source);
 	bpo_buf_puts(out, ",", NULL);
 	jkey(out, "version", rep->version);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fixes.h"
+#include "json.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "version.h"
@@ -1281,6 +1282,8 @@ static void write_recipe(struct bpo_ywriter *w, const struct bpo_recipe *r, bool
 {
 	bpo_ywriter_map_begin(w);
 	if (extra) {
+		bpo_ywriter_key(w, "schema_version");
+		bpo_ywriter_uint(w, BPO_JSON_SCHEMA_VERSION);
 		bpo_ywriter_kv(w, "name", r->name);
 		bpo_ywriter_kv(w, "file", r->file);
 	}

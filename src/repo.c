@@ -2621,7 +2621,7 @@ int bpo_repo_list(struct bpo_repo *r, const char *suite, bool json, FILE *out,
 							e->source, e->srcver);
 						continue;
 					}
-					fputs(first ? "\n  {" : ",\n  {", out);
+					fputs(first ? "\n  {" BPO_JSON_SV ", " : ",\n  {" BPO_JSON_SV ", ", out);
 					first = false;
 					const char *k2[] = {"suite", "component", "package", "version",
 							    "architecture", "source", "source_version",

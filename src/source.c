@@ -1093,8 +1093,8 @@ out:
 int bpo_source_result_json(const struct bpo_source_result *res, struct bpo_buf *out,
 			   struct bpo_error *err)
 {
-	if (bpo_buf_puts(out, "{", err) < 0 ||
-	    bpo_json_member(out, true, "source", res->source, err) < 0 ||
+	if (bpo_buf_puts(out, "{" BPO_JSON_SV, err) < 0 ||
+	    bpo_json_member(out, false, "source", res->source, err) < 0 ||
 	    bpo_json_member(out, false, "old_version", res->old_version, err) < 0 ||
 	    bpo_json_member(out, false, "version", res->version, err) < 0 ||
 	    bpo_json_member(out, false, "since", res->since, err) < 0 ||

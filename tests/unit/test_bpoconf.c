@@ -340,7 +340,7 @@ static void test_write(void **state)
 	free(want);
 	bpo_buf_reset(&b);
 	assert_int_equal(bpo_config_write(&c, true, &b, &err), 0);
-	assert_non_null(strstr(b.data, "{\"config\":{\"mirror\":\"http://mirror.example/debian\","));
+	assert_non_null(strstr(b.data, "{\"schema_version\":1,\"config\":{\"mirror\":\"http://mirror.example/debian\","));
 	assert_non_null(strstr(b.data, "\"build-timeout\":7200,"));
 	assert_int_equal(b.data[b.len - 1], '\n');
 	assert_ptr_equal(strchr(b.data, '\n'), b.data + b.len - 1);

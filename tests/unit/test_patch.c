@@ -686,7 +686,7 @@ static void test_report_json(void **state)
 	bpo_buf_init(&b, 1 << 16);
 	assert_int_equal(bpo_patch_report_json(&rep, &b, NULL), 0);
 	assert_string_equal(b.data,
-			    "{\"failed\":false,\"patches\":[{\"name\":\"x.patch\",\"status\":\"inexact\","
+			    "{\"schema_version\":1,\"failed\":false,\"patches\":[{\"name\":\"x.patch\",\"status\":\"inexact\","
 			    "\"files\":[{\"path\":\"a\\\"b.c\",\"op\":\"modify\",\"hunks\":[{\"status\":"
 			    "\"fuzz\",\"line\":42,\"offset\":3,\"fuzz\":1}]}]}]}\n");
 	bpo_buf_destroy(&b);
