@@ -1140,6 +1140,8 @@ int bpo_chroot_run(const struct bpo_ns *ns, const struct bpo_chroot_spec *s, int
 	pid_t child = -1, init_pid = -1;
 	bool timed_out = false, reaped = false;
 	time_t deadline = s->timeout ? time(NULL) + s->timeout : 0;
+	/* a status line while the output is logged or captured, not echoed */
+	const bool status_line = (s->log_fd >= 0 || s->out) && !s->echo;
 	char emsg[1100];
 	ssize_t elen = 0;
 
@@ -1263,7 +1265,7 @@ int bpo_chroot_run(const struct bpo_ns *ns, const struct bpo_chroot_spec *s, int
 			struct timespec ts = {0, 100 * 1000 * 1000};
 			nanosleep(&ts, NULL);
 		}
-		if ((s->log_fd >= 0 || s->out) && !s->echo)
+		if (status_line)
 			bpo_status_tick();
 		pid_t r = waitpid(child, &wst, WNOHANG);
 		if (r == child) {
@@ -1319,7 +1321,7 @@ int bpo_chroot_run(const struct bpo_ns *ns, const struct bpo_chroot_spec *s, int
 	*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
 	rc = 0;
 out:
-	if ((s->log_fd >= 0 || s->out) && !s->echo)
+	if (status_line)
 		bpo_status_done();
 	if (child > 0 && !reaped) {
 		if (init_pid > 0)

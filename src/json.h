@@ -15,7 +15,9 @@
 /* The version of every --json output's shape (doc/schema/): the first member
  * of each top-level object, or of each object of a top-level array. */
 #define BPO_JSON_SCHEMA_VERSION 1
-#define BPO_JSON_SV "\"schema_version\":1"
+#define BPO_JSON_STR_(x) #x
+#define BPO_JSON_STR(x) BPO_JSON_STR_(x)
+#define BPO_JSON_SV "\"schema_version\":" BPO_JSON_STR(BPO_JSON_SCHEMA_VERSION)
 
 #include "buf.h"
 #include "err.h"

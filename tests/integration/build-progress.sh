@@ -23,13 +23,6 @@ private_cache
 dsc=$(make_dsc "$tmp" "sleep-forever=4")
 arch=$(dpkg --print-architecture)
 
-# under_tty FILE CMD...: run CMD on a pseudo-terminal, its output in FILE
-under_tty() {
-	local out=$1
-	shift
-	script -q -e -c "$(printf '%q ' "$@")" "$out" </dev/null >/dev/null
-}
-
 under_tty "$tmp/tty.out" "$BPO" build "$dsc" --release bookworm --result "$tmp/out" ||
 	{ cat -A "$tmp/tty.out" | tail -40; fail "bpo build under a pty failed"; }
 log="$tmp/out/bpo-hello_1.0_$arch.build"

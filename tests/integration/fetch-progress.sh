@@ -10,15 +10,6 @@ FETCH_HTTPD_OPTS=(--slow "/slow/$P/hello_1.1.orig.tar.gz:3")
 . "$BPO_SRCDIR/tests/integration/lib/fetch-env.sh"
 need_tools script
 
-# under_tty FILE CMD...: run CMD on a pseudo-terminal, its output in FILE
-under_tty() {
-	local out=$1
-	shift
-	local cmd
-	cmd=$(printf '%q ' "$@")
-	script -q -e -c "$cmd" "$out" </dev/null >/dev/null
-}
-
 new_case slow
 recipe "package: hello" "archive: $CASE_URL" "suite: testing" "version: 1.1-1" \
 	"keyring: $KEY1/keyring.gpg"

@@ -53,3 +53,13 @@ json_valid() {
 	/usr/bin/python3 "$BPO_SRCDIR/tests/integration/lib/json-schema.py" "$schema" "$@" ||
 		fail "--json output does not match $(basename "$schema")"
 }
+
+# under_tty FILE CMD...: run CMD on a pseudo-terminal, its output in FILE (script(1),
+# stdin /dev/null: no size is set, so bpo assumes 80 columns)
+under_tty() {
+	local out=$1
+	shift
+	local cmd
+	cmd=$(printf '%q ' "$@")
+	script -q -e -c "$cmd" "$out" </dev/null >/dev/null
+}
