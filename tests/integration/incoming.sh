@@ -208,25 +208,49 @@ kill "$WPID"; wait "$WPID" || true; WPID=
 	fail "racing uploads not all published: $(bpo repo list "$R")"
 grep -q "watching $Q" "$T/watch.err" || fail "--watch did not say what it watches"
 
-# 10. kill -9 mid-queue: nothing lost (20 uploads: one gpg run each, so the
-# run lasts well beyond the kill)
+# 10. kill -9 mid-queue: nothing lost. (a) Deterministic: another writer holds
+# the repository's lock, so the run has checked all 20 uploads and waits to
+# publish them when it is killed. (b) A kill at a random moment of a free run
+# (it may land in the checks, the publication or after the end; the 20 uploads
+# publish in one batch, so a run can be over in a fraction of a second).
 for i in $(seq 1 20); do
 	c=$(mk kill$i 1.0-1); sign "$T/k-good" "$good" "$c"; queue "$c"
 done
-"$BPO" incoming process "$Q" --repo "$R" >"$T/kill.out" 2>"$T/kill.err" &
+# every upload published, or still queued with all its files
+nothing_lost() {
+	local i n
+	for i in $(seq 1 20); do
+		n=kill${i}_1.0-1_$arch.changes
+		if ! in_repo " kill$i 1.0-1 source" --suite bookworm-backports &&
+			[ ! -f "$Q/$n" ]; then
+			fail "kill -9 ($1): kill$i is neither published nor queued"
+		fi
+	done
+}
+exec 9>>"$R/conf/lock"
+flock 9
+"$BPO" incoming process "$Q" --repo "$R" --lock-timeout 100 >"$T/kill.out" 2>"$T/kill.err" 9>&- &
 kp=$!
-sleep 0.3
-kill -9 "$kp" 2>/dev/null || fail "the run was over before the kill: $(cat "$T/kill.err")"
+for _ in $(seq 300); do
+	grep -qs "waiting for the repository lock" "$T/kill.err" && break
+	sleep 0.1
+done
+grep -qs "waiting for the repository lock" "$T/kill.err" ||
+	fail "the run did not wait for the held lock: $(cat "$T/kill.err")"
+kill -9 "$kp"
 st=0
 wait "$kp" 2>/dev/null || st=$?
 [ "$st" = 137 ] || fail "the run was not killed (status $st)"
-for i in $(seq 1 20); do
-	n=kill${i}_1.0-1_$arch.changes
-	if ! in_repo " kill$i 1.0-1 source" --suite bookworm-backports &&
-		[ ! -f "$Q/$n" ]; then
-		fail "kill -9: kill$i is neither published nor queued"
-	fi
-done
+exec 9>&-
+nothing_lost "waiting for the lock"
+[ "$(ls "$Q"/kill*.changes | wc -l)" = 20 ] || fail "killed before publishing, yet uploads left the queue: $(ls "$Q")"
+echo "ok: kill -9 while waiting to publish: all 20 still queued"
+"$BPO" incoming process "$Q" --repo "$R" >"$T/kill.out" 2>"$T/kill.err" &
+kp=$!
+sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
+kill -9 "$kp" 2>/dev/null && echo "ok: a free run killed -9 mid-way" || echo "ok: the free run was over before the kill"
+wait "$kp" 2>/dev/null || true
+nothing_lost "a free run"
 process >"$T/p.json" 2>"$T/p.err" || fail "the run after kill -9: $(cat "$T/p.json" "$T/p.err")"
 [ "$(bpo repo list "$R" --suite bookworm-backports | grep -c ' kill[0-9]* 1.0-1 source')" = 20 ] ||
 	fail "after kill -9 and a new run: $(bpo repo list "$R")"
