@@ -8,7 +8,11 @@ import json
 import os
 import sys
 
+import warnings
+
 import jsonschema
+
+warnings.simplefilter("ignore", DeprecationWarning)
 
 schema_path = sys.argv[1]
 here = os.path.dirname(os.path.abspath(schema_path))
