@@ -27,7 +27,7 @@ static const struct bpo_cmd cmd_repo = {
 		"                [--require-signed-uploads KEYRING] [--uploaders SUITE=KEYRING]\n"
 		"                [--keep N]\n"
 		"                [--description TEXT] [--not-automatic yes|no]\n"
-		"                [--compress gz,xz|gz|xz|none] [--contents]\n"
+		"                [--compress gz,xz|gz|xz|none] [--contents] [--no-debug-suites]\n"
 		"       bpo repo list DIR [--suite S] [--fixes] [--json]\n"
 		"       bpo repo show DIR SOURCE [--suite S] [--json]\n"
 		"       bpo repo remove DIR SOURCE [VERSION] --suite S [--lock-timeout SEC]\n"
@@ -57,6 +57,10 @@ static const struct bpo_cmd cmd_repo = {
 		"         --contents writes COMPONENT/Contents-ARCH.gz for each suite (the\n"
 		"         files of each package, for apt-file), kept up to date by every\n"
 		"         change; each .deb is read once (DIR/cache/contents/).\n"
+		"         Debug symbol packages (-dbgsym: Auto-Built-Package: debug-symbols)\n"
+		"         go to suite S-debug, made beside each suite S, as Debian's\n"
+		"         debian-debug archive (apt: 'deb URL S-debug C'); remove and promote\n"
+		"         take them along. --no-debug-suites keeps them in S.\n"
 		"list     print one line per package: suite, component, package, version,\n"
 		"         architecture ('source' for source packages) and its source; --json\n"
 		"         prints a JSON array of objects instead. --fixes prints the source\n"
@@ -94,6 +98,7 @@ enum {
 	O_ORIGIN = 1000, O_LABEL, O_SUITE, O_COMPONENT, O_ARCH, O_KEY, O_GNUPGHOME, O_KEYFILE,
 	O_VALID, O_BYHASH, O_REQSIGNED, O_KEEP, O_DESC, O_NOTAUTO, O_JSON, O_FROM, O_TO,
 	O_LOCKTIMEOUT, O_KEYRING, O_COMPRESS, O_NOBYHASH, O_FIXES, O_UPLOADERS, O_CONTENTS,
+	O_NODEBUG,
 };
 
 static const struct option opts[] = {
@@ -121,6 +126,7 @@ static const struct option opts[] = {
 	{"fixes", no_argument, NULL, O_FIXES},
 	{"uploaders", required_argument, NULL, O_UPLOADERS},
 	{"contents", no_argument, NULL, O_CONTENTS},
+	{"no-debug-suites", no_argument, NULL, O_NODEBUG},
 	{NULL, 0, NULL, 0},
 };
 
@@ -179,6 +185,7 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 	a->cfg.keep = 1;
 	a->cfg.compress = BPO_REPO_GZ | BPO_REPO_XZ;
 	a->cfg.by_hash = true; /* as Debian's archive: apt never reads a half-swapped index */
+	a->cfg.debug = true;   /* -dbgsym packages in SUITE-debug, as Debian's debian-debug */
 	a->keep = -1;
 	a->lock_timeout = BPO_REPO_LOCK_TIMEOUT;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -203,6 +210,7 @@ static int parse(int argc, char **argv, const char *allowed, struct args *a)
 			break;
 		case O_BYHASH: a->cfg.by_hash = true; break;
 		case O_CONTENTS: a->cfg.contents = true; break;
+		case O_NODEBUG: a->cfg.debug = false; break;
 		case O_NOBYHASH: a->cfg.by_hash = false; break;
 		case O_REQSIGNED: a->cfg.upload_keyring = bpo_xstrdup(optarg); break;
 		case O_KEEP:
@@ -320,8 +328,8 @@ static int run(struct bpo_ctx *ctx, int argc, char **argv)
 		/* a origin b label c suite d component e arch f key g gnupghome h key-file
 		 * i valid-days j by-hash k require-signed l keep m description n not-automatic
 		 * o json p from q to r lock-timeout s keyring t compress u no-by-hash
-		 * v fixes w uploaders x contents */
-		{"init", "abcdefghijklmntuwx", true},
+		 * v fixes w uploaders x contents y no-debug-suites */
+		{"init", "abcdefghijklmntuwxy", true},
 		{"list", "cov", false},
 		{"remove", "cr", true},
 		{"promote", "lpqr", true},

@@ -174,6 +174,11 @@ int bpo_qa_parse_autopkgtest(const char *summary, struct bpo_qa_result *r);
 /* Whether relation groups a and b ("x | y", names only) differ only by such
  * renames, at least one. */
 bool bpo_qa_renamed(const char *a, const char *b);
+/* Whether a control paragraph is a debug symbol package's (Auto-Built-Package
+ * lists debug-symbols, as dh_strip writes for a -dbgsym): the regression
+ * check reports such a package that the newer release lacks as information,
+ * since its debug symbols live in its debug archive. */
+bool bpo_qa_debug_package(const char *control);
 int bpo_qa_compare_control(const char *package, const char *built, const char *newer,
 			   struct bpo_qa_result *r, struct bpo_error *err);
 

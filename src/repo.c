@@ -51,6 +51,7 @@ struct entry {
 	char *source, *srcver;
 	char *text;                     /* the stanza, each line ending in '\n' */
 	struct bpo_strv files;          /* pool paths (relative to DIR) it names */
+	bool debug;                     /* of an upload: Auto-Built-Package: debug-symbols */
 };
 
 /* One index: comp/binary-<arch>/Packages or comp/source/Sources. */
@@ -331,6 +332,32 @@ void bpo_repo_config_destroy(struct bpo_repo_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
+#define DEBUG_SUFFIX "-debug"
+
+/* With debug suites, each configured suite S gets S-debug after the
+ * configured ones (c->n_base of them). */
+static void add_debug_suites(struct bpo_repo_config *c)
+{
+	c->n_base = c->suites.n;
+	for (size_t i = 0; c->debug && i < c->n_base; i++)
+		bpo_strv_push_owned(&c->suites, bpo_xasprintf("%s" DEBUG_SUFFIX, c->suites.v[i]));
+}
+
+/* The debug suite of suite (NULL without debug suites). */
+static char *debug_suite_of(const struct bpo_repo *r, const char *suite)
+{
+	return r->cfg.debug ? bpo_xasprintf("%s" DEBUG_SUFFIX, suite) : NULL;
+}
+
+/* suite is a debug suite bpo made (not one of the configured). */
+static bool is_debug_suite(const struct bpo_repo *r, const char *suite)
+{
+	for (size_t i = r->cfg.n_base; i < r->cfg.suites.n; i++)
+		if (strcmp(r->cfg.suites.v[i], suite) == 0)
+			return true;
+	return false;
+}
+
 static int config_check(const struct bpo_repo_config *c, const char *name, struct bpo_error *err)
 {
 	char fpr[BPO_FPR_MAX];
@@ -348,6 +375,12 @@ static int config_check(const struct bpo_repo_config *c, const char *name, struc
 						     what[l], lists[l]->v[i]);
 		}
 	}
+	for (size_t i = 0; c->debug && i < c->suites.n; i++)
+		if (bpo_str_has_suffix(c->suites.v[i], DEBUG_SUFFIX))
+			return bpo_error_set(err, BPO_E_SYNTAX,
+					     "%s: suite '%s': with debug suites (Debug-Suites: yes) "
+					     "bpo makes SUITE" DEBUG_SUFFIX " itself; name the suite "
+					     "without " DEBUG_SUFFIX, name, c->suites.v[i]);
 	if (!c->key || !bpo_sign_fpr_normalise(c->key, fpr))
 		return bpo_error_set(err, BPO_E_SYNTAX,
 				     "%s: signing key must be a full fingerprint (40 or 64 hex digits)",
@@ -423,6 +456,8 @@ static int config_read(const char *dir, struct bpo_repo_config *c, struct bpo_er
 	c->by_hash = v && strcmp(v, "yes") == 0;
 	v = bpo_deb822_get(&para, "Contents");
 	c->contents = v && strcmp(v, "yes") == 0;
+	v = bpo_deb822_get(&para, "Debug-Suites");
+	c->debug = v && strcmp(v, "yes") == 0;
 	v = bpo_deb822_get(&para, "Compressions");
 	if (bpo_repo_parse_compressions(v ? v : "gz xz", &c->compress) < 0) {
 		bpo_error_set(err, BPO_E_SYNTAX, "%s:%u: Compressions: expected gz and/or xz, got '%s'",
@@ -449,6 +484,7 @@ static int config_read(const char *dir, struct bpo_repo_config *c, struct bpo_er
 	}
 	if (config_check(c, path, err) < 0)
 		goto out;
+	add_debug_suites(c);
 	rc = 0;
 out:
 	if (rc < 0)
@@ -462,11 +498,17 @@ out:
 static int config_write(const char *dir, const struct bpo_repo_config *c, struct bpo_error *err)
 {
 	char *path = bpo_path_join(dir, CONF_NAME);
-	char *suites = join_list(&c->suites, " "), *comps = join_list(&c->components, " ");
+	struct bpo_strv base = {0};
+	char *suites, *comps = join_list(&c->components, " ");
 	char *archs = join_list(&c->archs, " ");
 	char fpr[BPO_FPR_MAX];
 	struct bpo_buf b;
 	int rc;
+
+	for (size_t i = 0; i < (c->n_base ? c->n_base : c->suites.n); i++)
+		bpo_strv_push(&base, c->suites.v[i]);
+	suites = join_list(&base, " ");
+	bpo_strv_destroy(&base);
 
 	bpo_sign_fpr_normalise(c->key, fpr);
 	bpo_buf_init(&b, BPO_MAX_RECIPE);
@@ -488,6 +530,8 @@ static int config_write(const char *dir, const struct bpo_repo_config *c, struct
 		       c->compress & 2 ? " xz" : "", c->compress ? "" : " none");
 	if (c->contents)
 		bpo_buf_puts(&b, "Contents: yes\n", NULL);
+	if (c->debug)
+		bpo_buf_puts(&b, "Debug-Suites: yes\n", NULL);
 	if (c->upload_keyring)
 		bpo_buf_printf(&b, NULL, "Require-Signed-Uploads: %s\n", c->upload_keyring);
 	if (c->not_automatic)
@@ -807,12 +851,15 @@ static int suite_load(struct bpo_repo *r, const char *name, struct suite *s, str
 	char *sdir = bpo_xasprintf("%s/dists/%s", r->dir, name);
 	int rc = -1;
 
+	/* a debug suite has no Sources, as Debian's debian-debug */
+	size_t na = r->cfg.archs.n + (is_debug_suite(r, name) ? 0 : 1);
+
 	memset(s, 0, sizeof(*s));
 	s->name = bpo_xstrdup(name);
-	s->n = r->cfg.components.n * (r->cfg.archs.n + 1);
+	s->n = r->cfg.components.n * na;
 	s->idx = bpo_xcalloc(s->n, sizeof(*s->idx));
 	for (size_t c = 0, k = 0; c < r->cfg.components.n; c++) {
-		for (size_t a = 0; a <= r->cfg.archs.n; a++, k++) {
+		for (size_t a = 0; a < na; a++, k++) {
 			s->idx[k].comp = bpo_xstrdup(r->cfg.components.v[c]);
 			s->idx[k].arch = bpo_xstrdup(a < r->cfg.archs.n ? r->cfg.archs.v[a] : "source");
 			if (index_load(&s->idx[k], sdir, err) < 0)
@@ -881,6 +928,8 @@ static bool is_backports(const struct bpo_repo *r, const char *suite)
 {
 	if (r->cfg.not_automatic)
 		return strcmp(r->cfg.not_automatic, "yes") == 0;
+	if (is_debug_suite(r, suite)) /* as its suite: bookworm-backports-debug */
+		return bpo_str_has_suffix(suite, "-backports" DEBUG_SUFFIX);
 	return bpo_str_has_suffix(suite, "-backports");
 }
 
@@ -1723,6 +1772,39 @@ static void retain(struct suite *s, const char *source, unsigned keep, struct bp
 	bpo_strv_destroy(&vers);
 }
 
+/* The debug suite sd follows its suite s: debug packages of source only for
+ * the versions of it that s has. Returns how many were dropped. */
+static size_t debug_follow(const struct suite *s, struct suite *sd, const char *source,
+			   struct bpo_strv *removed)
+{
+	struct bpo_strv vers = {0};
+	struct srcsel sel = {source, NULL, &vers};
+	size_t n;
+	source_versions(s, source, &vers);
+	n = suite_drop(sd, drop_unkept, &sel, removed);
+	bpo_strv_destroy(&vers);
+	return n;
+}
+
+static bool suite_dirty(const struct suite *s)
+{
+	for (size_t k = 0; k < s->n; k++)
+		if (s->idx[k].dirty)
+			return true;
+	return false;
+}
+
+/* A change names a configured suite, never a debug suite (which follows it). */
+static int not_debug_suite(const struct bpo_repo *r, const char *suite, struct bpo_error *err)
+{
+	if (!is_debug_suite(r, suite))
+		return 0;
+	return bpo_error_set(err, BPO_E_USAGE,
+			     "%s is a debug suite: it follows suite %.*s (publish, remove and "
+			     "promote there)", suite, (int)(strlen(suite) - strlen(DEBUG_SUFFIX)),
+			     suite);
+}
+
 static struct index *find_index(struct suite *s, const char *comp, const char *arch)
 {
 	for (size_t k = 0; k < s->n; k++)
@@ -1944,6 +2026,11 @@ static int deb_entry(struct bpo_repo *r, struct upload *u, const struct upfile *
 	e->package = bpo_xstrdup(pkg);
 	e->version = bpo_xstrdup(ver);
 	e->arch = bpo_xstrdup(arch);
+	{
+		/* what dh_strip makes (-dbgsym); a list of words in Debian Policy */
+		const char *abp = bpo_deb822_get(&para, "Auto-Built-Package");
+		e->debug = abp && strstr(abp, "debug-symbols") != NULL;
+	}
 	parse_source_field(bpo_deb822_get(&para, "Source"), pkg, ver, &e->source, &e->srcver);
 	if (strcmp(e->source, u->source) != 0) {
 		bpo_error_set(err, BPO_E_SYNTAX, "%s: built from source %s, but %s is an upload of %s",
@@ -2351,13 +2438,16 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 	struct upload *ups = bpo_xcalloc(n ? n : 1, sizeof(*ups));
 	struct bpo_gpg *keyring = NULL;
 	struct bpo_strv removed = {0}, created = {0};
-	struct suite s = {0};
+	struct suite s = {0}, sd = {0};
 	unsigned k = keep < 0 ? r->cfg.keep : (unsigned)keep;
+	char *dsuite = NULL;
+	size_t n_debug = 0;
 	int rc = -1;
 	bool committed = false;
 
-	if (check_suite(r, suite, err) < 0)
+	if (check_suite(r, suite, err) < 0 || not_debug_suite(r, suite, err) < 0)
 		goto out;
+	dsuite = debug_suite_of(r, suite);
 	if (!component)
 		component = r->cfg.components.v[0];
 	if (!strv_has(&r->cfg.components, component)) {
@@ -2375,29 +2465,44 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 	for (size_t i = 0; i < n; i++)
 		if (upload_load(r, keyring, changes[i], component, &ups[i], err) < 0)
 			goto out;
-	if (suite_load_checked(r, suite, &s, err) < 0)
+	if (suite_load_checked(r, suite, &s, err) < 0 ||
+	    (dsuite && suite_load_checked(r, dsuite, &sd, err) < 0))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (upload_to_pool(r, &ups[i], &created, err) < 0)
 			goto out;
 		for (size_t j = 0; j < ups[i].ne; j++) {
 			const struct entry *e = &ups[i].e[j];
+			/* debug symbols to the debug suite, when the repository has them */
+			struct suite *to = dsuite && e->debug ? &sd : &s;
+			n_debug += to == &sd;
 			if (strcmp(e->arch, "all") == 0) {
 				for (size_t a = 0; a < r->cfg.archs.n; a++)
-					index_put(find_index(&s, component, r->cfg.archs.v[a]), e, &removed);
+					index_put(find_index(to, component, r->cfg.archs.v[a]), e, &removed);
 			} else {
-				index_put(find_index(&s, component, e->arch), e, &removed);
+				index_put(find_index(to, component, e->arch), e, &removed);
 			}
 		}
 	}
 	/* the pool files are durable before any index names them */
 	if (sync_repo(r, err) < 0)
 		goto out;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		retain(&s, ups[i].source, k, &removed);
+		if (dsuite)
+			debug_follow(&s, &sd, ups[i].source, &removed);
+	}
+	/* the debug suite first: the suite never names a debug package that is not
+	   published yet (a crash in between leaves an extra one, which the next
+	   publish replaces) */
+	if (dsuite && suite_dirty(&sd) && suite_commit(r, &sd, err) < 0)
+		goto out;
 	if (suite_commit(r, &s, err) < 0)
 		goto out;
 	committed = true;
+	if (n_debug)
+		bpo_info("published %zu debug symbol package%s to %s/%s", n_debug,
+			 n_debug == 1 ? "" : "s", dsuite, component);
 	for (size_t i = 0; i < n; i++) {
 		audit(r, "publish", ups[i].source, ups[i].version, suite, ups[i].signer);
 		/* one line per source version (a build's binary and source .changes
@@ -2426,6 +2531,8 @@ out:
 	free(ups);
 	bpo_strv_destroy(&removed);
 	suite_destroy(&s);
+	suite_destroy(&sd);
+	free(dsuite);
 	return rc;
 }
 
@@ -2434,18 +2541,29 @@ int bpo_repo_remove(struct bpo_repo *r, const char *source, const char *version,
 		    const char *suite, struct bpo_error *err)
 {
 	struct bpo_strv removed = {0};
-	struct suite s = {0};
+	struct suite s = {0}, sd = {0};
 	struct srcsel sel = {source, version, NULL};
+	char *dsuite = NULL;
 	int rc = -1;
 
-	if (check_suite(r, suite, err) < 0 || suite_load_checked(r, suite, &s, err) < 0)
+	if (check_suite(r, suite, err) < 0 || not_debug_suite(r, suite, err) < 0 ||
+	    suite_load_checked(r, suite, &s, err) < 0)
 		goto out;
 	if (suite_drop(&s, drop_source, &sel, &removed) == 0) {
 		bpo_error_set(err, BPO_E_NOTFOUND, "%s%s%s is not in suite %s", source,
 			      version ? " " : "", version ? version : "", suite);
 		goto out;
 	}
+	/* its debug packages go with it; the suite first, so that it never names
+	   what is gone */
+	dsuite = debug_suite_of(r, suite);
+	if (dsuite && suite_load_checked(r, dsuite, &sd, err) < 0)
+		goto out;
+	if (dsuite)
+		debug_follow(&s, &sd, source, &removed);
 	if (suite_commit(r, &s, err) < 0)
+		goto out;
+	if (dsuite && suite_dirty(&sd) && suite_commit(r, &sd, err) < 0)
 		goto out;
 	audit(r, "remove", source, version, suite, NULL);
 	pool_gc_all(r, &removed);
@@ -2453,6 +2571,8 @@ int bpo_repo_remove(struct bpo_repo *r, const char *source, const char *version,
 out:
 	bpo_strv_destroy(&removed);
 	suite_destroy(&s);
+	suite_destroy(&sd);
+	free(dsuite);
 	return rc;
 }
 
@@ -2461,12 +2581,14 @@ int bpo_repo_promote(struct bpo_repo *r, const char *source, const char *version
 		     const char *from, const char *to, int keep, struct bpo_error *err)
 {
 	struct bpo_strv removed = {0}, vers = {0};
-	struct suite sf = {0}, st = {0};
+	struct suite sf = {0}, st = {0}, sfd = {0}, std = {0};
+	char *dfrom = NULL, *dto = NULL;
 	const char *v;
 	size_t copied = 0;
 	int rc = -1;
 
-	if (check_suite(r, from, err) < 0 || check_suite(r, to, err) < 0)
+	if (check_suite(r, from, err) < 0 || check_suite(r, to, err) < 0 ||
+	    not_debug_suite(r, from, err) < 0 || not_debug_suite(r, to, err) < 0)
 		goto out;
 	if (strcmp(from, to) == 0) {
 		bpo_error_set(err, BPO_E_USAGE, "--from and --to name the same suite");
@@ -2490,6 +2612,25 @@ int bpo_repo_promote(struct bpo_repo *r, const char *source, const char *version
 			}
 		}
 	retain(&st, source, keep < 0 ? r->cfg.keep : (unsigned)keep, &removed);
+	/* its debug packages with it, from the one debug suite to the other */
+	dfrom = debug_suite_of(r, from);
+	dto = debug_suite_of(r, to);
+	if (dfrom && (suite_load_checked(r, dfrom, &sfd, err) < 0 ||
+		      suite_load_checked(r, dto, &std, err) < 0))
+		goto out;
+	for (size_t k = 0; dfrom && k < sfd.n; k++)
+		for (size_t j = 0; j < sfd.idx[k].n; j++) {
+			const struct entry *e = &sfd.idx[k].e[j];
+			if (strcmp(e->source, source) == 0 && strcmp(e->srcver, v) == 0) {
+				index_put(find_index(&std, sfd.idx[k].comp, sfd.idx[k].arch), e,
+					  &removed);
+				copied++;
+			}
+		}
+	if (dfrom)
+		debug_follow(&st, &std, source, &removed);
+	if (dfrom && suite_dirty(&std) && suite_commit(r, &std, err) < 0)
+		goto out;
 	if (suite_commit(r, &st, err) < 0)
 		goto out;
 	audit(r, "promote", source, v, to, NULL);
@@ -2501,6 +2642,10 @@ out:
 	bpo_strv_destroy(&vers);
 	suite_destroy(&sf);
 	suite_destroy(&st);
+	suite_destroy(&sfd);
+	suite_destroy(&std);
+	free(dfrom);
+	free(dto);
 	return rc;
 }
 
@@ -2912,9 +3057,15 @@ int bpo_repo_verify(struct bpo_repo *r, const char *keyring, FILE *report, struc
 			      v.problems == 1 ? "" : "s");
 		goto out;
 	}
-	fprintf(report, "%s: %zu suite%s verified%s\n", r->dir, r->cfg.suites.n,
-		r->cfg.suites.n == 1 ? "" : "s",
-		v.warnings ? " (with warnings)" : "");
+	{
+		size_t nb = r->cfg.n_base, nd = r->cfg.suites.n - r->cfg.n_base;
+		char dbg[64] = "";
+		if (nd)
+			snprintf(dbg, sizeof(dbg), ", with %s %zu debug suite%s",
+				 nd == 1 ? "its" : "their", nd, nd == 1 ? "" : "s");
+		fprintf(report, "%s: %zu suite%s verified%s%s\n", r->dir, nb, nb == 1 ? "" : "s",
+			dbg, v.warnings ? " (with warnings)" : "");
+	}
 	rc = 0;
 out:
 	bpo_strv_destroy(&v.seen);
@@ -3047,6 +3198,7 @@ int bpo_repo_create(const char *dir, const struct bpo_repo_config *in, struct bp
 	c.valid_days = in->valid_days;
 	c.by_hash = in->by_hash;
 	c.contents = in->contents;
+	c.debug = in->debug;
 	c.keep = in->keep;
 	c.compress = in->compress;
 	c.not_automatic = in->not_automatic ? bpo_xstrdup(in->not_automatic) : NULL;
@@ -3065,9 +3217,9 @@ int bpo_repo_create(const char *dir, const struct bpo_repo_config *in, struct bp
 	keypath = bpo_path_join(dir, "key.asc");
 	if (bpo_file_write_atomic(keypath, key.data, key.len, 0644, err) < 0)
 		goto fail_conf;
-	for (size_t i = 0; i < c.suites.n; i++) {
+	for (size_t i = 0; i < r->cfg.suites.n; i++) { /* the debug suites too */
 		struct suite s;
-		int x = suite_load(r, c.suites.v[i], &s, err);
+		int x = suite_load(r, r->cfg.suites.v[i], &s, err);
 		if (x == 0)
 			x = suite_commit(r, &s, err);
 		suite_destroy(&s);

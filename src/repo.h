@@ -41,6 +41,11 @@ struct bpo_repo_config {
 	unsigned valid_days;    /* 0: no Valid-Until */
 	bool by_hash;
 	bool contents;          /* write COMP/Contents-ARCH.gz per suite */
+	bool debug;             /* debug symbol packages (Auto-Built-Package:
+				   debug-symbols) go to SUITE-debug, as Debian's
+				   debian-debug archive: bpo_repo_open adds each
+				   SUITE-debug to suites, after the n_base */
+	size_t n_base;          /* the configured suites: the first n_base of suites */
 	char *upload_keyring;   /* NULL: uploads need no signature */
 	struct bpo_strv uploaders; /* "SUITE KEYRING": who may upload to that suite
 				      (over upload_keyring for it) */

@@ -108,7 +108,7 @@ need_rootless_user() {
 rootless_home() {
 	local dir=$1 arch shared="$BPO_TEST_CACHE/bpo-cache"
 	arch=$(dpkg --print-architecture)
-	install -m 0755 "$BPO" "$dir/bpo"
+	install -m 0755 "${BPO_BIN:-$BPO}" "$dir/bpo" # the binary ($BPO may be bpo-json)
 	mkdir -p "$dir/chroot" "$dir/cache/chroots"
 	cp "$BPO_SRCDIR/chroot/bookworm.yaml" "$dir/chroot/"
 	cp "$shared/chroots/bookworm-$arch.meta" "$dir/cache/chroots/"

@@ -19,7 +19,7 @@ tmp=$(mktemp -d)
 trap 'drop_private_cache; rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 arch=$(dpkg --print-architecture)
-install -m 0755 "$BPO" "$tmp/bpo"
+install -m 0755 "${BPO_BIN:-$BPO}" "$tmp/bpo" # the binary ($BPO may be bpo-json, a script)
 
 # the fixture, built as root in a private cache
 private_cache
@@ -59,6 +59,7 @@ assert u["status"] == "failed" and u["class"] == "purge", u
 assert any(x["name"] == "bpo-qa-bad-postrm" and "post-removal script" in x["message"]
            for x in u["items"]), u
 PY
+json_valid qa "$tmp/out.json" # (run as the user, not through bpo-json)
 log="$tmp/bad/bpo-qa-bad_1.0~bpo12+1_${arch}.qa"
 [ "$(stat -c %U "$log")" = "$user" ] || fail "the QA log is not owned by $user"
 left=$(find "$tmp/cache/chroots/tmp" -mindepth 1 -maxdepth 1 2>/dev/null)

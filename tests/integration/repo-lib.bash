@@ -44,6 +44,7 @@ repo_mkpkg() {
 			echo "Standards-Version: 4.6.2"
 			echo "Homepage: https://example.invalid/$src"
 			for b in "${bins[@]}"; do
+				case $b in *-dbgsym) continue ;; esac # made by dh_strip, not listed
 				echo
 				echo "Package: $b"
 				echo "Architecture: $arch"
@@ -87,8 +88,20 @@ Description: test package $b
  A tiny package made by the bpo repo tests.
 EOC
 		[ "$src" = "$b" ] && sed -i '/^Source:/d' "$root/DEBIAN/control"
+		case $b in *-dbgsym)
+			# as dh_strip makes it: Section debug, Auto-Built-Package, and an
+			# automatic entry of debian/files (not in debian/control)
+			sed -i -e 's/^Section: misc/Section: debug/' "$root/DEBIAN/control"
+			echo "Auto-Built-Package: debug-symbols" >>"$root/DEBIAN/control"
+			echo "Build-Ids: 0123456789abcdef0123456789abcdef01234567" >>"$root/DEBIAN/control"
+			;;
+		esac
 		dpkg-deb --root-owner-group -Zgzip --build "$root" "$w/${b}_${ver}_${arch}.deb" >/dev/null
-		(cd "$w/$src-$upver" && dpkg-distaddfile "${b}_${ver}_${arch}.deb" misc optional)
+		case $b in
+		*-dbgsym) echo "${b}_${ver}_${arch}.deb debug optional automatic=yes" \
+			>>"$w/$src-$upver/debian/files" ;;
+		*) (cd "$w/$src-$upver" && dpkg-distaddfile "${b}_${ver}_${arch}.deb" misc optional) ;;
+		esac
 	done
 	(cd "$w/$src-$upver" && dpkg-genchanges -sa -u.. -O"../${src}_${ver}_${arch}.changes" \
 		>/dev/null 2>&1)

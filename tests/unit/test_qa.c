@@ -313,6 +313,15 @@ static void test_compare(void **state)
 	assert_false(bpo_qa_renamed("libfoo1t64", "libfoo2"));
 	assert_false(bpo_qa_renamed("t64", ""));
 	assert_false(bpo_qa_renamed("a | libfoo1t64", "libfoo1"));
+	/* a -dbgsym as dh_strip makes it; not a package that only says debug */
+	assert_true(bpo_qa_debug_package("Package: foo-dbgsym\nSource: foo\nSection: debug\n"
+					 "Auto-Built-Package: debug-symbols\nBuild-Ids: 0a1b\n"));
+	assert_true(bpo_qa_debug_package("Package: foo-dbgsym\nauto-built-package: "
+					 "debug-symbols\n"));
+	assert_false(bpo_qa_debug_package("Package: foo-dbg\nSection: debug\n"
+					  "Description: debug-symbols by hand\n"));
+	assert_false(bpo_qa_debug_package("Package: foo\nAuto-Built-Package: other\n"));
+	assert_false(bpo_qa_debug_package(""));
 	/* not a paragraph */
 	assert_int_equal(bpo_qa_compare_control("foo", "", newer, &r, &err), -1);
 	assert_int_equal(err.kind, BPO_E_SYNTAX);
