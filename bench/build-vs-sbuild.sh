@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bpo build against sbuild --chroot-mode=unshare: the same .dsc (the test
-# fixture, or $1) and the same bookworm image tarball (bpo's). Prints total
-# seconds and bpo's overhead (total minus dpkg-buildpackage's own time) for a
-# cold build (no cached build-dependency layer: apt runs) and a warm one.
-# Also times the two ways to get a fresh root: unpacking the image tarball
-# (tar -x) against an overlay over the once-unpacked image (bpo chroot exec).
+# fixture, or $1) and the same bookworm image tarball (bpo's), every tool
+# timed by wall clock around its whole command. The floor, in the same run:
+# a bare unshare + chroot + dpkg-buildpackage in a fresh overlay over the
+# unpacked image with the build dependencies already installed (what any
+# builder must at least do). Prints each run's seconds, then a table of
+# bpo (cold: no cached build-dependency layer, apt runs; warm: the layer
+# reused), sbuild (two runs) and the floor, with the ratios to the floor and
+# sbuild/bpo. Also times the two ways to get a fresh root: unpacking the
+# image tarball (tar -x) against an overlay over the once-unpacked image.
 # Run as root on a machine like CI (with the mirror); sbuild runs as the
 # ordinary user $BPO_BENCH_USER (default bpo-rootless, from
 # .ci/setup.d/20-build-user.sh), as sbuild must not run as root.
 #   BPO=/path/to/bpo bench/build-vs-sbuild.sh [FILE.dsc]
+# (sbuild's own "Build needed HH:MM:SS" is the whole sbuild job, not
+# dpkg-buildpackage's part of it: it is not used.)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BPO:=$top/build/bpo}"
@@ -43,25 +49,20 @@ rm -rf "$tmp/x"
 t2=$(now); "$BPO" chroot exec bookworm --no-network -- /bin/true; t3=$(now)
 echo "tar -x: $(secs "$t0" "$t1") s   overlay root (set up, run /bin/true, tear down): $(secs "$t2" "$t3") s"
 
-# dpkg-buildpackage's own seconds from bpo's log
-dbp_secs() { grep -A100000 'dpkg-buildpackage' "$1" | sed -n 's/^== bpo: exit status 0 after \([0-9.]*\) s$/\1/p' | tail -1; }
+declare -A T
 
 bpo_build() { # name extra-args...
 	local name=$1
 	shift
-	local t0 t1 log
+	local t0 t1
 	t0=$(now)
 	"$BPO" -q build "$dsc" --release bookworm --result "$tmp/$name" "$@" >/dev/null
 	t1=$(now)
-	log=$(ls "$tmp/$name"/*.build)
-	local total dbp
-	total=$(secs "$t0" "$t1")
-	dbp=$(dbp_secs "$log")
-	printf '%-22s total %7s s   dpkg-buildpackage %7s s   overhead %7s s\n' "bpo $name" \
-		"$total" "$dbp" "$(awk -v t="$total" -v d="$dbp" 'BEGIN { printf "%.2f", t - d }')"
+	T[$name]=$(secs "$t0" "$t1")
+	printf '%-22s %7s s\n' "bpo $name" "${T[$name]}"
 }
 
-echo "== bpo (as root)"
+echo "== bpo (as root; the build itself as bpo's unprivileged build user)"
 bpo_build cold --no-cache
 bpo_build warm-fill # fills the deps layer
 bpo_build warm
@@ -79,10 +80,44 @@ for run in 1 2; do
 		"$sbdir/$(basename "$dsc")" >"$tmp/sbuild-$run.out" 2>&1 ||
 		{ tail -30 "$tmp/sbuild-$run.out"; echo "sbuild failed" >&2; exit 1; }
 	t1=$(now)
-	# sbuild prints "Build needed HH:MM:SS" for dpkg-buildpackage's run
-	dbp=$(sed -n 's/^Build needed \([0-9:]*\),.*/\1/p' "$tmp/sbuild-$run.out" |
-		awk -F: '{ print $1 * 3600 + $2 * 60 + $3 }')
-	total=$(secs "$t0" "$t1")
-	printf '%-22s total %7s s   dpkg-buildpackage %7s s   overhead %7s s\n' "sbuild run $run" \
-		"$total" "${dbp:-?}" "$(awk -v t="$total" -v d="${dbp:-0}" 'BEGIN { printf "%.2f", t - d }')"
+	T[sbuild$run]=$(secs "$t0" "$t1")
+	printf '%-22s %7s s\n' "sbuild run $run" "${T[sbuild$run]}"
 done
+
+echo "== the floor: unshare + chroot + dpkg-buildpackage, build dependencies installed"
+fl="$tmp/floor"
+mkdir -p "$fl/lower"
+tar --numeric-owner --exclude='./dev/*' -xpf "$tarball" -C "$fl/lower"
+mkdir -p "$fl/lower/src"
+cp "$(dirname "$dsc")"/* "$fl/lower/src/" 2>/dev/null || true
+cp /etc/resolv.conf "$fl/lower/etc/resolv.conf" 2>/dev/null || true
+# the build dependencies, untimed (apt with the network, as set up by mmdebstrap)
+unshare --mount --pid --fork --mount-proc="$fl/lower/proc" chroot "$fl/lower" sh -c \
+	"cd /src && dpkg-source -x -q $(basename "$dsc") tree >/dev/null 2>&1 &&
+	 apt-get -q update >/dev/null && apt-get -q -y build-dep ./tree >/dev/null && rm -rf tree" ||
+	{ echo "the floor's build dependencies did not install" >&2; exit 1; }
+for run in 1 2 3; do
+	mkdir -p "$fl/up$run" "$fl/work$run" "$fl/root$run"
+	t0=$(now)
+	unshare --mount --pid --net --fork sh -c "
+		mount -t overlay overlay -o lowerdir=$fl/lower,upperdir=$fl/up$run,workdir=$fl/work$run $fl/root$run &&
+		mount -t proc proc $fl/root$run/proc &&
+		chroot $fl/root$run sh -c 'cd /src && dpkg-source -x -q $(basename "$dsc") tree >/dev/null 2>&1 &&
+			cd tree && dpkg-buildpackage -b -us -uc >/dev/null 2>&1'" ||
+		{ echo "the floor's build failed" >&2; exit 1; }
+	t1=$(now)
+	T[floor$run]=$(secs "$t0" "$t1")
+	printf '%-22s %7s s\n' "floor run $run" "${T[floor$run]}"
+done
+floor=$(printf '%s\n' "${T[floor1]}" "${T[floor2]}" "${T[floor3]}" | sort -n | sed -n 2p)
+
+echo "== wall clock (the floor: the median of its 3 runs, $floor s)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
+printf '| %-22s | %8s | %8s |\n' "run" "seconds" "/ floor"
+printf '|%s|%s|%s|\n' "------------------------" "----------" "----------"
+for k in cold warm sbuild1 sbuild2; do
+	name=$k; case $k in cold|warm) name="bpo $k" ;; sbuild*) name="sbuild run ${k#sbuild}" ;; esac
+	printf '| %-22s | %8s | %8s |\n' "$name" "${T[$k]}" "$(ratio "${T[$k]}" "$floor")"
+done
+printf '| %-22s | %8s | %8s |\n' "floor" "$floor" "1.0x"
+echo "sbuild (run 2) / bpo warm: $(ratio "${T[sbuild2]}" "${T[warm]}"); sbuild overhead over the floor $(awk -v a="${T[sbuild2]}" -v f="$floor" 'BEGIN { printf "%.1f", a - f }') s, bpo's (warm) $(awk -v a="${T[warm]}" -v f="$floor" 'BEGIN { printf "%.1f", a - f }') s"
