@@ -10,11 +10,15 @@
 #
 #   BPO=build/bpo bench/publish-vs-reprepro-aptly.sh
 #
-# Needs: reprepro, aptly, gnupg, python3 (apt-get install reprepro aptly gnupg).
+# apt-ftparchive's column copies the .debs into a pool and adds the .gz, .xz
+# and the two signatures it does not make itself.
+#
+# Needs: reprepro, aptly, apt-utils, gnupg, python3 (apt-get install reprepro
+# aptly apt-utils gnupg).
 set -euo pipefail
 : "${BPO:=$(cd "$(dirname "$0")/.." && pwd)/build/bpo}"
 : "${BENCH_N:=1000 10000}"
-for t in "$BPO" reprepro aptly gpg python3; do
+for t in "$BPO" reprepro aptly apt-ftparchive gpg python3 xz; do
 	command -v "$t" >/dev/null 2>&1 || { echo "missing: $t" >&2; exit 2; }
 done
 w=$(mktemp -d "${TMPDIR:-/tmp}/bpo-bench.XXXXXX")
@@ -40,8 +44,8 @@ elapsed() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(s
 ratio() { python3 -c "import sys; print('%.1fx' % (float(sys.argv[1]) / max(float(sys.argv[2]), 0.001)))" "$1" "$2"; }
 
 gen "$w/extra" extra 1
-printf '%-7s %-14s %9s %10s %10s %10s   %s\n' N case bpo "bpo(gz)" reprepro aptly \
-	"reprepro/bpo, aptly/bpo, reprepro/bpo(gz)"
+printf '%-7s %-14s %9s %10s %10s %10s %10s   %s\n' N case bpo "bpo(gz)" reprepro aptly \
+	apt-ftparchive "reprepro/bpo, aptly/bpo, reprepro/bpo(gz), apt-ftparchive/bpo"
 for n in $BENCH_N; do
 	d=$w/debs-$n
 	gen "$d" bench "$n"
@@ -57,6 +61,10 @@ for n in $BENCH_N; do
 	"$BPO" -q publish "$w/extra"/*.changes --repo "$w/bpo-$n" --suite bench
 	T[bpo_one]=$(elapsed "$s" "$(now)")
 	[ "$(grep -c '^Package:' "$w/bpo-$n/dists/bench/main/binary-amd64/Packages")" = $((n + 1)) ]
+	# the .gz and .xz (compressed at the same time) hold the same index
+	p=$w/bpo-$n/dists/bench/main/binary-amd64/Packages
+	zcat "$p.gz" | cmp -s - "$p" && xzcat "$p.xz" | cmp -s - "$p" ||
+		{ echo "bpo's Packages.gz or .xz differs from Packages" >&2; exit 1; }
 	# bpo with the index set reprepro writes by default (plain + .gz, no .xz)
 	"$BPO" -q repo init "$w/bpogz-$n" --origin bench --label bench --suite bench --arch amd64 \
 		--key "$fpr" --gnupghome "$GNUPGHOME" --compress gz
@@ -78,6 +86,33 @@ for n in $BENCH_N; do
 	reprepro -s -b "$w/rr-$n" includedeb bench "$w/extra"/*.deb >/dev/null 2>&1
 	T[rr_one]=$(elapsed "$s" "$(now)")
 
+	# apt-ftparchive, with the compression and the signatures it does not do
+	# itself: the .debs copied into a pool, Packages (+ .gz, .xz) and Release
+	# written, InRelease and Release.gpg made by gpg (its cache database kept,
+	# so adding one reads only the new .deb)
+	ftp() { # DIR
+		local o=$1
+		mkdir -p "$o/dists/bench/main/binary-amd64"
+		(cd "$o" && apt-ftparchive --db "$o/cache.db" packages pool \
+			>dists/bench/main/binary-amd64/Packages 2>/dev/null)
+		gzip -9kf "$o/dists/bench/main/binary-amd64/Packages"
+		xz -1kf "$o/dists/bench/main/binary-amd64/Packages"
+		(cd "$o/dists/bench" && apt-ftparchive -o APT::FTPArchive::Release::Codename=bench \
+			release . >Release.new 2>/dev/null && mv Release.new Release)
+		gpg --batch --yes -u "$fpr" --clearsign -o "$o/dists/bench/InRelease" "$o/dists/bench/Release"
+		gpg --batch --yes -u "$fpr" -abs -o "$o/dists/bench/Release.gpg" "$o/dists/bench/Release"
+	}
+	s=$(now)
+	mkdir -p "$w/ftp-$n/pool/main/b/bench"
+	cp "$d"/*.deb "$w/ftp-$n/pool/main/b/bench/"
+	ftp "$w/ftp-$n"
+	T[ftp_full]=$(elapsed "$s" "$(now)")
+	s=$(now)
+	mkdir -p "$w/ftp-$n/pool/main/e/extra"
+	cp "$w/extra"/*.deb "$w/ftp-$n/pool/main/e/extra/"
+	ftp "$w/ftp-$n"
+	T[ftp_one]=$(elapsed "$s" "$(now)")
+
 	# aptly
 	printf '{"rootDir": "%s", "gpgProvider": "gpg2", "architectures": ["amd64"]}\n' \
 		"$w/aptly-$n" >"$w/aptly-$n.conf"
@@ -94,10 +129,11 @@ for n in $BENCH_N; do
 
 	for c in full one; do
 		label=$([ $c = full ] && echo "publish $n" || echo "add 1")
-		printf '%-7s %-14s %8ss %9ss %9ss %9ss   %s, %s, %s\n' "$n" "$label" "${T[bpo_$c]}" \
-			"${T[bgz_$c]}" "${T[rr_$c]}" "${T[ap_$c]}" "$(ratio "${T[rr_$c]}" "${T[bpo_$c]}")" \
-			"$(ratio "${T[ap_$c]}" "${T[bpo_$c]}")" "$(ratio "${T[rr_$c]}" "${T[bgz_$c]}")"
+		printf '%-7s %-14s %8ss %9ss %9ss %9ss %9ss   %s, %s, %s, %s\n' "$n" "$label" \
+			"${T[bpo_$c]}" "${T[bgz_$c]}" "${T[rr_$c]}" "${T[ap_$c]}" "${T[ftp_$c]}" \
+			"$(ratio "${T[rr_$c]}" "${T[bpo_$c]}")" "$(ratio "${T[ap_$c]}" "${T[bpo_$c]}")" \
+			"$(ratio "${T[rr_$c]}" "${T[bgz_$c]}")" "$(ratio "${T[ftp_$c]}" "${T[bpo_$c]}")"
 	done
 	unset T
-	rm -rf "$d" "$w/bpo-$n" "$w/bpogz-$n" "$w/rr-$n" "$w/aptly-$n"
+	rm -rf "$d" "$w/bpo-$n" "$w/bpogz-$n" "$w/rr-$n" "$w/aptly-$n" "$w/ftp-$n"
 done

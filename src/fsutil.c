@@ -147,8 +147,12 @@ out:
 
 int bpo_mkdir_p(const char *path, mode_t mode, struct bpo_error *err)
 {
-	char *copy = bpo_xstrdup(path);
+	char *copy;
 	int rc = 0;
+
+	if (bpo_is_dir(path)) /* the common case: one stat, no mkdir per component */
+		return 0;
+	copy = bpo_xstrdup(path);
 
 	for (char *p = copy + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {

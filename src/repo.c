@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -308,6 +309,57 @@ static int compress_buf(const char *data, size_t len, bool xz, struct bpo_buf *o
 out:
 	archive_entry_free(e);
 	archive_write_free(a);
+	return rc;
+}
+
+/* One compression of an index, run in a thread of its own. */
+struct zjob {
+	const char *data;
+	size_t len;
+	bool xz;
+	struct bpo_buf out;
+	struct bpo_error err;
+	int rc;
+};
+
+static void *zjob_run(void *arg)
+{
+	struct zjob *j = arg;
+	j->rc = compress_buf(j->data, j->len, j->xz, &j->out, &j->err);
+	return NULL;
+}
+
+/* Compress data to .gz (z[0]) and .xz (z[1]) as wanted: both at the same time
+ * (the .gz in a second thread) when both are wanted and the index is not
+ * tiny, as the two take the time of a publish to a large suite. */
+static int compress_both(const char *data, size_t len, bool gz, bool xz, struct bpo_buf z[2],
+			 struct bpo_error *err)
+{
+	struct zjob j = {data, len, false, {0}, {0}, 0};
+	pthread_t th;
+	bool threaded = false;
+
+	if (gz && xz && len >= (64u << 10)) {
+		bpo_buf_init(&j.out, BPO_MAX_INDEX);
+		bpo_error_init(&j.err);
+		threaded = pthread_create(&th, NULL, zjob_run, &j) == 0;
+		if (!threaded)
+			bpo_buf_destroy(&j.out);
+	}
+	int rc = 0;
+	if (gz && !threaded)
+		rc = compress_buf(data, len, false, &z[0], err);
+	if (rc == 0 && xz)
+		rc = compress_buf(data, len, true, &z[1], err);
+	if (threaded) {
+		pthread_join(th, NULL);
+		if (j.rc < 0 && rc == 0) {
+			bpo_error_set(err, j.err.kind, "%s", j.err.msg);
+			rc = -1;
+		}
+		bpo_buf_destroy(&z[0]);
+		z[0] = j.out;
+	}
 	return rc;
 }
 
@@ -1036,12 +1088,13 @@ static int write_index(struct bpo_repo *r, const struct suite *s, struct index *
 			      : bpo_xasprintf("%s/binary-%s", ix->comp, ix->arch);
 	const char *base = source ? "Sources" : "Packages";
 	char *absdir = bpo_path_join(ndir, reldir), *rel = NULL, *oldidx;
-	struct bpo_buf data, z, rel_text;
+	struct bpo_buf data, z[2], rel_text;
 	const char *ext[] = {"", ".gz", ".xz"};
 	int rc = -1;
 
 	bpo_buf_init(&data, BPO_MAX_INDEX);
-	bpo_buf_init(&z, BPO_MAX_INDEX);
+	bpo_buf_init(&z[0], BPO_MAX_INDEX);
+	bpo_buf_init(&z[1], BPO_MAX_INDEX);
 	bpo_buf_init(&rel_text, BPO_MAX_CONTROL);
 	if (bpo_mkdir_p(absdir, 0755, err) < 0)
 		goto out;
@@ -1072,21 +1125,17 @@ static int write_index(struct bpo_repo *r, const struct suite *s, struct index *
 			if (bpo_buf_puts(&data, ix->e[i].text, err) < 0 ||
 			    bpo_buf_puts(&data, "\n", err) < 0)
 				goto out;
+		if (compress_both(data.data ? data.data : "", data.len, want_ext(r, 1),
+				  want_ext(r, 2), z, err) < 0)
+			goto out;
 		for (size_t i = 0; i < 3; i++) {
-			const char *p = data.data ? data.data : "";
-			size_t len = data.len;
+			const char *p = i ? z[i - 1].data : data.data ? data.data : "";
+			size_t len = i ? z[i - 1].len : data.len;
 			if (!want_ext(r, i))
 				continue;
 			free(rel);
 			rel = bpo_xasprintf("%s/%s%s", reldir, base, ext[i]);
-			if (i) {
-				bpo_buf_reset(&z);
-				if (compress_buf(data.data ? data.data : "", data.len, i == 2, &z, err) < 0)
-					goto out;
-				p = z.data;
-				len = z.len;
-			}
-			if (put_file(ndir, rel, p, len, rf, err) < 0)
+			if (put_file(ndir, rel, p ? p : "", len, rf, err) < 0)
 				goto out;
 		}
 	}
@@ -1119,7 +1168,8 @@ static int write_index(struct bpo_repo *r, const struct suite *s, struct index *
 	rc = 0;
 out:
 	bpo_buf_destroy(&data);
-	bpo_buf_destroy(&z);
+	bpo_buf_destroy(&z[0]);
+	bpo_buf_destroy(&z[1]);
 	bpo_buf_destroy(&rel_text);
 	free(reldir);
 	free(absdir);
@@ -2308,11 +2358,37 @@ out:
  * caller makes the whole pool durable at once with syncfs(2) before any index
  * names the files (one flush instead of two per file).
  */
-static int copy_to_pool(const char *src, const char *dst, struct bpo_error *err)
+/* Pool files being written: each copied to a temporary name beside its
+ * place, renamed to it only once all of them are on the disk (pool_commit). */
+struct pending {
+	struct bpo_strv tmp, dst, rel;
+	struct bpo_strv dirs; /* pool directories made and cleaned of an interrupted
+				 writer's temporary files (once each: later our own
+				 temporary files are there) */
+};
+
+static void pending_destroy(struct pending *p)
+{
+	for (size_t i = 0; i < p->tmp.n; i++)
+		if (p->tmp.v[i][0])
+			unlink(p->tmp.v[i]); /* not renamed: a failure came first */
+	bpo_strv_destroy(&p->tmp);
+	bpo_strv_destroy(&p->dst);
+	bpo_strv_destroy(&p->rel);
+	bpo_strv_destroy(&p->dirs);
+}
+
+/* Copy src to a temporary file beside dst (the kernel's copy_file_range:
+ * a reflink or an in-kernel copy where the file system can, read and write
+ * where it cannot); its name goes to p. Not synced: pool_commit syncs them
+ * all at once. */
+static int copy_to_pool(const char *src, const char *dst, const char *rel, struct pending *p,
+			struct bpo_error *err)
 {
 	char *tmp = bpo_xasprintf("%s.tmp-XXXXXX", dst);
 	char chunk[65536];
 	int in = -1, out = -1, rc = -1;
+	bool plain = false;
 	ssize_t n;
 
 	in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -2325,27 +2401,39 @@ static int copy_to_pool(const char *src, const char *dst, struct bpo_error *err)
 		bpo_error_set(err, BPO_E_IO, "%s: cannot create: %s", tmp, strerror(errno));
 		goto out;
 	}
-	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
+	for (;;) {
+		if (!plain) {
+			n = copy_file_range(in, NULL, out, NULL, 1u << 30, 0);
+			if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+				      errno == EOPNOTSUPP || errno == EBADF)) {
+				/* nothing copied yet by it, or from where it stopped */
+				plain = true;
+				continue;
+			}
+		} else {
+			n = read(in, chunk, sizeof(chunk));
+		}
+		if (n == 0)
+			break;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			bpo_error_set(err, BPO_E_IO, "%s: read error: %s", src, strerror(errno));
+			bpo_error_set(err, BPO_E_IO, "%s: %s: %s", plain ? src : tmp,
+				      plain ? "read error" : "copy", strerror(errno));
 			goto out;
 		}
-		if (bpo_write_all(out, chunk, (size_t)n, tmp, err) < 0)
+		if (plain && bpo_write_all(out, chunk, (size_t)n, tmp, err) < 0)
 			goto out;
 	}
-	/* on the disk before the indices name it */
-	if (fchmod(out, 0644) < 0 || fsync(out) < 0 || close(out) < 0) {
+	if (fchmod(out, 0644) < 0 || close(out) < 0) {
 		out = -1;
 		bpo_error_set(err, BPO_E_IO, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	out = -1;
-	if (rename(tmp, dst) < 0) {
-		bpo_error_set(err, BPO_E_IO, "%s: rename: %s", dst, strerror(errno));
-		goto out;
-	}
+	bpo_strv_push(&p->tmp, tmp);
+	bpo_strv_push(&p->dst, dst);
+	bpo_strv_push(&p->rel, rel);
 	rc = 0;
 out:
 	if (in >= 0)
@@ -2388,11 +2476,14 @@ static int sync_repo(const struct bpo_repo *r, struct bpo_error *err)
 	return rc;
 }
 
-/* Copy the upload's files that a stanza names into the pool (atomically, before the indices). */
-static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo_strv *created,
+/* Copy the upload's files that a stanza names into the pool under temporary
+ * names (pool_commit puts them in place, before the indices name them). The
+ * pool directory is made, and cleaned of an interrupted writer's temporary
+ * files, once per directory. */
+static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct pending *p,
 			  struct bpo_error *err)
 {
-	char *cleaned = NULL; /* the pool directory whose stale temporary files are gone */
+	const char *cleaned = NULL; /* the last pool directory made and clean */
 	int rc = -1;
 
 	for (size_t i = 0; i < u->ne; i++) {
@@ -2401,23 +2492,31 @@ static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo
 			const char *rel = e->files.v[j], *base = strrchr(rel, '/') + 1;
 			char *dst = bpo_path_join(r->dir, rel), *src, *d;
 			int x = 0;
+			/* in the pool already (a file that two uploads of this publish
+			   both carry is copied twice, the same bytes renamed twice) */
 			if (!upload_file((struct upload *)u, base) || bpo_path_exists(dst)) {
 				free(dst);
 				continue;
 			}
 			d = bpo_xstrndup(dst, (size_t)(strrchr(dst, '/') - dst));
 			src = bpo_path_join(u->dir, base);
-			if (bpo_mkdir_p(d, 0755, err) < 0)
-				x = -1;
-			if (x == 0 && (!cleaned || strcmp(cleaned, d) != 0)) {
-				clean_pool_tmp(d);
-				free(cleaned);
-				cleaned = bpo_xstrdup(d);
+			if (!cleaned || strcmp(cleaned, d) != 0) {
+				/* a directory of an earlier upload of this publish: made and
+				   cleaned already, and holding our temporary files now */
+				cleaned = NULL;
+				for (size_t k = p->dirs.n; k-- > 0 && !cleaned;)
+					if (strcmp(p->dirs.v[k], d) == 0)
+						cleaned = p->dirs.v[k];
+				if (!cleaned && bpo_mkdir_p(d, 0755, err) < 0)
+					x = -1;
+				if (x == 0 && !cleaned) {
+					clean_pool_tmp(d);
+					bpo_strv_push(&p->dirs, d);
+					cleaned = p->dirs.v[p->dirs.n - 1];
+				}
 			}
-			if (x == 0 && copy_to_pool(src, dst, err) < 0)
+			if (x == 0 && copy_to_pool(src, dst, rel, p, err) < 0)
 				x = -1;
-			if (x == 0)
-				bpo_strv_push(created, rel);
 			free(src);
 			free(d);
 			free(dst);
@@ -2427,8 +2526,29 @@ static int upload_to_pool(struct bpo_repo *r, const struct upload *u, struct bpo
 	}
 	rc = 0;
 out:
-	free(cleaned);
 	return rc;
+}
+
+/* Put the pending pool files in place: their data on the disk first (one
+ * syncfs for all, not an fsync each), then the renames, then the renames on
+ * the disk; a name in the pool is never a partly written file. Each file
+ * renamed moves to created. */
+static int pool_commit(const struct bpo_repo *r, struct pending *p, struct bpo_strv *created,
+		       struct bpo_error *err)
+{
+	if (p->tmp.n == 0)
+		return 0;
+	if (sync_repo(r, err) < 0)
+		return -1;
+	for (size_t i = 0; i < p->tmp.n; i++) {
+		if (rename(p->tmp.v[i], p->dst.v[i]) < 0)
+			return bpo_error_set(err, BPO_E_IO, "%s: rename: %s", p->dst.v[i],
+					     strerror(errno));
+		bpo_strv_push(created, p->rel.v[i]);
+		free(p->tmp.v[i]);
+		p->tmp.v[i] = bpo_xstrdup(""); /* renamed: nothing to unlink */
+	}
+	return sync_repo(r, err);
 }
 
 /* Publish .changes uploads (see repo.h). */
@@ -2438,6 +2558,7 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 	struct upload *ups = bpo_xcalloc(n ? n : 1, sizeof(*ups));
 	struct bpo_gpg *keyring = NULL;
 	struct bpo_strv removed = {0}, created = {0};
+	struct pending pend = {0};
 	struct suite s = {0}, sd = {0};
 	unsigned k = keep < 0 ? r->cfg.keep : (unsigned)keep;
 	char *dsuite = NULL;
@@ -2469,7 +2590,7 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 	    (dsuite && suite_load_checked(r, dsuite, &sd, err) < 0))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (upload_to_pool(r, &ups[i], &created, err) < 0)
+		if (upload_to_pool(r, &ups[i], &pend, err) < 0)
 			goto out;
 		for (size_t j = 0; j < ups[i].ne; j++) {
 			const struct entry *e = &ups[i].e[j];
@@ -2484,8 +2605,8 @@ int bpo_repo_publish(struct bpo_repo *r, char *const *changes, size_t n, const c
 			}
 		}
 	}
-	/* the pool files are durable before any index names them */
-	if (sync_repo(r, err) < 0)
+	/* the pool files are in place and durable before any index names them */
+	if (pool_commit(r, &pend, &created, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		retain(&s, ups[i].source, k, &removed);
@@ -2526,6 +2647,7 @@ out:
 		free(p);
 	}
 	bpo_strv_destroy(&created);
+	pending_destroy(&pend);
 	for (size_t i = 0; i < n; i++)
 		upload_destroy(&ups[i]);
 	free(ups);
