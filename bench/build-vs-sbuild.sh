@@ -92,16 +92,17 @@ mkdir -p "$fl/lower/src"
 cp "$(dirname "$dsc")"/* "$fl/lower/src/" 2>/dev/null || true
 cp /etc/resolv.conf "$fl/lower/etc/resolv.conf" 2>/dev/null || true
 # the build dependencies, untimed (apt with the network, as set up by mmdebstrap)
-unshare --mount --pid --fork --mount-proc="$fl/lower/proc" chroot "$fl/lower" sh -c \
-	"cd /src && dpkg-source -x -q $(basename "$dsc") tree >/dev/null 2>&1 &&
-	 apt-get -q update >/dev/null && apt-get -q -y build-dep ./tree >/dev/null && rm -rf tree" ||
+unshare --mount --pid --fork sh -c "mount -t proc proc $fl/lower/proc &&
+	mount --rbind /dev $fl/lower/dev && chroot $fl/lower sh -c 'cd /src &&
+	dpkg-source -x -q $(basename "$dsc") tree >/dev/null 2>&1 &&
+	apt-get -q update >/dev/null && apt-get -q -y build-dep ./tree >/dev/null && rm -rf tree'" ||
 	{ echo "the floor's build dependencies did not install" >&2; exit 1; }
 for run in 1 2 3; do
 	mkdir -p "$fl/up$run" "$fl/work$run" "$fl/root$run"
 	t0=$(now)
 	unshare --mount --pid --net --fork sh -c "
 		mount -t overlay overlay -o lowerdir=$fl/lower,upperdir=$fl/up$run,workdir=$fl/work$run $fl/root$run &&
-		mount -t proc proc $fl/root$run/proc &&
+		mount -t proc proc $fl/root$run/proc && mount --rbind /dev $fl/root$run/dev &&
 		chroot $fl/root$run sh -c 'cd /src && dpkg-source -x -q $(basename "$dsc") tree >/dev/null 2>&1 &&
 			cd tree && dpkg-buildpackage -b -us -uc >/dev/null 2>&1'" ||
 		{ echo "the floor's build failed" >&2; exit 1; }
