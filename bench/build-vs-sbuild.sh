@@ -13,6 +13,7 @@
 # Run as root on a machine like CI (with the mirror); sbuild runs as the
 # ordinary user $BPO_BENCH_USER (default bpo-rootless, from
 # .ci/setup.d/20-build-user.sh), as sbuild must not run as root.
+# Needs sbuild and iproute2 (the floor brings up its loopback as bpo does).
 #   BPO=/path/to/bpo bench/build-vs-sbuild.sh [FILE.dsc]
 # (sbuild's own "Build needed HH:MM:SS" is the whole sbuild job, not
 # dpkg-buildpackage's part of it: it is not used.)
@@ -100,7 +101,8 @@ unshare --mount --pid --fork sh -c "mount -t proc proc $fl/lower/proc &&
 for run in 1 2 3; do
 	mkdir -p "$fl/up$run" "$fl/work$run" "$fl/root$run"
 	t0=$(now)
-	unshare --mount --pid --net --fork sh -c "
+	# (no network but loopback, up as bpo's and sbuild's builds have it)
+	unshare --mount --pid --net --fork sh -c "ip link set lo up &&
 		mount -t overlay overlay -o lowerdir=$fl/lower,upperdir=$fl/up$run,workdir=$fl/work$run $fl/root$run &&
 		mount -t proc proc $fl/root$run/proc && mount --rbind /dev $fl/root$run/dev &&
 		chroot $fl/root$run sh -c 'cd /src && dpkg-source -x -q $(basename "$dsc") tree >/dev/null 2>&1 &&
