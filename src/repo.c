@@ -2773,6 +2773,82 @@ out:
 
 /* ------------------------------------------------------------------ list */
 
+/* See repo.h. */
+int bpo_repo_published(const char *repo, const char *suite, const char *component,
+		       const char *source, struct bpo_strv *out, struct bpo_strv *fixes,
+		       char **recipe, struct bpo_error *err)
+{
+	const char *best = NULL;
+	char *best_fixes = NULL, *best_recipe = NULL;
+	char *path = bpo_xasprintf("%s/dists/%s/%s/source/Sources", repo, suite, component);
+	struct bpo_buf b;
+	struct bpo_deb822_parser p;
+	struct bpo_deb822_para para;
+	int rc = -1, got;
+
+	bpo_buf_init(&b, BPO_MAX_INDEX);
+	if (!bpo_path_exists(path)) {
+		rc = 0; /* nothing published yet */
+		goto out;
+	}
+	if (bpo_file_read(path, BPO_MAX_INDEX, &b, err) < 0)
+		goto out;
+	bpo_deb822_parser_init(&p, b.data ? b.data : "", b.len, path, 0);
+	while ((got = bpo_deb822_next(&p, &para, err)) > 0) {
+		const char *pkg = bpo_deb822_get(&para, "Package");
+		const char *ver = bpo_deb822_get(&para, "Version");
+		if (pkg && ver && strcmp(pkg, source) == 0) {
+			bpo_strv_push(out, ver);
+			if (!best || bpo_version_compare_str(ver, best) > 0) {
+				/* the fixes the newest one carries */
+				const char *fx = bpo_deb822_get(&para, BPO_FIXES_FIELD);
+				const char *rf = bpo_deb822_get(&para, BPO_RECIPE_FIELD);
+				free(best_fixes);
+				best_fixes = fx ? bpo_xstrdup(fx) : NULL;
+				free(best_recipe);
+				best_recipe = rf ? bpo_xstrdup(rf) : NULL;
+				best = out->v[out->n - 1];
+			}
+		}
+		bpo_deb822_para_destroy(&para);
+	}
+	if (got < 0)
+		goto out;
+	/* highest first */
+	for (size_t i = 1; i < out->n; i++)
+		for (size_t j = i; j > 0 && bpo_version_compare_str(out->v[j - 1], out->v[j]) < 0; j--) {
+			char *t = out->v[j];
+			out->v[j] = out->v[j - 1];
+			out->v[j - 1] = t;
+		}
+	bpo_fixes_parse_field(best_fixes, fixes);
+	if (recipe) {
+		*recipe = best_recipe;
+		best_recipe = NULL;
+	}
+	rc = 0;
+out:
+	free(best_recipe);
+	free(best_fixes);
+	bpo_buf_destroy(&b);
+	free(path);
+	return rc;
+}
+
+/* See repo.h. */
+char *bpo_repo_apt_line(const char *dir, const char *suite, const char *component)
+{
+	char *key = bpo_path_join(dir, "key.asc");
+	char *rel = bpo_xasprintf("%s/dists/%s/Release", dir, suite);
+	char *line = NULL;
+	if (bpo_path_exists(key) && bpo_path_exists(rel))
+		line = bpo_xasprintf("deb [signed-by=%s] file:%s %s %s", key, dir, suite, component);
+	free(rel);
+	free(key);
+	return line;
+}
+
+
 const char *bpo_repo_uploaders(const struct bpo_repo *r, const char *suite)
 {
 	size_t n = strlen(suite);

@@ -111,6 +111,18 @@ int bpo_repo_refresh(struct bpo_repo *r, const char *suite, struct bpo_error *er
  * Require-Signed-Uploads), or NULL: uploads to it need no signature. */
 const char *bpo_repo_uploaders(const struct bpo_repo *r, const char *suite);
 /* Whether the pool of component comp has source's file name with that SHA-256. */
+/* Queries by path, without opening the repository (no lock: what a reader
+ * sees): the versions of source in suite/component, highest first (out),
+ * with the Bpo-Fixes (fixes) and Bpo-Recipe (recipe, may be NULL) of the
+ * newest; none when the suite has no Sources yet. */
+int bpo_repo_published(const char *dir, const char *suite, const char *component,
+		       const char *source, struct bpo_strv *out, struct bpo_strv *fixes,
+		       char **recipe, struct bpo_error *err);
+/* The apt line of suite/component ("deb [signed-by=DIR/key.asc] file:DIR
+ * SUITE COMPONENT"), or NULL while DIR has no key.asc or the suite no
+ * Release. */
+char *bpo_repo_apt_line(const char *dir, const char *suite, const char *component);
+
 bool bpo_repo_pool_has(const struct bpo_repo *r, const char *comp, const char *source,
 		       const char *name, const char *sha256);
 
