@@ -10,6 +10,8 @@
  *   DIR/dists/<suite>/{Release,InRelease,Release.gpg}
  *   DIR/dists/<suite>/<comp>/binary-<arch>/{Packages,Packages.gz,Packages.xz,Release}
  *   DIR/dists/<suite>/<comp>/source/{Sources,Sources.gz,Sources.xz,Release}
+ *   DIR/dists/<suite>-debug/...   with Debug-Suites: yes, the suite's -dbgsym
+ *                                 packages (Packages only, as debian-debug)
  *
  * The indices are the state: a change parses the suite's current Packages and
  * Sources, edits the stanzas it touches and writes the suite anew beside the
