@@ -18,17 +18,8 @@ set -euo pipefail
 for t in "$BPO" reprepro gpg python3; do
 	command -v "$t" >/dev/null 2>&1 || { echo "missing: $t" >&2; exit 2; }
 done
-w=$(mktemp -d "${TMPDIR:-/tmp}/bpo-bench-incoming.XXXXXX")
-cleanup() {
-	gpgconf --homedir "$w/gnupg" --kill all >/dev/null 2>&1 || true
-	rm -rf "$w"
-}
-trap cleanup EXIT
-export GNUPGHOME=$w/gnupg
-mkdir -m 700 "$GNUPGHOME"
-gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
-	--quick-gen-key 'bench <bench@example.invalid>' ed25519 sign never 2>/dev/null
-fpr=$(gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ && !n++ { print $10 }')
+. "$(dirname "$0")/lib/common.sh"
+bench_init bpo-bench-incoming
 gpg --export >"$w/uploaders.gpg"
 
 # gen DIR SOURCE COUNT PER: COUNT tiny .debs (ar + tar.gz written by python)

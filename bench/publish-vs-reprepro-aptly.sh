@@ -21,17 +21,8 @@ set -euo pipefail
 for t in "$BPO" reprepro aptly apt-ftparchive gpg python3 xz; do
 	command -v "$t" >/dev/null 2>&1 || { echo "missing: $t" >&2; exit 2; }
 done
-w=$(mktemp -d "${TMPDIR:-/tmp}/bpo-bench.XXXXXX")
-cleanup() {
-	gpgconf --homedir "$w/gnupg" --kill all >/dev/null 2>&1 || true
-	rm -rf "$w"
-}
-trap cleanup EXIT
-export GNUPGHOME=$w/gnupg
-mkdir -m 700 "$GNUPGHOME"
-gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
-	--quick-gen-key 'bench <bench@example.invalid>' ed25519 sign never 2>/dev/null
-fpr=$(gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ && !n++ { print $10 }')
+. "$(dirname "$0")/lib/common.sh"
+bench_init bpo-bench
 
 # gen DIR SOURCE COUNT: COUNT tiny .debs of source SOURCE and a .changes per 1000
 # of them (bench/lib/gen-debs.py).
@@ -90,27 +81,15 @@ for n in $BENCH_N; do
 	# itself: the .debs copied into a pool, Packages (+ .gz, .xz) and Release
 	# written, InRelease and Release.gpg made by gpg (its cache database kept,
 	# so adding one reads only the new .deb)
-	ftp() { # DIR
-		local o=$1
-		mkdir -p "$o/dists/bench/main/binary-amd64"
-		(cd "$o" && apt-ftparchive --db "$o/cache.db" packages pool \
-			>dists/bench/main/binary-amd64/Packages 2>/dev/null)
-		gzip -9kf "$o/dists/bench/main/binary-amd64/Packages"
-		xz -1kf "$o/dists/bench/main/binary-amd64/Packages"
-		(cd "$o/dists/bench" && apt-ftparchive -o APT::FTPArchive::Release::Codename=bench \
-			release . >Release.new 2>/dev/null && mv Release.new Release)
-		gpg --batch --yes -u "$fpr" --clearsign -o "$o/dists/bench/InRelease" "$o/dists/bench/Release"
-		gpg --batch --yes -u "$fpr" -abs -o "$o/dists/bench/Release.gpg" "$o/dists/bench/Release"
-	}
 	s=$(now)
 	mkdir -p "$w/ftp-$n/pool/main/b/bench"
 	cp "$d"/*.deb "$w/ftp-$n/pool/main/b/bench/"
-	ftp "$w/ftp-$n"
+	ftp_publish "$w/ftp-$n"
 	T[ftp_full]=$(elapsed "$s" "$(now)")
 	s=$(now)
 	mkdir -p "$w/ftp-$n/pool/main/e/extra"
 	cp "$w/extra"/*.deb "$w/ftp-$n/pool/main/e/extra/"
-	ftp "$w/ftp-$n"
+	ftp_publish "$w/ftp-$n"
 	T[ftp_one]=$(elapsed "$s" "$(now)")
 
 	# aptly

@@ -19,17 +19,8 @@ lib=$(cd "$(dirname "$0")" && pwd)/lib
 for t in "$BPO" reprepro aptly apt-ftparchive gpg python3 xz /usr/bin/time; do
 	command -v "$t" >/dev/null 2>&1 || { echo "missing: $t" >&2; exit 2; }
 done
-w=$(mktemp -d "${TMPDIR:-/var/tmp}/bpo-scale.XXXXXX")
-cleanup() {
-	gpgconf --homedir "$w/gnupg" --kill all >/dev/null 2>&1 || true
-	rm -rf "$w"
-}
-trap cleanup EXIT
-export GNUPGHOME=$w/gnupg
-mkdir -m 700 "$GNUPGHOME"
-gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
-	--quick-gen-key 'bench <bench@example.invalid>' ed25519 sign never 2>/dev/null
-fpr=$(gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ && !n++ { print $10 }')
+. "$(dirname "$0")/lib/common.sh"
+bench_init bpo-scale
 python3 "$lib/gen-debs.py" "$w/extra" extra 1 1000
 
 declare -A S R
@@ -43,19 +34,7 @@ measure() {
 	S[$k]=$s
 	R[$k]=$(awk -v k="$kb" 'BEGIN { printf "%.0f", k / 1024 }')
 }
-ftp() { # DIR: apt-ftparchive's index set, compressed and signed
-	local o=$1
-	mkdir -p "$o/dists/bench/main/binary-amd64"
-	(cd "$o" && apt-ftparchive --db "$o/cache.db" packages pool >dists/bench/main/binary-amd64/Packages 2>/dev/null)
-	gzip -9kf "$o/dists/bench/main/binary-amd64/Packages"
-	xz -1kf "$o/dists/bench/main/binary-amd64/Packages"
-	(cd "$o/dists/bench" && apt-ftparchive -o APT::FTPArchive::Release::Codename=bench \
-		release . >Release.new 2>/dev/null && mv Release.new Release)
-	gpg --batch --yes -u "$fpr" --clearsign -o "$o/dists/bench/InRelease" "$o/dists/bench/Release"
-	gpg --batch --yes -u "$fpr" -abs -o "$o/dists/bench/Release.gpg" "$o/dists/bench/Release"
-}
-export -f ftp
-export fpr
+export -f ftp_publish
 
 printf '%-8s %-15s %10s %8s %10s %8s\n' N tool "publish s" "MB" "add-1 s" "MB"
 for n in $BENCH_N; do
@@ -86,9 +65,9 @@ for n in $BENCH_N; do
 		"$w/aptly.conf" "$w/extra" "$fpr"
 	# apt-ftparchive
 	measure ftp-full bash -c 'mkdir -p "$0/pool/main/b/bench" &&
-		find "$1" -name "*.deb" -exec cp -t "$0/pool/main/b/bench/" {} + && ftp "$0"' \
+		find "$1" -name "*.deb" -exec cp -t "$0/pool/main/b/bench/" {} + && ftp_publish "$0"' \
 		"$w/ftp" "$d"
-	measure ftp-one bash -c 'mkdir -p "$0/pool/main/e/extra" && cp "$1"/*.deb "$0/pool/main/e/extra/" && ftp "$0"' \
+	measure ftp-one bash -c 'mkdir -p "$0/pool/main/e/extra" && cp "$1"/*.deb "$0/pool/main/e/extra/" && ftp_publish "$0"' \
 		"$w/ftp" "$w/extra"
 	[ "$(grep -c '^Package:' "$w/bpo/dists/bench/main/binary-amd64/Packages")" = $((n + 1)) ] ||
 		{ echo "bpo's index does not list $((n + 1)) packages" >&2; exit 1; }

@@ -2361,7 +2361,9 @@ out:
 /* Pool files being written: each copied to a temporary name beside its
  * place, renamed to it only once all of them are on the disk (pool_commit). */
 struct pending {
-	struct bpo_strv tmp, dst, rel;
+	struct bpo_strv tmp, rel; /* each file's temporary path, and its pool path
+				     (relative to the repository) */
+	size_t renamed;           /* the first renamed ones are in place */
 	struct bpo_strv dirs; /* pool directories made and cleaned of an interrupted
 				 writer's temporary files (once each: later our own
 				 temporary files are there) */
@@ -2369,11 +2371,9 @@ struct pending {
 
 static void pending_destroy(struct pending *p)
 {
-	for (size_t i = 0; i < p->tmp.n; i++)
-		if (p->tmp.v[i][0])
-			unlink(p->tmp.v[i]); /* not renamed: a failure came first */
+	for (size_t i = p->renamed; i < p->tmp.n; i++)
+		unlink(p->tmp.v[i]); /* not renamed: a failure came first */
 	bpo_strv_destroy(&p->tmp);
-	bpo_strv_destroy(&p->dst);
 	bpo_strv_destroy(&p->rel);
 	bpo_strv_destroy(&p->dirs);
 }
@@ -2432,7 +2432,6 @@ static int copy_to_pool(const char *src, const char *dst, const char *rel, struc
 	}
 	out = -1;
 	bpo_strv_push(&p->tmp, tmp);
-	bpo_strv_push(&p->dst, dst);
 	bpo_strv_push(&p->rel, rel);
 	rc = 0;
 out:
@@ -2540,13 +2539,16 @@ static int pool_commit(const struct bpo_repo *r, struct pending *p, struct bpo_s
 		return 0;
 	if (sync_repo(r, err) < 0)
 		return -1;
-	for (size_t i = 0; i < p->tmp.n; i++) {
-		if (rename(p->tmp.v[i], p->dst.v[i]) < 0)
-			return bpo_error_set(err, BPO_E_IO, "%s: rename: %s", p->dst.v[i],
-					     strerror(errno));
+	for (; p->renamed < p->tmp.n; p->renamed++) {
+		size_t i = p->renamed;
+		char *dst = bpo_path_join(r->dir, p->rel.v[i]);
+		int x = rename(p->tmp.v[i], dst);
+		if (x < 0)
+			bpo_error_set(err, BPO_E_IO, "%s: rename: %s", dst, strerror(errno));
+		free(dst);
+		if (x < 0)
+			return -1;
 		bpo_strv_push(created, p->rel.v[i]);
-		free(p->tmp.v[i]);
-		p->tmp.v[i] = bpo_xstrdup(""); /* renamed: nothing to unlink */
 	}
 	return sync_repo(r, err);
 }
